@@ -1,0 +1,51 @@
+# The front door: `make packets` and `make test` set everything up themselves.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+IN ?= samples/clients.csv
+OUT ?= out
+DATE ?=
+APT_PACKAGES := libreoffice-writer-nogui fonts-noto-cjk poppler-utils
+
+.PHONY: setup system packets validate test lint clean
+
+setup: $(VENV)/.installed system
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -e '.[test]'
+	touch $@
+
+# LibreOffice (PDF conversion), the Noto CJK fonts (Chinese text) and poppler (tests read PDFs).
+system:
+	@missing=""; \
+	command -v soffice >/dev/null || missing="$$missing libreoffice-writer-nogui"; \
+	fc-list 2>/dev/null | grep -q "Noto Serif CJK SC" || missing="$$missing fonts-noto-cjk"; \
+	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing$$missing"; \
+	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(APT_PACKAGES); \
+	  else \
+	    echo "Missing system packages:$$missing. Run:"; \
+	    echo "  sudo apt-get update && sudo apt-get install -y $(APT_PACKAGES)"; \
+	    exit 1; \
+	  fi; \
+	fi
+
+packets: setup
+	$(PY) -m pipeline build $(IN) --out $(OUT) $(if $(DATE),--date $(DATE))
+
+validate: setup
+	$(PY) -m pipeline validate $(IN) $(if $(DATE),--date $(DATE))
+
+test: setup
+	$(PY) -m pytest
+
+lint: setup
+	$(VENV)/bin/ruff check pipeline tests
+
+clean:
+	rm -rf $(OUT) .pytest_cache

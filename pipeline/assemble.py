@@ -1,0 +1,64 @@
+"""Split a converted chunk PDF into packets: one packet.pdf per case with outline and metadata.
+
+Pages are found through the named destinations that LibreOffice exported from the bookmarks set
+in compose.py; a packet is written to a temporary file, flushed to disk and renamed, so that no
+half-written packet.pdf is ever visible.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from pypdf import PdfReader, PdfWriter
+
+from pipeline import __version__
+from pipeline.compose import document_mark, end_mark
+from pipeline.files import write_atomically
+
+
+@dataclass(frozen=True)
+class PacketLayout:
+    """Where each document of a packet starts and how many pages the packet has."""
+
+    case_id: str
+    titles: tuple[str, ...]
+    starts: tuple[int, ...]  # page index of each document within the packet
+    pages: int
+
+
+def split_chunk(pdf: Path, packets: list[tuple[str, tuple[str, ...]]]) -> list[tuple[PacketLayout, bytes]]:
+    """The chunk PDF → (layout, packet PDF bytes) per packet, in order."""
+    reader = PdfReader(pdf)
+    marks = {name.lstrip("/"): reader.get_destination_page_number(dest) for name, dest in reader.named_destinations.items()}
+    result = []
+    for p, (case_id, titles) in enumerate(packets):
+        first = marks[document_mark(p, 0)]
+        last = marks[end_mark(p)]
+        starts = tuple(marks[document_mark(p, d)] - first for d in range(len(titles)))
+        layout = PacketLayout(case_id, titles, starts, last - first + 1)
+        result.append((layout, packet_pdf(reader, first, layout)))
+    return result
+
+
+def packet_pdf(reader: PdfReader, first: int, layout: PacketLayout) -> bytes:
+    writer = PdfWriter()
+    for index in range(first, first + layout.pages):
+        writer.add_page(reader.pages[index])
+    for title, start in zip(layout.titles, layout.starts, strict=True):
+        writer.add_outline_item(title, start)
+    writer.add_metadata({
+        "/Title": f"协商还款材料 {layout.case_id}",
+        "/Subject": "协商还款申请书、证明材料清单、还款协议（草案）",
+        "/Creator": f"negotiation packets {__version__}",
+        "/Producer": "LibreOffice + pypdf",
+    })
+    writer.page_mode = "/UseOutlines"
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def write_packet(folder: Path, data: bytes) -> Path:
+    return write_atomically(folder / "packet.pdf", data)

@@ -1,0 +1,117 @@
+"""The `packets` command: parses options, calls the pipeline, prints. No work of its own."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import tempfile
+from datetime import date
+from pathlib import Path
+
+import click
+
+from pipeline import __version__
+from pipeline.build import BuildOptions, build, validate_only
+from pipeline.errors import RunError
+from pipeline.files import private_folder
+from pipeline.mask import scrub
+from pipeline.report import RowOutcome, row_line, summary_line
+
+EXIT_RUN_ERROR = 2
+
+
+class _Scrubbed(logging.Formatter):
+    def format(self, record):
+        return scrub(super().format(record))
+
+
+def _log_to(path: Path) -> None:
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(_Scrubbed("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(logging.INFO)
+
+
+def _print_row(outcome: RowOutcome) -> None:
+    if outcome.problems:
+        click.echo(row_line(outcome), err=outcome.status != "ok")
+
+
+def _run(action, log_file: Path):
+    """Run an action; user-facing problems exit 2 in one line, bugs go to the log."""
+    try:
+        return action()
+    except RunError as exc:
+        click.echo(f"无法运行：{exc}", err=True)
+        sys.exit(EXIT_RUN_ERROR)
+    except KeyboardInterrupt:
+        click.echo("已中断。", err=True)
+        sys.exit(130)
+    except Exception as exc:
+        logging.getLogger("pipeline").exception("unexpected error")
+        click.echo(f"程序内部错误（{type(exc).__name__}），详情见日志 {log_file}", err=True)
+        sys.exit(EXIT_RUN_ERROR)
+
+
+def _date(ctx, param, value):
+    if value is None:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"应为 YYYY-MM-DD 格式的日期：{value}") from None
+
+
+inputs_argument = click.argument(
+    "inputs", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False)
+)
+date_option = click.option(
+    "--date", "packet_date", callback=_date, metavar="YYYY-MM-DD",
+    help="材料日期：印在文书上，也用于计算还款计划（默认今天）。",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="packets")
+def main():
+    """为逾期借款人批量生成协商还款材料（申请书、证明材料清单、还款协议草案）。"""
+
+
+@main.command("build")
+@inputs_argument
+@click.option("--out", "out", required=True, type=click.Path(path_type=Path, file_okay=False), help="输出文件夹。")
+@date_option
+@click.option("--templates", type=click.Path(path_type=Path, file_okay=False, exists=True), help="自定义模板文件夹（按文件名替换）。")
+@click.option("--soffice", envvar="PACKETS_SOFFICE", help="LibreOffice 程序（默认在 PATH 中查找 soffice）。")
+@click.option("--chunk-size", default=20, show_default=True, type=click.IntRange(1, 500), help="每次交给 LibreOffice 的案件数。")
+@click.option("--timeout", default=300.0, show_default=True, type=click.FloatRange(1), help="单次转换的超时秒数。")
+def build_command(inputs, out, packet_date, templates, soffice, chunk_size, timeout):
+    """读取案件表（CSV），为每个有效案件生成 packet.pdf 及可编辑的 Word 文书。"""
+    try:
+        private_folder(out)
+    except OSError as exc:
+        click.echo(f"无法运行：无法创建输出文件夹 {out}（{exc.strerror}）", err=True)
+        sys.exit(EXIT_RUN_ERROR)
+    log_file = out / "packets.log"
+    _log_to(log_file)
+    options = BuildOptions(out, packet_date, templates, soffice, chunk_size, timeout)
+    summary = _run(lambda: build(list(inputs), options, _print_row), log_file)
+    for notice in summary.notices:
+        click.echo(f"提示：{notice}", err=True)
+    click.echo(summary_line(summary.outcomes, summary.report))
+    sys.exit(summary.exit_code)
+
+
+@main.command("validate")
+@inputs_argument
+@date_option
+def validate_command(inputs, packet_date):
+    """只检查案件表，不生成任何文件；提示与 build 相同。"""
+    log_file = Path(tempfile.gettempdir()) / "packets-validate.log"
+    _log_to(log_file)
+    summary = _run(lambda: validate_only(list(inputs), packet_date, _print_row), log_file)
+    for notice in summary.notices:
+        click.echo(f"提示：{notice}", err=True)
+    click.echo(summary_line(summary.outcomes, None))
+    sys.exit(summary.exit_code)

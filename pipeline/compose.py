@@ -1,0 +1,173 @@
+"""Put rendered documents into one .docx for LibreOffice: one section per document, one footer
+and page numbering per packet, and bookmarks that mark where each document starts.
+
+LibreOffice's cost is mostly per file, not per page, so a whole chunk of packets is converted as
+one file and split again by the bookmarks (exported as PDF named destinations). The footer's page
+total is a PAGEREF to a bookmark at the packet's end, so `x / y` counts the packet's own pages
+however many packets share the file.
+"""
+
+from __future__ import annotations
+
+from copy import deepcopy
+from dataclasses import dataclass
+
+from docx.document import Document
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Pt
+from docxcompose.composer import Composer
+
+FOOTER_FONT = "Noto Sans CJK SC"
+
+
+@dataclass(frozen=True)
+class PacketDocs:
+    case_id: str
+    documents: tuple[Document, ...]
+
+
+def document_mark(packet: int, document: int) -> str:
+    return f"pk{packet}_doc{document}"
+
+
+def end_mark(packet: int) -> str:
+    return f"pk{packet}_end"
+
+
+def compose(packets: list[PacketDocs]) -> Document:
+    """All documents of all packets, in order, as one Word document."""
+    composer = None
+    starts: list[tuple[int, int]] = []  # (packet, document) of each section, in order
+    for p, packet in enumerate(packets):
+        for d, document in enumerate(packet.documents):
+            # Ids are unique only within one document; docxcompose renumbers them on append.
+            _add_bookmark(_first_paragraph(document), document_mark(p, d), start=True)
+            if d == len(packet.documents) - 1:
+                _add_bookmark(_last_paragraph(document), end_mark(p), start=False)
+            if composer is None:
+                composer = Composer(document)
+            else:
+                _close_section(composer.doc)
+                _use_section_properties(composer.doc, document)
+                composer.append(document)
+            starts.append((p, d))
+    master = composer.doc
+    for section, (p, d) in zip(master.sections, starts, strict=True):
+        _set_packet_footer(section, packets[p].case_id, p, first=(d == 0))
+    return master
+
+
+def _first_paragraph(document: Document):
+    body = document.element.body
+    first = body[0]
+    if first.tag != qn("w:p"):  # a table at the very top: put an empty paragraph before it
+        first = OxmlElement("w:p")
+        body.insert(0, first)
+    return first
+
+
+def _last_paragraph(document: Document):
+    paragraphs = document.element.body.findall(qn("w:p"))
+    if paragraphs:
+        return paragraphs[-1]
+    paragraph = OxmlElement("w:p")
+    document.element.body.insert(len(document.element.body) - 1, paragraph)
+    return paragraph
+
+
+def _add_bookmark(paragraph, name: str, start: bool) -> None:
+    begin, end = OxmlElement("w:bookmarkStart"), OxmlElement("w:bookmarkEnd")
+    mark_id = str(9000 + start)  # the two marks of one document never share an id
+    begin.set(qn("w:id"), mark_id)
+    begin.set(qn("w:name"), name)
+    end.set(qn("w:id"), mark_id)
+    properties = paragraph.find(qn("w:pPr"))
+    at = 0 if properties is None else 1
+    if start:
+        paragraph.insert(at, end)
+        paragraph.insert(at, begin)
+    else:
+        paragraph.append(begin)
+        paragraph.append(end)
+
+
+def _close_section(master: Document) -> None:
+    """End the current last section: its properties move into its last paragraph (a section break).
+
+    Word keeps a section's properties in the section's last paragraph; an extra empty paragraph
+    for the break could spill onto a blank page of its own.
+    """
+    body = master.element.body
+    last = body.sectPr.getprevious()
+    if last is None or last.tag != qn("w:p") or last.find(qn("w:pPr") + "/" + qn("w:sectPr")) is not None:
+        last = OxmlElement("w:p")
+        body.sectPr.addprevious(last)
+    properties = last.find(qn("w:pPr"))
+    if properties is None:
+        properties = OxmlElement("w:pPr")
+        last.insert(0, properties)
+    properties.append(deepcopy(body.sectPr))
+
+
+def _use_section_properties(master: Document, document: Document) -> None:
+    """The next section takes the page set-up of the document appended into it."""
+    body = master.element.body
+    body.replace(body.sectPr, deepcopy(document.element.body.sectPr))
+
+
+def _set_packet_footer(section, case_id: str, packet: int, first: bool) -> None:
+    sect_pr = section._sectPr
+    for reference in sect_pr.findall(qn("w:headerReference")) + sect_pr.findall(qn("w:footerReference")):
+        sect_pr.remove(reference)
+    for numbering in sect_pr.findall(qn("w:pgNumType")):
+        sect_pr.remove(numbering)
+    title_page = sect_pr.find(qn("w:titlePg"))
+    if title_page is not None:
+        sect_pr.remove(title_page)
+    if not first:
+        return  # inherits the previous section's footer and keeps counting pages
+    numbering = OxmlElement("w:pgNumType")
+    numbering.set(qn("w:start"), "1")
+    sect_pr.append(numbering)
+    footer = section.footer
+    footer.is_linked_to_previous = False
+    paragraph = footer.paragraphs[0]
+    paragraph.alignment = 1  # centre
+    _text(paragraph, f"案件编号：{case_id}　第 ")
+    _field(paragraph, "PAGE")
+    _text(paragraph, " 页 / 共 ")
+    _field(paragraph, f"PAGEREF {end_mark(packet)} \\h")
+    _text(paragraph, " 页")
+
+
+def _style_run(run) -> None:
+    run.font.size = Pt(9)
+    fonts = run._r.get_or_add_rPr().get_or_add_rFonts()
+    for attribute in ("w:ascii", "w:hAnsi", "w:eastAsia"):
+        fonts.set(qn(attribute), FOOTER_FONT)
+    lang = OxmlElement("w:lang")
+    lang.set(qn("w:val"), "zh-CN")
+    lang.set(qn("w:eastAsia"), "zh-CN")
+    run._r.get_or_add_rPr().append(lang)
+
+
+def _text(paragraph, text: str) -> None:
+    _style_run(paragraph.add_run(text))
+
+
+def _field(paragraph, instruction: str) -> None:
+    for kind in ("begin", None, "separate", "1", "end"):
+        run = paragraph.add_run()
+        _style_run(run)
+        if kind in ("begin", "separate", "end"):
+            char = OxmlElement("w:fldChar")
+            char.set(qn("w:fldCharType"), kind)
+            run._r.append(char)
+        elif kind is None:
+            code = OxmlElement("w:instrText")
+            code.set(qn("xml:space"), "preserve")
+            code.text = f" {instruction} "
+            run._r.append(code)
+        else:
+            run.text = kind

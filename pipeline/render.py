@@ -1,0 +1,66 @@
+"""Fill the Word templates (docxtpl) with a case's context: one .docx per document.
+
+Each template is read from disk once per process and its Jinja source compiled once; a render
+then costs one .docx parse and one Jinja pass.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+from docx.document import Document
+from docxtpl import DocxTemplate
+
+from pipeline.schema import PROJECT_ROOT
+
+TEMPLATES_DIR = PROJECT_ROOT / "templates"
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    name: str  # file stem: hardship_letter → hardship_letter.docx
+    title: str  # outline entry in packet.pdf
+
+
+DOCUMENTS = (
+    DocumentKind("hardship_letter", "协商还款申请书"),
+    DocumentKind("evidence_cover", "证明材料清单"),
+    DocumentKind("repayment_agreement", "还款协议（草案）"),
+)
+
+
+class _CompilingOnce(jinja2.Environment):
+    """docxtpl asks for `from_string` on every render; the source is the same each time."""
+
+    def __init__(self):
+        # autoescape: cell text such as `<w:t>` or `&amp;` must print literally, never become XML.
+        super().__init__(undefined=jinja2.StrictUndefined, autoescape=True)
+        self._compiled: dict[str, jinja2.Template] = {}
+
+    def from_string(self, source, globals=None, template_class=None):
+        if source not in self._compiled:
+            self._compiled[source] = super().from_string(source, globals, template_class)
+        return self._compiled[source]
+
+
+class TemplateSet:
+    """The templates of one run: the defaults, each replaced by a same-named file in `override`."""
+
+    def __init__(self, override: Path | None = None, base: Path = TEMPLATES_DIR):
+        self.paths = {}
+        for kind in DOCUMENTS:
+            custom = override / f"{kind.name}.docx" if override else None
+            self.paths[kind.name] = custom if custom and custom.is_file() else base / f"{kind.name}.docx"
+        self.blobs = {name: path.read_bytes() for name, path in self.paths.items()}
+        self.env = _CompilingOnce()
+
+    def render(self, name: str, context: dict) -> Document:
+        template = DocxTemplate(io.BytesIO(self.blobs[name]))
+        template.render(context, jinja_env=self.env)
+        return template.docx
+
+    def variables(self, name: str) -> set[str]:
+        return DocxTemplate(io.BytesIO(self.blobs[name])).get_undeclared_template_variables(jinja_env=jinja2.Environment())

@@ -1,0 +1,61 @@
+"""The run's report: one line per input data row, as report.csv and as terminal text."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.errors import RowError
+from pipeline.files import write_atomically
+
+STATUS_LABELS = {"ok": "成功", "invalid": "无效", "failed": "失败"}
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class RowOutcome:
+    source: str
+    row: int
+    case_id: str
+    status: str  # ok | invalid | failed
+    problems: tuple[RowError, ...] = ()
+
+    @property
+    def messages(self) -> str:
+        return "；".join(
+            ("提示：" if not p.is_error else "") + p.message for p in self.problems
+        )
+
+
+def neutralise(cell: str) -> str:
+    """A cell starting like a formula is prefixed with ' so Excel shows it instead of running it."""
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+
+
+def report_csv(outcomes: list[RowOutcome]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(["source", "row", "case_id", "status", "messages"])
+    for o in outcomes:
+        writer.writerow([neutralise(o.source), o.row, neutralise(o.case_id), o.status, neutralise(o.messages)])
+    # UTF-8 with BOM so that Excel on Chinese Windows shows the Chinese text.
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def write_report(path: Path, outcomes: list[RowOutcome]) -> Path:
+    return write_atomically(path, report_csv(outcomes))
+
+
+def row_line(outcome: RowOutcome) -> str:
+    case = f" {outcome.case_id}" if outcome.case_id else ""
+    return f"{outcome.source} 第{outcome.row}行{case} [{STATUS_LABELS[outcome.status]}] {outcome.messages}"
+
+
+def summary_line(outcomes: list[RowOutcome], report: Path | None) -> str:
+    counts = {status: sum(1 for o in outcomes if o.status == status) for status in STATUS_LABELS}
+    text = (
+        f"共{len(outcomes)}行：成功{counts['ok']}，无效{counts['invalid']}，失败{counts['failed']}"
+    )
+    return text + (f"。报告：{report}" if report else "")

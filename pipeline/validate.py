@@ -1,0 +1,245 @@
+"""Validate raw rows against the Cerberus schema in schemas/case.yaml: a Case, or the row's errors.
+
+Every problem of a row is collected (not only the first), each naming the column as the file
+spells it and the offending value, masked when it is personal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+import cerberus
+from cerberus import errors as cerr
+
+from pipeline import coerce
+from pipeline.errors import RowError
+from pipeline.intake import RawRow
+from pipeline.mask import mask_id_number, mask_phone
+from pipeline.model import Case, EvidenceItem
+from pipeline.schema import Contract
+
+RESERVED_NAMES = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+SHOWN_VALUE_LIMIT = 40
+
+
+class CaseValidator(cerberus.Validator):
+    """Cerberus with the contract's own types, coercers and rules.
+
+    One instance validates a whole batch: it remembers case_ids already seen, so that a repeat
+    names the first row that used it.
+    """
+
+    types_mapping = cerberus.Validator.types_mapping.copy()
+    types_mapping["decimal"] = cerberus.TypeDefinition("decimal", (Decimal,), ())
+
+    def __init__(self, *args, contract: Contract, packet_date: date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.contract = contract
+        self.packet_date = packet_date
+        self.seen_case_ids: dict[str, int] = {}
+        self.current_row = 0
+
+    # -- coercers: cell text → typed value (a ValueError becomes the cell's error message)
+    def _normalize_coerce_text(self, value):
+        return coerce.parse_text(value)
+
+    def _normalize_coerce_money(self, value):
+        return coerce.parse_money(value)
+
+    def _normalize_coerce_date(self, value):
+        return coerce.parse_date(value)
+
+    def _normalize_coerce_integer(self, value):
+        return coerce.parse_integer(value)
+
+    def _normalize_coerce_id_number(self, value):
+        return coerce.parse_id_number(value)
+
+    def _normalize_coerce_phone(self, value):
+        return coerce.parse_phone(value)
+
+    def _normalize_coerce_items(self, value):
+        return coerce.parse_items(value)
+
+    def _normalize_coerce_evidence(self, value):
+        return coerce.parse_evidence(value)
+
+    def _normalize_coerce_lender(self, value):
+        key = self.contract.lender_aliases.get(coerce.narrow(str(value)).casefold())
+        if key is None:
+            names = "、".join(self.contract.lenders)
+            raise ValueError(f"不在贷款机构名单中（现有：{names}），如需新增请编辑 schemas/lenders.yaml")
+        return key
+
+    # -- rules
+    def _validate_positive(self, constraint, field, value):
+        """{'type': 'boolean'}"""
+        if constraint and value <= 0:
+            self._error(field, "应大于0")
+
+    def _validate_resident_id(self, constraint, field, value):
+        """{'type': 'boolean'}"""
+        problem = coerce.id_number_problem(value, self.packet_date)
+        if constraint and problem:
+            self._error(field, problem)
+
+    def _validate_not_reserved_name(self, constraint, field, value):
+        """{'type': 'boolean'}"""
+        if constraint and value.casefold() in RESERVED_NAMES:
+            self._error(field, "是系统保留名称，不能用作案件编号（会被用作文件夹名）")
+
+    def _validate_unique_in_batch(self, constraint, field, value):
+        """{'type': 'boolean'}"""
+        # Folders are named after case_ids, and Windows and macOS ignore letter case.
+        first = self.seen_case_ids.setdefault(value.casefold(), self.current_row)
+        if constraint and first != self.current_row:
+            self._error(field, f"与第{first}行的案件编号重复，同一批次中案件编号必须唯一")
+
+    def _validate_not_after_packet_date(self, constraint, field, value):
+        """{'type': 'boolean'}"""
+        if constraint and value > self.packet_date:
+            self._error(field, f"晚于材料日期{self.packet_date.isoformat()}")
+
+    def _validate_not_before_packet_date(self, constraint, field, value):
+        """{'type': 'boolean'}"""
+        if constraint and value < self.packet_date:
+            self._error(field, f"早于材料日期{self.packet_date.isoformat()}")
+
+    def _validate_choices(self, constraint, field, value):
+        """{'type': 'boolean'}"""
+        column = self.contract.columns[field]
+        unknown = [
+            item[0] if isinstance(item, tuple) else item
+            for item in value
+            if column.key_for(item[0] if isinstance(item, tuple) else item) is None
+        ]
+        if constraint and unknown:
+            options = "、".join(column.labels.values())
+            self._error(field, f"含有不可识别的选项“{'、'.join(unknown)}”，可选：{options}")
+        elif constraint and not value:
+            self._error(field, f"至少选择一项，可选：{'、'.join(column.labels.values())}")
+
+    def _validate_request_needs_column(self, constraint, field, value):
+        """{'type': 'dict'}"""
+        column = self.contract.columns[field]
+        requested = {column.key_for(item) for item in value}
+        for request, needed in constraint.items():
+            given = self.document.get(needed) is not None
+            label = column.labels[request]
+            if request in requested and not given:
+                self._error(needed, f"为必填项：协商诉求含“{label}”时须填写")
+            elif request not in requested and given:
+                self._error(needed, f"应留空：协商诉求不含“{label}”（或在协商诉求中加上“{label}”）")
+
+
+@dataclass(frozen=True)
+class Validated:
+    case: Case | None
+    errors: tuple[RowError, ...]  # errors and warnings of the row
+
+
+class BatchValidator:
+    def __init__(self, contract: Contract, packet_date: date):
+        self.contract = contract
+        self.validator = CaseValidator(
+            contract.cerberus_schema, contract=contract, packet_date=packet_date, purge_unknown=True
+        )
+
+    def validate(self, raw: RawRow) -> Validated:
+        self.validator.current_row = raw.row
+        ok = self.validator.validate(dict(raw.cells))
+        problems = list(raw.problems) + self._messages(raw, self.validator._errors)
+        if not ok or any(p.is_error for p in problems):
+            return Validated(None, tuple(problems))
+        return Validated(self._case(raw, self.validator.document, problems), tuple(problems))
+
+    def _messages(self, raw: RawRow, errors: Iterable[cerberus.errors.ValidationError]) -> list[RowError]:
+        coercion_failed = {e.field for e in errors if e.code == cerr.COERCION_FAILED.code}
+        order = list(self.contract.columns)
+        result = []
+        for error in sorted(errors, key=lambda e: order.index(e.field)):
+            if error.code == cerr.BAD_TYPE.code and error.field in coercion_failed:
+                continue  # the coercion message already says what is wrong
+            column = self.contract.columns[error.field]
+            header = raw.headers.get(error.field, column.header)
+            shown = shown_value(raw.cells.get(error.field, ""), column.personal)
+            result.append(RowError(
+                raw.source, raw.row, header, shown, rule_code(error),
+                f"「{header}」{'“' + shown + '”' if shown else ''}{problem_text(error, column)}",
+            ))
+        return result
+
+    def _case(self, raw: RawRow, doc: dict, warnings: list[RowError]) -> Case:
+        columns = self.contract.columns
+        keys = {name: tuple(columns[name].key_for(item) for item in doc[name]) for name in ("hardship_types", "requests")}
+        evidence = tuple(
+            EvidenceItem(columns["evidence"].key_for(kind), pages) for kind, pages in doc.get("evidence", [])
+        )
+        return Case(
+            source=raw.source,
+            row=raw.row,
+            case_id=doc["case_id"],
+            borrower_name=doc["borrower_name"],
+            id_number=doc["id_number"],
+            phone=doc["phone"],
+            address=doc.get("address", ""),
+            lender=self.contract.lenders[doc["lender"]],
+            loan_contract_no=doc.get("loan_contract_no", ""),
+            principal=doc["principal"],
+            interest=doc["interest"],
+            penalty=doc["penalty"],
+            overdue_since=doc["overdue_since"],
+            monthly_income=doc["monthly_income"],
+            monthly_expenses=doc["monthly_expenses"],
+            other_debt_payments=doc["other_debt_payments"],
+            dependents=doc["dependents"],
+            hardship_types=keys["hardship_types"],
+            hardship_details=doc["hardship_details"],
+            requests=keys["requests"],
+            installments=doc.get("installments"),
+            deferral_months=doc.get("deferral_months"),
+            first_payment_date=doc.get("first_payment_date"),
+            evidence=evidence,
+            caseworker=doc.get("caseworker", ""),
+            warnings=tuple(warnings),
+        )
+
+
+def shown_value(text: str, personal: str) -> str:
+    if personal == "id":
+        return mask_id_number(text)
+    if personal == "phone":
+        return mask_phone(text)
+    if len(text) > SHOWN_VALUE_LIMIT:
+        return text[:SHOWN_VALUE_LIMIT] + f"…（共{len(text)}个字符）"
+    return text
+
+
+def rule_code(error: cerberus.errors.ValidationError) -> str:
+    if error.code == cerr.COERCION_FAILED.code:
+        return f"bad_{error.field}"
+    return error.rule or "invalid"
+
+
+def problem_text(error: cerberus.errors.ValidationError, column) -> str:
+    code = error.code
+    if code == cerr.REQUIRED_FIELD.code:
+        return f"为必填项，不能为空（{column.description}）"
+    if code == cerr.COERCION_FAILED.code:
+        return f"：{error.info[0]}"
+    if code == cerr.MIN_LENGTH.code:
+        return f"过短：至少{error.constraint}个字符，现为{len(error.value)}个（{column.description}）"
+    if code == cerr.MAX_LENGTH.code:
+        return f"过长：最多{error.constraint}个字符，现为{len(error.value)}个"
+    if code in (cerr.MIN_VALUE.code, cerr.MAX_VALUE.code):
+        return f"超出范围（{column.description}）"
+    if code == cerr.REGEX_MISMATCH.code:
+        return f"格式不正确（{column.description}）"
+    if code == cerr.BAD_TYPE.code:
+        return f"格式不正确（{column.description}）"
+    if code == cerr.CUSTOM.code:
+        return f"：{error.info[0]}" if error.info else "不符合要求"
+    return f"不符合要求（{column.description}）"

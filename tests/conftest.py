@@ -1,0 +1,54 @@
+"""Shared fixtures: a valid case to vary, the contract, paths of test data."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from pipeline.model import Case, EvidenceItem
+from pipeline.schema import default_contract
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+PACKET_DATE = date(2026, 11, 24)
+
+
+def make_case(**changes) -> Case:
+    contract = default_contract()
+    base = Case(
+        source="test.csv",
+        row=2,
+        case_id="T-001",
+        borrower_name="张晓明",
+        id_number="11010519491231002X",
+        phone="13800138000",
+        address="浙江省杭州市西湖区文三路100号",
+        lender=contract.lenders["网商贷"],
+        loan_contract_no="WS2024000123",
+        principal=Decimal("45000.00"),
+        interest=Decimal("1200.50"),
+        penalty=Decimal("800.00"),
+        overdue_since=date(2026, 6, 15),
+        monthly_income=Decimal("6500"),
+        monthly_expenses=Decimal("3500"),
+        other_debt_payments=Decimal("500"),
+        dependents=2,
+        hardship_types=("business_loss",),
+        hardship_details="今年三月起网店销量下滑，月营业额由三万元降至八千元。",
+        requests=("installments", "penalty_waiver"),
+        installments=None,
+        deferral_months=None,
+        first_payment_date=None,
+        evidence=(EvidenceItem("bank_statement", 6),),
+        caseworker="李律师",
+    )
+    return dataclasses.replace(base, **changes)
+
+
+@pytest.fixture
+def contract():
+    return default_contract()
