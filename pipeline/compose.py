@@ -27,12 +27,13 @@ class PacketDocs:
     documents: tuple[Document, ...]
 
 
+# Letters and digits only: LibreOffice escapes other characters in destination names.
 def document_mark(packet: int, document: int) -> str:
-    return f"pk{packet}_doc{document}"
+    return f"pk{packet}doc{document}"
 
 
 def end_mark(packet: int) -> str:
-    return f"pk{packet}_end"
+    return f"pk{packet}end"
 
 
 def compose(packets: list[PacketDocs]) -> Document:
