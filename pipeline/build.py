@@ -128,6 +128,10 @@ def build(paths: list[Path], options: BuildOptions, on_row: Callable[[RowOutcome
                 flush()
         if pending:
             flush()
+    # Invalid rows are recorded at once and valid ones when their chunk finishes; the report
+    # follows the input order.
+    rank = {f.source: n for n, f in enumerate(files)}
+    outcomes.sort(key=lambda o: (rank[o.source], o.row))
     summary = BuildSummary(outcomes, [w for f in files for w in f.warnings])
     summary.report = write_report(out / "report.csv", outcomes)
     return summary

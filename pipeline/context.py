@@ -6,6 +6,8 @@ already formatted, so templates never compute.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from pipeline.formats import chinese_date, money, money_in_words
 from pipeline.model import Case, RepaymentPlan
 from pipeline.schema import Contract
@@ -42,7 +44,7 @@ def build_context(case: Case, plan: RepaymentPlan, contract: Contract) -> dict:
             "expenses": money(case.monthly_expenses),
             "other_debts": money(case.other_debt_payments),
             "disposable": money(plan.disposable),
-            "capacity": money(max(plan.capacity, 0)),
+            "capacity": money(max(plan.capacity, Decimal(0))),
             "dependents": case.dependents,
         },
         "hardship": {key: key in case.hardship_types for key in columns["hardship_types"].labels},
@@ -88,7 +90,7 @@ def evidence_context(case: Case, contract: Contract) -> dict:
     suggested = [{"label": label, "pages": "", "suggested": True} for label in missing]
     items = [dict(item, number=n) for n, item in enumerate(supplied + suggested, start=1)]
     return {
-        "items": items,
+        "rows": items,
         "supplied": items[: len(supplied)],
         "missing_labels": "、".join(missing),
         "total_pages": sum(item.pages or 0 for item in case.evidence),

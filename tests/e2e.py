@@ -1,0 +1,48 @@
+"""Helpers for end-to-end tests: run the real CLI, read the real PDFs."""
+
+from __future__ import annotations
+
+import csv
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import ROOT
+from pypdf import PdfReader
+
+
+def run_cli(*args: str, env: dict | None = None, timeout: float = 600) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline", *args],
+        cwd=ROOT, capture_output=True, text=True, timeout=timeout, env={**os.environ, **(env or {})},
+    )
+
+
+def pdf_text(path: Path) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def page_texts(path: Path) -> list[str]:
+    return [p.extract_text() for p in PdfReader(path).pages]
+
+
+def read_report(out: Path) -> list[dict]:
+    raw = (out / "report.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf"), "report.csv must start with a UTF-8 BOM for Excel"
+    return list(csv.DictReader(raw.decode("utf-8-sig").splitlines()))
+
+
+def outline_titles(path: Path) -> list[tuple[str, int]]:
+    reader = PdfReader(path)
+    return [(item.title, reader.get_destination_page_number(item)) for item in reader.outline]
+
+
+def fonts(path: Path) -> list[dict]:
+    lines = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout.splitlines()[2:]
+    result = []
+    for line in lines:
+        parts = line.split()
+        # name type… encoding emb sub uni object ID: the flags are the 5th-3rd from the end
+        result.append({"name": parts[0], "emb": parts[-5], "sub": parts[-4]})
+    return result
