@@ -57,10 +57,10 @@ class TemplateSet:
         self.blobs = {name: path.read_bytes() for name, path in self.paths.items()}
         self.env = _CompilingOnce()
 
+    def open(self, name: str) -> io.BytesIO:
+        return io.BytesIO(self.blobs[name])
+
     def render(self, name: str, context: dict) -> Document:
-        template = DocxTemplate(io.BytesIO(self.blobs[name]))
+        template = DocxTemplate(self.open(name))
         template.render(context, jinja_env=self.env)
         return template.docx
-
-    def variables(self, name: str) -> set[str]:
-        return DocxTemplate(io.BytesIO(self.blobs[name])).get_undeclared_template_variables(jinja_env=jinja2.Environment())

@@ -26,6 +26,7 @@ class Column:
     required: bool
     labels: dict[str, str]  # enumeration key → Chinese label ({} when not an enumeration)
     personal: str  # 'id', 'phone' or '' — how to mask its values outside the documents
+    example: str  # a filled-in value as staff would type it (intake workbook, template check)
 
     def key_for(self, text: str) -> str | None:
         """An enumeration item as typed (key or label, any case) → its key."""
@@ -50,6 +51,7 @@ class Contract:
                 required=bool(rules.get("required")),
                 labels=dict(rules["meta"].get("labels", {})),
                 personal=rules["meta"].get("personal", ""),
+                example=str(rules["meta"].get("example", "")),
             )
             for key, rules in self.cerberus_schema.items()
         }
