@@ -8,7 +8,7 @@ OUT ?= out
 DATE ?=
 APT_PACKAGES := libreoffice-writer-nogui fonts-noto-cjk poppler-utils
 
-.PHONY: setup system packets validate test lint clean
+.PHONY: setup system packets validate test bench lint clean
 
 setup: $(VENV)/.installed system
 
@@ -43,6 +43,11 @@ validate: setup
 
 test: setup
 	$(PY) -m pytest
+
+# BENCH_N synthetic cases; the table goes to stdout (README "Throughput" shows the latest).
+BENCH_N ?= 300
+bench: setup
+	BENCH_N=$(BENCH_N) $(PY) -m pipeline.bench $(BENCH_ARGS)
 
 lint: setup
 	$(VENV)/bin/ruff check pipeline tests

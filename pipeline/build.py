@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -16,14 +17,15 @@ from decimal import Decimal
 from pathlib import Path
 
 from pipeline.assemble import write_packet
-from pipeline.chunk import CaseJob, CaseOutcome, build_chunk
+from pipeline.chunk import CaseJob, CaseOutcome, Chunk, ConverterSettings
 from pipeline.context import build_context
-from pipeline.convert import Converter, find_soffice
+from pipeline.convert import find_soffice, reap_strays
 from pipeline.errors import RowError
 from pipeline.files import private_folder, write_atomically
 from pipeline.intake import InputFile, RawRow, open_input
 from pipeline.model import Case, RepaymentPlan
 from pipeline.plan import plan_repayment
+from pipeline.pool import LocalPool
 from pipeline.render import TemplateSet
 from pipeline.report import RowOutcome, write_report
 from pipeline.schema import Contract, default_contract
@@ -52,8 +54,9 @@ class BuildOptions:
     packet_date: date
     templates: Path | None = None
     soffice: str | None = None
+    jobs: int = 1
     chunk_size: int = 20
-    timeout: float = 300.0
+    timeout: float = 120.0
 
 
 @dataclass
@@ -70,6 +73,10 @@ class BuildSummary:
 def open_inputs(paths: list[Path], contract: Contract) -> list[InputFile]:
     """Open every input first, so that a bad header stops the run before anything is written."""
     return [open_input(path, contract) for path in paths]
+
+
+def count_rows(paths: list[Path]) -> int:
+    return sum(f.count_rows() for f in open_inputs(paths, default_contract()))
 
 
 def check_rows(files: list[InputFile], contract: Contract, packet_date: date) -> Iterator[Checked]:
@@ -101,7 +108,7 @@ def build(paths: list[Path], options: BuildOptions, on_row: Callable[[RowOutcome
     contract = default_contract()
     files = open_inputs(paths, contract)
     soffice = find_soffice(options.soffice)
-    templates = TemplateSet(options.templates)
+    templates = TemplateSet(options.templates).blobs
     out = private_folder(options.out)
     outcomes: list[RowOutcome] = []
 
@@ -110,24 +117,30 @@ def build(paths: list[Path], options: BuildOptions, on_row: Callable[[RowOutcome
         if on_row:
             on_row(outcome)
 
-    pending: list[Checked] = []
-    with Converter(soffice, options.timeout) as converter:
+    with tempfile.TemporaryDirectory(prefix="packets-run-") as scratch:
+        settings = ConverterSettings(soffice, options.timeout, Path(scratch))
+        waiting: dict[str, Checked] = {}  # case_id → row, while its chunk is out
 
-        def flush() -> None:
-            jobs = [CaseJob(c.case.case_id, build_context(c.case, c.plan, contract)) for c in pending]
-            for checked, result in zip(pending, build_chunk(jobs, templates, converter), strict=True):
-                record(_store(out, checked, result))
-            pending.clear()
+        def chunks() -> Iterator[Chunk]:
+            batch: list[Checked] = []
+            sizes = chunk_sizes(options.chunk_size, options.jobs)
+            for checked in check_rows(files, contract, options.packet_date):
+                if checked.case is None:
+                    record(checked.outcome("invalid"))
+                    continue
+                batch.append(checked)
+                if len(batch) >= sizes[0]:
+                    yield _chunk(batch, templates, settings, contract, waiting)
+                    batch, sizes = [], sizes[1:] or sizes
+            if batch:
+                yield _chunk(batch, templates, settings, contract, waiting)
 
-        for checked in check_rows(files, contract, options.packet_date):
-            if checked.case is None:
-                record(checked.outcome("invalid"))
-                continue
-            pending.append(checked)
-            if len(pending) >= options.chunk_size:
-                flush()
-        if pending:
-            flush()
+        try:
+            for _, results in LocalPool(options.jobs).run(chunks()):
+                for result in results:
+                    record(_store(out, waiting.pop(result.case_id), result))
+        finally:
+            reap_strays(Path(scratch))
     # Invalid rows are recorded at once and valid ones when their chunk finishes; the report
     # follows the input order.
     rank = {f.source: n for n, f in enumerate(files)}
@@ -135,6 +148,20 @@ def build(paths: list[Path], options: BuildOptions, on_row: Callable[[RowOutcome
     summary = BuildSummary(outcomes, [w for f in files for w in f.warnings])
     summary.report = write_report(out / "report.csv", outcomes)
     return summary
+
+
+def chunk_sizes(size: int, jobs: int) -> list[int]:
+    """Small first chunks so that every worker starts at once and a short batch still uses them all;
+    full-size chunks after that, since LibreOffice's cost is mostly per call."""
+    return [min(size, 8)] * jobs + [size]
+
+
+def _chunk(batch: list[Checked], templates: dict[str, bytes], settings: ConverterSettings, contract: Contract,
+           waiting: dict[str, Checked]) -> Chunk:
+    for checked in batch:
+        waiting[checked.case.case_id] = checked
+    jobs = tuple(CaseJob(c.case.case_id, build_context(c.case, c.plan, contract)) for c in batch)
+    return Chunk(jobs, templates, settings)
 
 
 def _store(out: Path, checked: Checked, result: CaseOutcome) -> RowOutcome:

@@ -1,14 +1,20 @@
-"""The unit of work: a chunk of cases (their template contexts) → finished documents as bytes.
+"""The unit of work: a chunk of cases (their template contexts) + the templates → finished documents
+as bytes.
 
-A pure function of its inputs, so it can run in this process, in a worker process, or on another
-machine. Rendering, composing, converting and splitting happen here; writing files does not.
-A chunk whose conversion fails is narrowed down case by case, so one bad case costs only itself.
+`run_chunk` is a pure function of its inputs (the LibreOffice it calls is a per-process resource,
+not state), so it runs the same in this process, in a worker process, or on another machine.
+Rendering, composing, converting and splitting happen here; writing files does not.
+A chunk whose conversion fails is split in halves until the case that causes it is found; one bad
+case costs only itself.
 """
 
 from __future__ import annotations
 
+import gc
+import hashlib
 import io
 import logging
+import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +35,21 @@ class CaseJob:
     context: dict
 
 
+@dataclass(frozen=True)
+class ConverterSettings:
+    soffice: str
+    timeout: float  # seconds for one LibreOffice call
+    profiles: Path  # folder for the per-process LibreOffice profiles of this run
+    retries: int = 1  # extra attempts for a single case before it is reported failed
+
+
+@dataclass(frozen=True)
+class Chunk:
+    jobs: tuple[CaseJob, ...]
+    templates: dict[str, bytes]  # template file stem → .docx bytes: travels with the work
+    settings: ConverterSettings
+
+
 @dataclass
 class CaseOutcome:
     case_id: str
@@ -42,9 +63,31 @@ class CaseOutcome:
         return not self.error
 
 
-def build_chunk(jobs: list[CaseJob], templates: TemplateSet, converter: Converter) -> list[CaseOutcome]:
+# One converter and one parsed template set per process, reused by every chunk it runs.
+_converters: dict[ConverterSettings, Converter] = {}
+_template_sets: dict[str, TemplateSet] = {}
+
+
+def run_chunk(chunk: Chunk) -> list[CaseOutcome]:
+    settings = chunk.settings
+    if settings not in _converters:
+        profile = Path(tempfile.mkdtemp(prefix=f"lo-{os.getpid()}-", dir=settings.profiles))
+        _converters[settings] = Converter(settings.soffice, settings.timeout, profile)
+    digest = hashlib.sha256(b"".join(chunk.templates[k.name] for k in DOCUMENTS)).hexdigest()
+    if digest not in _template_sets:
+        _template_sets[digest] = TemplateSet.from_blobs(chunk.templates)
+    try:
+        return build_chunk(list(chunk.jobs), _template_sets[digest], _converters[settings], settings.retries)
+    finally:
+        # python-docx trees hold reference cycles whose lxml memory the collector does not see;
+        # left to the usual thresholds they pile up chunk after chunk.
+        gc.collect()
+
+
+def build_chunk(jobs: list[CaseJob], templates: TemplateSet, converter: Converter, retries: int = 1) -> list[CaseOutcome]:
     outcomes = {job.case_id: CaseOutcome(job.case_id) for job in jobs}
-    rendered: list[tuple[CaseJob, list]] = []
+    rendered: list[CaseJob] = []
+    fresh: dict[str, list] = {}  # rendered documents not yet consumed by composing
     for job in jobs:
         try:
             documents = [templates.render(kind.name, job.context) for kind in DOCUMENTS]
@@ -54,41 +97,54 @@ def build_chunk(jobs: list[CaseJob], templates: TemplateSet, converter: Converte
             continue
         for kind, document in zip(DOCUMENTS, documents, strict=True):
             outcomes[job.case_id].documents[kind.name] = _docx_bytes(document)
-        rendered.append((job, documents))
-    _convert(rendered, outcomes, converter)
+        rendered.append(job)
+        fresh[job.case_id] = documents
+    _convert(rendered, outcomes, converter, retries, fresh)
     return [outcomes[job.case_id] for job in jobs]
 
 
-def _convert(rendered, outcomes: dict[str, CaseOutcome], converter: Converter) -> None:
-    if not rendered:
+def _convert(jobs: list[CaseJob], outcomes: dict[str, CaseOutcome], converter: Converter, retries: int,
+             fresh: dict[str, list]) -> None:
+    if not jobs:
         return
     try:
-        packets = _convert_together(rendered, converter)
+        packets = _convert_together(jobs, outcomes, converter, fresh)
     except ConversionError as exc:
-        if len(rendered) == 1:
-            outcomes[rendered[0][0].case_id].error = f"PDF转换失败：{exc}"
+        if len(jobs) == 1:
+            if retries > 0:
+                log.warning("case %s failed to convert (%s); retrying", jobs[0].case_id, exc)
+                _convert(jobs, outcomes, converter, retries - 1, fresh)
+            else:
+                outcomes[jobs[0].case_id].error = f"PDF转换失败：{exc}"
             return
-        log.warning("chunk of %d failed to convert (%s); converting case by case", len(rendered), exc)
-        for job, _ in rendered:
-            # Composing consumed the rendered documents; start again from the saved copies.
-            saved = outcomes[job.case_id].documents
-            _convert([(job, [Document(io.BytesIO(saved[k.name])) for k in DOCUMENTS])], outcomes, converter)
+        log.warning("chunk of %d failed to convert (%s); splitting it", len(jobs), exc)
+        middle = len(jobs) // 2
+        _convert(jobs[:middle], outcomes, converter, retries, fresh)
+        _convert(jobs[middle:], outcomes, converter, retries, fresh)
         return
-    for (job, _), (layout, data) in zip(rendered, packets, strict=True):
+    for job, (layout, data) in zip(jobs, packets, strict=True):
         outcomes[job.case_id].packet = data
         outcomes[job.case_id].layout = layout
 
 
-def _convert_together(rendered, converter: Converter):
+def _convert_together(jobs: list[CaseJob], outcomes: dict[str, CaseOutcome], converter: Converter,
+                      fresh: dict[str, list]):
     titles = tuple(kind.title for kind in DOCUMENTS)
-    with tempfile.TemporaryDirectory(prefix="packets-chunk-") as folder:
+    packets = [PacketDocs(job.case_id, tuple(fresh.pop(job.case_id, None) or _reopen(outcomes[job.case_id])))
+               for job in jobs]
+    with tempfile.TemporaryDirectory(prefix="chunk-", dir=converter.profile.parent) as folder:
         docx = Path(folder) / "chunk.docx"
-        compose([PacketDocs(job.case_id, tuple(docs)) for job, docs in rendered]).save(docx)
+        compose(packets).save(docx)
         pdf = converter.convert(docx)
         try:
-            return split_chunk(pdf, [(job.case_id, titles) for job, _ in rendered])
+            return split_chunk(pdf, [(job.case_id, titles) for job in jobs])
         except (KeyError, ValueError) as exc:
             raise ConversionError(f"PDF中找不到文书分隔标记（{exc}）") from exc
+
+
+def _reopen(outcome: CaseOutcome) -> list:
+    """Composing changes the documents it takes in; a second attempt starts from the saved copies."""
+    return [Document(io.BytesIO(outcome.documents[kind.name])) for kind in DOCUMENTS]
 
 
 def _docx_bytes(document) -> bytes:

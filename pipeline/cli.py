@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import logging
+import os
+import signal
 import sys
 import tempfile
+import time
 from datetime import date
 from pathlib import Path
 
 import click
 
 from pipeline import __version__
-from pipeline.build import BuildOptions, build, validate_only
+from pipeline.build import BuildOptions, build, count_rows, validate_only
 from pipeline.errors import RunError
 from pipeline.files import private_folder
 from pipeline.mask import scrub
@@ -38,6 +41,40 @@ def _print_row(outcome: RowOutcome) -> None:
         click.echo(row_line(outcome), err=outcome.status != "ok")
 
 
+class _Terminal:
+    """What the user sees while a batch runs: row problems, and a progress bar on a terminal."""
+
+    def __init__(self, count_rows, quiet: bool):
+        self.quiet = quiet
+        self.done = 0
+        self.started = time.monotonic()
+        show = not quiet and sys.stderr.isatty()
+        self.bar = click.progressbar(
+            length=count_rows(), label="生成中", file=sys.stderr, show_eta=True, show_pos=True,
+            item_show_func=self._rate,
+        ) if show else None
+        if self.bar:
+            self.bar.__enter__()
+
+    def _rate(self, _item) -> str:
+        elapsed = time.monotonic() - self.started
+        return f"{self.done / elapsed:.1f} 份/秒" if elapsed > 0 and self.done else ""
+
+    def row(self, outcome: RowOutcome) -> None:
+        self.done += 1
+        if outcome.problems and not (self.quiet and outcome.status == "ok"):
+            if self.bar:
+                click.echo("\r\033[K", nl=False, err=True)  # clear the bar's line before printing
+            click.echo(row_line(outcome), err=outcome.status != "ok")
+        if self.bar:
+            self.bar.update(1, outcome)
+
+    def close(self) -> None:
+        if self.bar:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
 def _run(action, log_file: Path):
     """Run an action; user-facing problems exit 2 in one line, bugs go to the log."""
     try:
@@ -52,6 +89,14 @@ def _run(action, log_file: Path):
         logging.getLogger("pipeline").exception("unexpected error")
         click.echo(f"程序内部错误（{type(exc).__name__}），详情见日志 {log_file}", err=True)
         sys.exit(EXIT_RUN_ERROR)
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+def _cores() -> int:
+    return len(os.sched_getaffinity(0))
 
 
 def _date(ctx, param, value):
@@ -84,9 +129,11 @@ def main():
 @date_option
 @click.option("--templates", type=click.Path(path_type=Path, file_okay=False, exists=True), help="自定义模板文件夹（按文件名替换）。")
 @click.option("--soffice", envvar="PACKETS_SOFFICE", help="LibreOffice 程序（默认在 PATH 中查找 soffice）。")
+@click.option("--jobs", "-j", default=_cores(), show_default="CPU核数", type=click.IntRange(1, 64), help="并行的工作进程数。")
 @click.option("--chunk-size", default=20, show_default=True, type=click.IntRange(1, 500), help="每次交给 LibreOffice 的案件数。")
-@click.option("--timeout", default=300.0, show_default=True, type=click.FloatRange(1), help="单次转换的超时秒数。")
-def build_command(inputs, out, packet_date, templates, soffice, chunk_size, timeout):
+@click.option("--timeout", default=120.0, show_default=True, type=click.FloatRange(1), help="单次 LibreOffice 转换的超时秒数。")
+@click.option("--quiet", "-q", is_flag=True, help="只显示错误。")
+def build_command(inputs, out, packet_date, templates, soffice, jobs, chunk_size, timeout, quiet):
     """读取案件表（CSV），为每个有效案件生成 packet.pdf 及可编辑的 Word 文书。"""
     try:
         private_folder(out)
@@ -95,11 +142,17 @@ def build_command(inputs, out, packet_date, templates, soffice, chunk_size, time
         sys.exit(EXIT_RUN_ERROR)
     log_file = out / "packets.log"
     _log_to(log_file)
-    options = BuildOptions(out, packet_date, templates, soffice, chunk_size, timeout)
-    summary = _run(lambda: build(list(inputs), options, _print_row), log_file)
-    for notice in summary.notices:
-        click.echo(f"提示：{notice}", err=True)
-    click.echo(summary_line(summary.outcomes, summary.report))
+    signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops a run as cleanly as Ctrl-C
+    options = BuildOptions(out, packet_date, templates, soffice, jobs, chunk_size, timeout)
+    terminal = _Terminal(lambda: _run(lambda: count_rows(list(inputs)), log_file), quiet)
+    try:
+        summary = _run(lambda: build(list(inputs), options, terminal.row), log_file)
+    finally:
+        terminal.close()
+    if not quiet:
+        for notice in summary.notices:
+            click.echo(f"提示：{notice}", err=True)
+        click.echo(summary_line(summary.outcomes, summary.report))
     sys.exit(summary.exit_code)
 
 

@@ -21,6 +21,34 @@ from docxcompose.composer import Composer
 FOOTER_FONT = "Noto Sans CJK SC"
 
 
+class _ChunkComposer(Composer):
+    """docxcompose renumbers every bookmark and drawing id of the whole result after each append,
+    which makes a chunk of n documents cost O(n²). The numbering only matters in the finished
+    file, so it is done once, by `finish`.
+    """
+
+    _deferring = True
+
+    def renumber_bookmarks(self):
+        if not self._deferring:
+            super().renumber_bookmarks()
+
+    def renumber_docpr_ids(self):
+        if not self._deferring:
+            super().renumber_docpr_ids()
+
+    def renumber_nvpicpr_ids(self):
+        if not self._deferring:
+            super().renumber_nvpicpr_ids()
+
+    def finish(self) -> Document:
+        self._deferring = False
+        self.renumber_bookmarks()
+        self.renumber_docpr_ids()
+        self.renumber_nvpicpr_ids()
+        return self.doc
+
+
 @dataclass(frozen=True)
 class PacketDocs:
     case_id: str
@@ -47,13 +75,13 @@ def compose(packets: list[PacketDocs]) -> Document:
             if d == len(packet.documents) - 1:
                 _add_bookmark(_last_paragraph(document), end_mark(p), start=False)
             if composer is None:
-                composer = Composer(document)
+                composer = _ChunkComposer(document)
             else:
                 _close_section(composer.doc)
                 _use_section_properties(composer.doc, document)
                 composer.append(document)
             starts.append((p, d))
-    master = composer.doc
+    master = composer.finish()
     for section, (p, d) in zip(master.sections, starts, strict=True):
         _set_packet_footer(section, packets[p].case_id, p, first=(d == 0))
     return master

@@ -48,10 +48,10 @@ def find_soffice(explicit: str | None = None) -> str:
 
 
 class Converter:
-    def __init__(self, soffice: str, timeout: float = 300.0):
+    def __init__(self, soffice: str, timeout: float = 120.0, profile: Path | None = None):
         self.soffice = soffice
         self.timeout = timeout
-        self.profile = Path(tempfile.mkdtemp(prefix="packets-lo-profile-"))
+        self.profile = profile or Path(tempfile.mkdtemp(prefix="packets-lo-profile-"))
 
     def convert(self, docx: Path) -> Path:
         """docx → PDF next to it; returns the PDF's path."""
@@ -90,6 +90,27 @@ class Converter:
 
     def __exit__(self, *exc):
         self.close()
+
+
+def reap_strays(folder: Path) -> int:
+    """Kill any LibreOffice still running with a profile under `folder` (e.g. its worker was
+    killed); returns how many were found. Called at the end of every run."""
+    marker = folder.as_uri().encode()
+    killed = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if marker in command and b"UserInstallation" in command:
+            try:
+                os.kill(int(entry.name), signal.SIGKILL)
+                killed += 1
+            except (ProcessLookupError, PermissionError):
+                pass
+    return killed
 
 
 def _kill_group(process: subprocess.Popen) -> None:

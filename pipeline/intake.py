@@ -58,6 +58,15 @@ class InputFile:
             except csv.Error as exc:
                 raise RunError(f"{self.source}：第{reader.line_num}行附近无法按CSV格式读取（{exc}），请检查引号是否成对") from exc
 
+    def count_rows(self) -> int:
+        """Data rows in the file (for a progress bar), read as a stream like `rows`."""
+        with self.path.open("rb") as raw:
+            text = io.TextIOWrapper(raw, encoding=self.encoding, errors="surrogateescape", newline="")
+            try:
+                return sum(1 for record in csv.reader(text, delimiter=self.delimiter) if any(c.strip() for c in record)) - 1
+            except csv.Error:
+                return 0
+
     def _raw_row(self, number: int, record: list[str]) -> RawRow:
         problems = []
         cells = {}

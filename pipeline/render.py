@@ -57,6 +57,15 @@ class TemplateSet:
         self.blobs = {name: path.read_bytes() for name, path in self.paths.items()}
         self.env = _CompilingOnce()
 
+    @classmethod
+    def from_blobs(cls, blobs: dict[str, bytes]) -> TemplateSet:
+        """Templates that travelled with a chunk of work (no files on this machine)."""
+        templates = cls.__new__(cls)
+        templates.paths = {kind.name: Path(f"{kind.name}.docx") for kind in DOCUMENTS}
+        templates.blobs = dict(blobs)
+        templates.env = _CompilingOnce()
+        return templates
+
     def open(self, name: str) -> io.BytesIO:
         return io.BytesIO(self.blobs[name])
 

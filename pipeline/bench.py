@@ -1,0 +1,187 @@
+"""`make bench` / `python -m pipeline.bench`: the build against two simpler ways, on the same cases.
+
+1. pipeline     — `packets build` itself (the CLI, as staff run it) on N synthetic cases.
+2. per document — every .docx converted by its own `soffice --convert-to pdf` call, then merged
+                  into packets with pypdf: the natural first implementation.
+3. per core     — all .docx files of the cases handed to one `soffice` call per core, in parallel,
+                  then merged with pypdf.
+The baselines run on the first cases of the same batch (they are slow) and are scaled per packet.
+Peak RSS is sampled over the pipeline's Python processes (parent and workers, LibreOffice excluded).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import click
+import psutil
+from pypdf import PdfWriter
+
+from pipeline.build import check_rows, open_inputs
+from pipeline.context import build_context
+from pipeline.convert import PDF_FILTER, find_soffice
+from pipeline.render import DOCUMENTS, TemplateSet
+from pipeline.schema import default_contract
+from pipeline.synthetic import write_batch
+
+PACKET_DATE = date(2026, 11, 24)
+LIBREOFFICE = {"soffice", "soffice.bin", "oosplash"}
+
+
+@dataclass(frozen=True)
+class Measured:
+    name: str
+    packets: int
+    seconds: float
+    peak_rss_mb: float | None = None
+
+    @property
+    def per_packet(self) -> float:
+        return self.seconds / self.packets
+
+
+def run_pipeline(source: Path, out: Path, jobs: int, extra: tuple[str, ...] = ()) -> Measured:
+    command = [sys.executable, "-m", "pipeline", "build", str(source), "--out", str(out),
+               "--date", PACKET_DATE.isoformat(), "--jobs", str(jobs), "--quiet", *extra]
+    started = time.perf_counter()
+    process = psutil.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = _watch_rss(process)
+    _, errors = process.communicate()
+    seconds = time.perf_counter() - started
+    if process.returncode != 0:
+        raise click.ClickException(f"build exited {process.returncode}: {errors.decode()[-500:]}")
+    packets = sum(1 for p in out.iterdir() if (p / "packet.pdf").is_file())
+    return Measured(f"pipeline (--jobs {jobs})", packets, seconds, peak / 2**20)
+
+
+def _watch_rss(process: psutil.Popen) -> int:
+    """Peak of the summed RSS of the process and its Python descendants, sampled every 50 ms."""
+    peak = 0
+    while process.poll() is None:
+        try:
+            tree = [process, *process.children(recursive=True)]
+            total = 0
+            for member in tree:
+                try:
+                    if member.name() not in LIBREOFFICE:
+                        total += member.memory_info().rss
+                except psutil.NoSuchProcess:
+                    pass
+            peak = max(peak, total)
+        except psutil.NoSuchProcess:
+            break
+        time.sleep(0.05)
+    return peak
+
+
+def render_documents(source: Path, count: int, folder: Path) -> list[list[Path]]:
+    """The first `count` cases' documents as .docx files, one list per case."""
+    contract = default_contract()
+    templates = TemplateSet()
+    result = []
+    for checked in check_rows(open_inputs([source], contract), contract, PACKET_DATE):
+        if checked.case is None:
+            continue
+        context = build_context(checked.case, checked.plan, contract)
+        paths = []
+        for kind in DOCUMENTS:
+            path = folder / f"{checked.case.case_id}-{kind.name}.docx"
+            templates.render(kind.name, context).save(path)
+            paths.append(path)
+        result.append(paths)
+        if len(result) == count:
+            break
+    return result
+
+
+def _soffice(soffice: str, profile: Path, outdir: Path, files: list[Path]) -> None:
+    subprocess.run(
+        [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore", "--nolockcheck",
+         "--convert-to", PDF_FILTER, "--outdir", str(outdir), *map(str, files)],
+        check=True, capture_output=True, timeout=1800,
+    )
+
+
+def _merge(cases: list[list[Path]], outdir: Path) -> None:
+    for n, docs in enumerate(cases):
+        writer = PdfWriter()
+        for docx in docs:
+            writer.append(str(outdir / (docx.stem + ".pdf")))
+        writer.write(outdir / f"packet-{n}.pdf")
+
+
+def baseline_per_document(source: Path, count: int, scratch: Path) -> Measured:
+    folder = Path(tempfile.mkdtemp(dir=scratch))
+    soffice = find_soffice()
+    started = time.perf_counter()
+    cases = render_documents(source, count, folder)
+    for docs in cases:
+        for docx in docs:
+            _soffice(soffice, Path(tempfile.mkdtemp(dir=scratch)), folder, [docx])
+    _merge(cases, folder)
+    return Measured("one soffice per document", len(cases), time.perf_counter() - started)
+
+
+def baseline_per_core(source: Path, count: int, jobs: int, scratch: Path) -> Measured:
+    folder = Path(tempfile.mkdtemp(dir=scratch))
+    soffice = find_soffice()
+    started = time.perf_counter()
+    cases = render_documents(source, count, folder)
+    files = [docx for docs in cases for docx in docs]
+    groups = [files[i::jobs] for i in range(jobs)]
+    with ThreadPoolExecutor(jobs) as pool:
+        list(pool.map(lambda g: _soffice(soffice, Path(tempfile.mkdtemp(dir=scratch)), folder, g), groups))
+    _merge(cases, folder)
+    return Measured(f"one soffice per core ({jobs})", len(cases), time.perf_counter() - started)
+
+
+def table(rows: list[Measured], pipeline: Measured) -> str:
+    lines = [f"{'path':<28} {'packets':>7} {'seconds':>8} {'packets/s':>9} {'s/packet':>8} {'peak RSS':>9} {'pipeline is':>11}",
+             "-" * 86]
+    for row in rows:
+        rss = f"{row.peak_rss_mb:.0f} MB" if row.peak_rss_mb is not None else "—"
+        ratio = "—" if row is pipeline else f"{row.per_packet / pipeline.per_packet:.1f}× faster"
+        lines.append(f"{row.name:<28} {row.packets:>7} {row.seconds:>8.1f} {row.packets / row.seconds:>9.2f} "
+                     f"{row.per_packet:>8.3f} {rss:>9} {ratio:>11}")
+    return "\n".join(lines)
+
+
+@click.command()
+@click.option("-n", "--cases", "n", default=int(os.environ.get("BENCH_N", 300)), show_default=True, help="synthetic cases")
+@click.option("--jobs", default=len(os.sched_getaffinity(0)), show_default=True)
+@click.option("--per-document", default=8, show_default=True, help="cases for the per-document baseline")
+@click.option("--per-core", default=60, show_default=True, help="cases for the per-core baseline")
+@click.option("--memory", is_flag=True, help="also compare peak RSS for 500 and 5,000 cases")
+def main(n, jobs, per_document, per_core, memory):
+    """Benchmark the build against the per-document and per-core baselines on the same cases."""
+    scratch = Path(tempfile.mkdtemp(prefix="packets-bench-"))
+    try:
+        source = write_batch(scratch / "batch.csv", n, PACKET_DATE)
+        click.echo(f"{date.today()} · {os.cpu_count()} cores · N = {n}", err=True)
+        pipeline = run_pipeline(source, scratch / "out", jobs)
+        rows = [pipeline,
+                baseline_per_document(source, min(per_document, n), scratch),
+                baseline_per_core(source, min(per_core, n), jobs, scratch)]
+        click.echo(table(rows, pipeline))
+        if memory:
+            small = run_pipeline(write_batch(scratch / "m500.csv", 500, PACKET_DATE), scratch / "m500", jobs)
+            large = run_pipeline(write_batch(scratch / "m5000.csv", 5000, PACKET_DATE), scratch / "m5000", jobs)
+            growth = large.peak_rss_mb / small.peak_rss_mb - 1
+            click.echo(f"peak RSS: 500 cases {small.peak_rss_mb:.0f} MB ({small.seconds:.0f} s), "
+                       f"5,000 cases {large.peak_rss_mb:.0f} MB ({large.seconds:.0f} s), growth {growth:+.1%}")
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
