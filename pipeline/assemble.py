@@ -47,7 +47,7 @@ def packet_pdf(reader: PdfReader, first: int, layout: PacketLayout) -> bytes:
     for index in range(first, first + layout.pages):
         writer.add_page(reader.pages[index])
     for title, start in zip(layout.titles, layout.starts, strict=True):
-        writer.add_outline_item(title, start)
+        writer.add_outline_item(title=title, page_number=start)
     writer.add_metadata({
         "/Title": f"协商还款材料 {layout.case_id}",
         "/Subject": "协商还款申请书、证明材料清单、还款协议（草案）",

@@ -20,9 +20,10 @@ from pipeline.assemble import write_packet
 from pipeline.chunk import CaseJob, CaseOutcome, Chunk, ConverterSettings
 from pipeline.context import build_context
 from pipeline.convert import find_soffice, reap_strays
-from pipeline.errors import RowError
-from pipeline.files import private_folder, write_atomically
+from pipeline.errors import RowError, RunError
+from pipeline.files import locked, private_folder, remove_leftovers, write_atomically
 from pipeline.intake import InputFile, RawRow, open_input
+from pipeline.manifest import MANIFEST, Fingerprint, is_current, write_manifest
 from pipeline.model import Case, RepaymentPlan
 from pipeline.plan import plan_repayment
 from pipeline.pool import LocalPool
@@ -57,6 +58,7 @@ class BuildOptions:
     jobs: int = 1
     chunk_size: int = 20
     timeout: float = 120.0
+    force: bool = False  # rebuild packets that are up to date
 
 
 @dataclass
@@ -109,8 +111,21 @@ def build(paths: list[Path], options: BuildOptions, on_row: Callable[[RowOutcome
     files = open_inputs(paths, contract)
     soffice = find_soffice(options.soffice)
     templates = TemplateSet(options.templates).blobs
-    out = private_folder(options.out)
+    try:
+        out = private_folder(options.out)
+    except OSError as exc:
+        raise RunError(f"无法创建输出文件夹 {options.out}（{exc.strerror}）") from exc
+    with locked(out, f"输出文件夹 {out} 正在被另一个生成任务使用，请等它结束后再运行，或换一个输出文件夹"):
+        remove_leftovers(out)
+        try:
+            return _build_locked(files, contract, soffice, templates, out, options, on_row)
+        except OSError as exc:  # disk full, permissions: stop, nothing half-written is visible
+            raise RunError(f"无法写入输出文件夹 {out}：{exc.strerror or exc}（{exc.filename or ''}）") from exc
+
+
+def _build_locked(files, contract, soffice, templates, out, options, on_row) -> BuildSummary:
     outcomes: list[RowOutcome] = []
+    fingerprint = Fingerprint(options.packet_date, templates, contract)
 
     def record(outcome: RowOutcome) -> None:
         outcomes.append(outcome)
@@ -119,7 +134,7 @@ def build(paths: list[Path], options: BuildOptions, on_row: Callable[[RowOutcome
 
     with tempfile.TemporaryDirectory(prefix="packets-run-") as scratch:
         settings = ConverterSettings(soffice, options.timeout, Path(scratch))
-        waiting: dict[str, Checked] = {}  # case_id → row, while its chunk is out
+        waiting: dict[str, tuple[Checked, str]] = {}  # case_id → (row, manifest key) while out
 
         def chunks() -> Iterator[Chunk]:
             batch: list[Checked] = []
@@ -128,26 +143,37 @@ def build(paths: list[Path], options: BuildOptions, on_row: Callable[[RowOutcome
                 if checked.case is None:
                     record(checked.outcome("invalid"))
                     continue
+                key = fingerprint.case_key(checked.raw)
+                if not options.force and is_current(out / checked.case.case_id, key):
+                    record(checked.outcome("ok", (_unchanged(checked),)))
+                    continue
+                waiting[checked.case.case_id] = (checked, key)
                 batch.append(checked)
                 if len(batch) >= sizes[0]:
-                    yield _chunk(batch, templates, settings, contract, waiting)
+                    yield _chunk(batch, templates, settings, contract)
                     batch, sizes = [], sizes[1:] or sizes
             if batch:
-                yield _chunk(batch, templates, settings, contract, waiting)
+                yield _chunk(batch, templates, settings, contract)
 
         try:
             for _, results in LocalPool(options.jobs).run(chunks()):
                 for result in results:
-                    record(_store(out, waiting.pop(result.case_id), result))
+                    checked, key = waiting.pop(result.case_id)
+                    record(_store(out, checked, result, key, options.packet_date))
         finally:
             reap_strays(Path(scratch))
-    # Invalid rows are recorded at once and valid ones when their chunk finishes; the report
-    # follows the input order.
+    # Invalid and unchanged rows are recorded at once, built ones when their chunk finishes;
+    # the report follows the input order.
     rank = {f.source: n for n, f in enumerate(files)}
     outcomes.sort(key=lambda o: (rank[o.source], o.row))
     summary = BuildSummary(outcomes, [w for f in files for w in f.warnings])
     summary.report = write_report(out / "report.csv", outcomes)
     return summary
+
+
+def _unchanged(checked: Checked) -> RowError:
+    return RowError(checked.raw.source, checked.raw.row, "", "", "unchanged",
+                    "与上次生成时相同，沿用已有材料（需要重新生成请加 --force）", severity="warning")
 
 
 def chunk_sizes(size: int, jobs: int) -> list[int]:
@@ -156,23 +182,25 @@ def chunk_sizes(size: int, jobs: int) -> list[int]:
     return [min(size, 8)] * jobs + [size]
 
 
-def _chunk(batch: list[Checked], templates: dict[str, bytes], settings: ConverterSettings, contract: Contract,
-           waiting: dict[str, Checked]) -> Chunk:
-    for checked in batch:
-        waiting[checked.case.case_id] = checked
+def _chunk(batch: list[Checked], templates: dict[str, bytes], settings: ConverterSettings, contract: Contract) -> Chunk:
     jobs = tuple(CaseJob(c.case.case_id, build_context(c.case, c.plan, contract)) for c in batch)
     return Chunk(jobs, templates, settings)
 
 
-def _store(out: Path, checked: Checked, result: CaseOutcome) -> RowOutcome:
+def _store(out: Path, checked: Checked, result: CaseOutcome, key: str, packet_date: date) -> RowOutcome:
+    folder = out / checked.case.case_id
     if not result.ok:
+        # A packet from an earlier run no longer matches this row: it must not be printed.
+        for stale in (folder / MANIFEST, folder / "packet.pdf"):
+            stale.unlink(missing_ok=True)
         failure = RowError(checked.raw.source, checked.raw.row, "", "", "failed", result.error)
         return checked.outcome("failed", (failure,))
-    folder = private_folder(out / checked.case.case_id)
+    private_folder(folder)
     for name, data in result.documents.items():
         write_atomically(folder / f"{name}.docx", data)
     write_atomically(folder / "case.json", case_json(checked.case, checked.plan))
     write_packet(folder, result.packet)
+    write_manifest(folder, key, packet_date)  # last: only a complete packet counts as current
     return checked.outcome("ok")
 
 

@@ -16,7 +16,7 @@ import click
 from pipeline import __version__
 from pipeline.build import BuildOptions, build, count_rows, validate_only
 from pipeline.errors import RunError
-from pipeline.files import private_folder
+from pipeline.files import private_file, private_folder
 from pipeline.mask import scrub
 from pipeline.report import RowOutcome, row_line, summary_line
 
@@ -29,6 +29,7 @@ class _Scrubbed(logging.Formatter):
 
 
 def _log_to(path: Path) -> None:
+    private_file(path)  # the log may name cases; only the owner reads it
     handler = logging.FileHandler(path, encoding="utf-8")
     handler.setFormatter(_Scrubbed("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
@@ -133,7 +134,8 @@ def main():
 @click.option("--chunk-size", default=20, show_default=True, type=click.IntRange(1, 500), help="每次交给 LibreOffice 的案件数。")
 @click.option("--timeout", default=120.0, show_default=True, type=click.FloatRange(1), help="单次 LibreOffice 转换的超时秒数。")
 @click.option("--quiet", "-q", is_flag=True, help="只显示错误。")
-def build_command(inputs, out, packet_date, templates, soffice, jobs, chunk_size, timeout, quiet):
+@click.option("--force", is_flag=True, help="全部重新生成（默认跳过与上次相同的案件）。")
+def build_command(inputs, out, packet_date, templates, soffice, jobs, chunk_size, timeout, quiet, force):
     """读取案件表（CSV），为每个有效案件生成 packet.pdf 及可编辑的 Word 文书。"""
     try:
         private_folder(out)
@@ -143,7 +145,7 @@ def build_command(inputs, out, packet_date, templates, soffice, jobs, chunk_size
     log_file = out / "packets.log"
     _log_to(log_file)
     signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops a run as cleanly as Ctrl-C
-    options = BuildOptions(out, packet_date, templates, soffice, jobs, chunk_size, timeout)
+    options = BuildOptions(out, packet_date, templates, soffice, jobs, chunk_size, timeout, force)
     terminal = _Terminal(lambda: _run(lambda: count_rows(list(inputs)), log_file), quiet)
     try:
         summary = _run(lambda: build(list(inputs), options, terminal.row), log_file)

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import tempfile
 from pathlib import Path
 
+from pipeline.errors import RunError
+
 FOLDER_MODE = 0o700  # staff machines are shared; these files hold personal financial data
 FILE_MODE = 0o600
+LOCK_FILE = ".packets.lock"
 
 
 def private_folder(path: Path) -> Path:
@@ -29,4 +34,38 @@ def write_atomically(path: Path, data: bytes) -> Path:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+    return path
+
+
+@contextlib.contextmanager
+def locked(folder: Path, busy_message: str):
+    """Hold an exclusive lock on `folder` for the duration; a second holder gets RunError.
+
+    The lock is an flock on a file inside the folder: the kernel releases it when the process
+    ends, however it ends, so a killed run never leaves the folder locked.
+    """
+    descriptor = os.open(folder / LOCK_FILE, os.O_RDWR | os.O_CREAT, FILE_MODE)
+    try:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise RunError(busy_message) from None
+        yield
+    finally:
+        os.close(descriptor)
+
+
+def remove_leftovers(folder: Path) -> int:
+    """Temporary files of a run that was killed mid-write (never visible under a final name)."""
+    count = 0
+    for leftover in folder.glob("**/.*.part"):
+        leftover.unlink(missing_ok=True)
+        count += 1
+    return count
+
+
+def private_file(path: Path) -> Path:
+    """Create (or re-mode) a file that only its owner can read, e.g. the log."""
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, FILE_MODE))
+    os.chmod(path, FILE_MODE)
     return path

@@ -55,7 +55,9 @@ def row_line(outcome: RowOutcome) -> str:
 
 def summary_line(outcomes: list[RowOutcome], report: Path | None) -> str:
     counts = {status: sum(1 for o in outcomes if o.status == status) for status in STATUS_LABELS}
+    unchanged = sum(1 for o in outcomes if any(p.code == "unchanged" for p in o.problems))
     text = (
         f"共{len(outcomes)}行：成功{counts['ok']}，无效{counts['invalid']}，失败{counts['failed']}"
+        + (f"（其中{unchanged}份未变化，沿用上次结果）" if unchanged else "")
     )
     return text + (f"。报告：{report}" if report else "")
