@@ -170,3 +170,30 @@ def validate_command(inputs, packet_date):
         click.echo(f"提示：{notice}", err=True)
     click.echo(summary_line(summary.outcomes, None))
     sys.exit(summary.exit_code)
+
+
+@main.group("templates")
+def templates_group():
+    """模板工具。"""
+
+
+@templates_group.command("check")
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@date_option
+def templates_check_command(folder, packet_date):
+    """检查自定义模板：列出模板使用了但程序不提供的变量（含拼写建议）。"""
+    from pipeline.render import TemplateSet
+    from pipeline.schema import default_contract
+    from pipeline.template_check import check_templates, example_context
+
+    templates = TemplateSet(folder)
+    custom = [p.name for p in templates.paths.values() if p.parent == folder]
+    if not custom:
+        names = "、".join(p.name for p in templates.paths.values())
+        click.echo(f"{folder} 中没有可替换的模板（文件名应为 {names}）", err=True)
+        sys.exit(1)
+    problems = check_templates(templates, example_context(default_contract(), packet_date))
+    for problem in problems:
+        click.echo(problem.message(), err=True)
+    click.echo(f"已检查 {'、'.join(custom)}：{'发现 ' + str(len(problems)) + ' 处问题' if problems else '全部变量均可提供'}")
+    sys.exit(1 if problems else 0)
