@@ -60,5 +60,29 @@ def packet_pdf(reader: PdfReader, first: int, layout: PacketLayout) -> bytes:
     return buffer.getvalue()
 
 
+def pad_for_duplex(data: bytes, layout: PacketLayout) -> tuple[PacketLayout, bytes]:
+    """Every document gets an even page count (a blank page after an odd one), so that each starts
+    on a fresh sheet when the packet is printed double-sided."""
+    reader = PdfReader(io.BytesIO(data))
+    writer = PdfWriter()
+    ends = [*layout.starts[1:], layout.pages]
+    starts = []
+    for start, end in zip(layout.starts, ends, strict=True):
+        starts.append(len(writer.pages))
+        for index in range(start, end):
+            writer.add_page(reader.pages[index])
+        if (end - start) % 2:
+            box = reader.pages[end - 1].mediabox
+            writer.add_blank_page(width=box.width, height=box.height)
+    padded = PacketLayout(layout.case_id, layout.titles, tuple(starts), len(writer.pages))
+    for title, start in zip(padded.titles, padded.starts, strict=True):
+        writer.add_outline_item(title=title, page_number=start)
+    writer.add_metadata(reader.metadata or {})
+    writer.page_mode = "/UseOutlines"
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return padded, buffer.getvalue()
+
+
 def write_packet(folder: Path, data: bytes) -> Path:
     return write_atomically(folder / "packet.pdf", data)

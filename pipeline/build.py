@@ -16,10 +16,10 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from pipeline.assemble import write_packet
+from pipeline.assemble import pad_for_duplex, write_packet
 from pipeline.chunk import CaseJob, CaseOutcome, Chunk, ConverterSettings
 from pipeline.context import build_context
-from pipeline.convert import find_soffice, reap_strays
+from pipeline.convert import Converter, find_soffice, reap_strays
 from pipeline.errors import RowError, RunError
 from pipeline.files import locked, private_folder, remove_leftovers, write_atomically
 from pipeline.intake import InputFile, RawRow, open_input
@@ -27,6 +27,7 @@ from pipeline.manifest import MANIFEST, Fingerprint, is_current, write_manifest
 from pipeline.model import Case, RepaymentPlan
 from pipeline.plan import plan_repayment
 from pipeline.pool import LocalPool
+from pipeline.printing import PrintEntry, write_print_file
 from pipeline.render import TemplateSet
 from pipeline.report import RowOutcome, write_report
 from pipeline.schema import Contract, default_contract
@@ -59,6 +60,8 @@ class BuildOptions:
     chunk_size: int = 20
     timeout: float = 120.0
     force: bool = False  # rebuild packets that are up to date
+    duplex: bool = False  # pad every document to an even page count
+    print_file: bool = False  # also write OUT/print/batch-<date>.pdf
 
 
 @dataclass
@@ -125,10 +128,14 @@ def build(paths: list[Path], options: BuildOptions, on_row: Callable[[RowOutcome
 
 def _build_locked(files, contract, soffice, templates, out, options, on_row) -> BuildSummary:
     outcomes: list[RowOutcome] = []
-    fingerprint = Fingerprint(options.packet_date, templates, contract)
+    fingerprint = Fingerprint(options.packet_date, templates, contract, duplex=options.duplex)
+    printable: dict[tuple[str, int], PrintEntry] = {}  # (source, row) → ok packet, for the print file
 
-    def record(outcome: RowOutcome) -> None:
+    def record(outcome: RowOutcome, case: Case | None = None) -> None:
         outcomes.append(outcome)
+        if case is not None and outcome.status == "ok":
+            printable[(outcome.source, outcome.row)] = PrintEntry(
+                case.case_id, case.borrower_name, out / case.case_id / "packet.pdf")
         if on_row:
             on_row(outcome)
 
@@ -145,7 +152,7 @@ def _build_locked(files, contract, soffice, templates, out, options, on_row) -> 
                     continue
                 key = fingerprint.case_key(checked.raw)
                 if not options.force and is_current(out / checked.case.case_id, key):
-                    record(checked.outcome("ok", (_unchanged(checked),)))
+                    record(checked.outcome("ok", (_unchanged(checked),)), checked.case)
                     continue
                 waiting[checked.case.case_id] = (checked, key)
                 batch.append(checked)
@@ -159,7 +166,12 @@ def _build_locked(files, contract, soffice, templates, out, options, on_row) -> 
             for _, results in LocalPool(options.jobs).run(chunks()):
                 for result in results:
                     checked, key = waiting.pop(result.case_id)
-                    record(_store(out, checked, result, key, options.packet_date))
+                    record(_store(out, checked, result, key, options), checked.case)
+            if options.print_file:
+                rank = {f.source: n for n, f in enumerate(files)}
+                entries = [printable[k] for k in sorted(printable, key=lambda k: (rank[k[0]], k[1]))]
+                with Converter(soffice, options.timeout, Path(tempfile.mkdtemp(dir=scratch))) as converter:
+                    write_print_file(out, entries, options.packet_date, converter, options.duplex)
         finally:
             reap_strays(Path(scratch))
     # Invalid and unchanged rows are recorded at once, built ones when their chunk finishes;
@@ -187,7 +199,7 @@ def _chunk(batch: list[Checked], templates: dict[str, bytes], settings: Converte
     return Chunk(jobs, templates, settings)
 
 
-def _store(out: Path, checked: Checked, result: CaseOutcome, key: str, packet_date: date) -> RowOutcome:
+def _store(out: Path, checked: Checked, result: CaseOutcome, key: str, options: BuildOptions) -> RowOutcome:
     folder = out / checked.case.case_id
     if not result.ok:
         # A packet from an earlier run no longer matches this row: it must not be printed.
@@ -199,8 +211,9 @@ def _store(out: Path, checked: Checked, result: CaseOutcome, key: str, packet_da
     for name, data in result.documents.items():
         write_atomically(folder / f"{name}.docx", data)
     write_atomically(folder / "case.json", case_json(checked.case, checked.plan))
-    write_packet(folder, result.packet)
-    write_manifest(folder, key, packet_date)  # last: only a complete packet counts as current
+    packet = pad_for_duplex(result.packet, result.layout)[1] if options.duplex else result.packet
+    write_packet(folder, packet)
+    write_manifest(folder, key, options.packet_date)  # last: only a complete packet counts as current
     return checked.outcome("ok")
 
 
