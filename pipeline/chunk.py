@@ -16,6 +16,7 @@ import io
 import logging
 import os
 import tempfile
+from multiprocessing.util import Finalize
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from docx import Document
 from pipeline.assemble import PacketLayout, split_chunk
 from pipeline.compose import PacketDocs, compose
 from pipeline.convert import ConversionError, Converter
+from pipeline.office import open_converter
 from pipeline.render import DOCUMENTS, TemplateSet
 
 log = logging.getLogger(__name__)
@@ -72,7 +74,10 @@ def run_chunk(chunk: Chunk) -> list[CaseOutcome]:
     settings = chunk.settings
     if settings not in _converters:
         profile = Path(tempfile.mkdtemp(prefix=f"lo-{os.getpid()}-", dir=settings.profiles))
-        _converters[settings] = Converter(settings.soffice, settings.timeout, profile)
+        converter = open_converter(settings.soffice, settings.timeout, profile)
+        _converters[settings] = converter
+        # Runs when a worker process exits normally (atexit does not, in multiprocessing workers).
+        Finalize(converter, converter.close, exitpriority=10)
     digest = hashlib.sha256(b"".join(chunk.templates[k.name] for k in DOCUMENTS)).hexdigest()
     if digest not in _template_sets:
         _template_sets[digest] = TemplateSet.from_blobs(chunk.templates)
