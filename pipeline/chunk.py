@@ -16,8 +16,8 @@ import io
 import logging
 import os
 import tempfile
-from multiprocessing.util import Finalize
 from dataclasses import dataclass, field
+from multiprocessing.util import Finalize
 from pathlib import Path
 
 from docx import Document

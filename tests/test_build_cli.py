@@ -7,7 +7,6 @@ import json
 import re
 import shutil
 import zipfile
-from pathlib import Path
 
 import pytest
 from conftest import DATA

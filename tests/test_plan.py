@@ -117,7 +117,7 @@ def test_schedule_sums_to_proposed_total_and_never_goes_negative_or_back(
     assert sum(i.amount for i in plan.schedule) == plan.proposed_total
     assert all(i.amount >= 0 for i in plan.schedule)
     assert all(i.amount.as_tuple().exponent >= -2 for i in plan.schedule)
-    assert all(a.due < b.due for a, b in zip(plan.schedule, plan.schedule[1:]))
+    assert all(a.due < b.due for a, b in zip(plan.schedule, plan.schedule[1:], strict=False))
     assert 1 <= plan.count <= 60
     assert plan.first_due >= PACKET_DATE
     assert len({i.amount for i in plan.schedule[:-1]}) <= 1
