@@ -57,7 +57,7 @@ class BuildOptions:
     templates: Path | None = None
     soffice: str | None = None
     jobs: int = 1
-    chunk_size: int = 20
+    chunk_size: int = 12
     timeout: float = 120.0
     force: bool = False  # rebuild packets that are up to date
     duplex: bool = False  # pad every document to an even page count

@@ -131,7 +131,7 @@ def main():
 @click.option("--templates", type=click.Path(path_type=Path, file_okay=False, exists=True), help="自定义模板文件夹（按文件名替换）。")
 @click.option("--soffice", envvar="PACKETS_SOFFICE", help="LibreOffice 程序（默认在 PATH 中查找 soffice）。")
 @click.option("--jobs", "-j", default=_cores(), show_default="CPU核数", type=click.IntRange(1, 64), help="并行的工作进程数。")
-@click.option("--chunk-size", default=20, show_default=True, type=click.IntRange(1, 500), help="每次交给 LibreOffice 的案件数。")
+@click.option("--chunk-size", default=12, show_default=True, type=click.IntRange(1, 500), help="每次交给 LibreOffice 的案件数。")
 @click.option("--timeout", default=120.0, show_default=True, type=click.FloatRange(1), help="单次 LibreOffice 转换的超时秒数。")
 @click.option("--quiet", "-q", is_flag=True, help="只显示错误。")
 @click.option("--force", is_flag=True, help="全部重新生成（默认跳过与上次相同的案件）。")
