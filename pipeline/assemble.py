@@ -60,6 +60,38 @@ def packet_pdf(reader: PdfReader, first: int, layout: PacketLayout) -> bytes:
     return buffer.getvalue()
 
 
+def insert_attachments(data: bytes, layout: PacketLayout, attachments: tuple[tuple[str, bytes], ...],
+                       after: int) -> tuple[PacketLayout, bytes]:
+    """Evidence scans go right after document number `after` (the cover sheet that lists them),
+    each under its own outline entry, their pages unchanged."""
+    reader = PdfReader(io.BytesIO(data))
+    writer = PdfWriter()
+    ends = [*layout.starts[1:], layout.pages]
+    titles, starts = [], []
+    for number, (title, start, end) in enumerate(zip(layout.titles, layout.starts, ends, strict=True)):
+        titles.append(title)
+        starts.append(len(writer.pages))
+        for index in range(start, end):
+            writer.add_page(reader.pages[index])
+        if number == after:
+            for attachment_title, pdf in attachments:
+                titles.append(attachment_title)
+                starts.append(len(writer.pages))
+                writer.append(PdfReader(io.BytesIO(pdf)), import_outline=False)
+    combined = PacketLayout(layout.case_id, tuple(titles), tuple(starts), len(writer.pages))
+    return combined, _finish(writer, combined, reader.metadata)
+
+
+def _finish(writer: PdfWriter, layout: PacketLayout, metadata) -> bytes:
+    for title, start in zip(layout.titles, layout.starts, strict=True):
+        writer.add_outline_item(title=title, page_number=start)
+    writer.add_metadata(metadata or {})
+    writer.page_mode = "/UseOutlines"
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
 def pad_for_duplex(data: bytes, layout: PacketLayout) -> tuple[PacketLayout, bytes]:
     """Every document gets an even page count (a blank page after an odd one), so that each starts
     on a fresh sheet when the packet is printed double-sided."""
@@ -75,13 +107,7 @@ def pad_for_duplex(data: bytes, layout: PacketLayout) -> tuple[PacketLayout, byt
             box = reader.pages[end - 1].mediabox
             writer.add_blank_page(width=box.width, height=box.height)
     padded = PacketLayout(layout.case_id, layout.titles, tuple(starts), len(writer.pages))
-    for title, start in zip(padded.titles, padded.starts, strict=True):
-        writer.add_outline_item(title=title, page_number=start)
-    writer.add_metadata(reader.metadata or {})
-    writer.page_mode = "/UseOutlines"
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return padded, buffer.getvalue()
+    return padded, _finish(writer, padded, reader.metadata)
 
 
 def write_packet(folder: Path, data: bytes) -> Path:

@@ -17,6 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from pipeline.assemble import pad_for_duplex, write_packet
+from pipeline.attachments import load_attachments
 from pipeline.chunk import CaseJob, CaseOutcome, Chunk, ConverterSettings
 from pipeline.context import build_context
 from pipeline.convert import Converter, find_soffice, reap_strays
@@ -92,9 +93,17 @@ def check_rows(files: list[InputFile], contract: Contract, packet_date: date) ->
             if validated.case is None:
                 yield Checked(raw, None, None, validated.errors)
                 continue
-            planned = plan_repayment(validated.case, packet_date, raw.headers)
+            case = validated.case
+            if raw.cells.get("evidence_files"):
+                attachments, missing = load_attachments(raw.cells["evidence_files"], input_file.path.parent,
+                                                        raw.source, raw.row, raw.headers["evidence_files"])
+                if missing:
+                    yield Checked(raw, None, None, validated.errors + missing)
+                    continue
+                case = dataclasses.replace(case, attachments=attachments)
+            planned = plan_repayment(case, packet_date, raw.headers)
             problems = validated.errors + planned.problems
-            yield Checked(raw, validated.case if planned.plan else None, planned.plan, problems)
+            yield Checked(raw, case if planned.plan else None, planned.plan, problems)
 
 
 def validate_only(paths: list[Path], packet_date: date, on_row: Callable[[RowOutcome], None] | None = None) -> BuildSummary:
@@ -150,7 +159,7 @@ def _build_locked(files, contract, soffice, templates, out, options, on_row) -> 
                 if checked.case is None:
                     record(checked.outcome("invalid"))
                     continue
-                key = fingerprint.case_key(checked.raw)
+                key = fingerprint.case_key(checked.raw, tuple(a.digest for a in checked.case.attachments))
                 if not options.force and is_current(out / checked.case.case_id, key):
                     record(checked.outcome("ok", (_unchanged(checked),)), checked.case)
                     continue
@@ -195,7 +204,10 @@ def chunk_sizes(size: int, jobs: int) -> list[int]:
 
 
 def _chunk(batch: list[Checked], templates: dict[str, bytes], settings: ConverterSettings, contract: Contract) -> Chunk:
-    jobs = tuple(CaseJob(c.case.case_id, build_context(c.case, c.plan, contract)) for c in batch)
+    jobs = tuple(
+        CaseJob(c.case.case_id, build_context(c.case, c.plan, contract), tuple((a.title, a.pdf) for a in c.case.attachments))
+        for c in batch
+    )
     return Chunk(jobs, templates, settings)
 
 
@@ -220,6 +232,7 @@ def _store(out: Path, checked: Checked, result: CaseOutcome, key: str, options: 
 def case_json(case: Case, plan: RepaymentPlan) -> bytes:
     record = dataclasses.asdict(case)
     record.pop("warnings")
+    record["attachments"] = [{"name": a.name, "pages": a.pages, "sha256": a.digest} for a in case.attachments]
     record["lender"] = case.lender.key
     document = {"case": record, "plan": dataclasses.asdict(plan)}
     return json.dumps(document, ensure_ascii=False, indent=2, default=_plain).encode("utf-8")

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from docx import Document
 
-from pipeline.assemble import PacketLayout, split_chunk
+from pipeline.assemble import PacketLayout, insert_attachments, split_chunk
 from pipeline.compose import PacketDocs, compose
 from pipeline.convert import ConversionError, Converter
 from pipeline.office import open_converter
@@ -30,11 +30,14 @@ from pipeline.render import DOCUMENTS, TemplateSet
 
 log = logging.getLogger(__name__)
 
+COVER_SHEET = [kind.name for kind in DOCUMENTS].index("evidence_cover")  # scans follow it
+
 
 @dataclass(frozen=True)
 class CaseJob:
     case_id: str
     context: dict
+    attachments: tuple[tuple[str, bytes], ...] = ()  # (outline title, PDF) of each evidence scan
 
 
 @dataclass(frozen=True)
@@ -128,6 +131,8 @@ def _convert(jobs: list[CaseJob], outcomes: dict[str, CaseOutcome], converter: C
         _convert(jobs[middle:], outcomes, converter, retries, fresh)
         return
     for job, (layout, data) in zip(jobs, packets, strict=True):
+        if job.attachments:
+            layout, data = insert_attachments(data, layout, job.attachments, after=COVER_SHEET)
         outcomes[job.case_id].packet = data
         outcomes[job.case_id].layout = layout
 

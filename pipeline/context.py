@@ -79,6 +79,8 @@ def evidence_context(case: Case, contract: Contract) -> dict:
     supplied = [
         {"label": labels[item.kind], "pages": item.pages if item.pages is not None else "", "suggested": False}
         for item in case.evidence
+    ] + [  # scans attached to the packet: pages counted from the files themselves
+        {"label": attachment.title, "pages": attachment.pages, "suggested": False} for attachment in case.attachments
     ]
     expected = list(contract.evidence_always)
     for hardship in case.hardship_types:
@@ -93,5 +95,5 @@ def evidence_context(case: Case, contract: Contract) -> dict:
         "rows": items,
         "supplied": items[: len(supplied)],
         "missing_labels": "、".join(missing),
-        "total_pages": sum(item.pages or 0 for item in case.evidence),
+        "total_pages": sum(item.pages or 0 for item in case.evidence) + sum(a.pages for a in case.attachments),
     }

@@ -33,9 +33,10 @@ class Fingerprint:
         self.templates = digest.hexdigest()
         self.packet_date = packet_date.isoformat()
 
-    def case_key(self, raw: RawRow) -> str:
+    def case_key(self, raw: RawRow, attachments: tuple[str, ...] = ()) -> str:
+        """`attachments`: digests of the evidence scans, whose content the row does not show."""
         row = json.dumps(raw.cells, ensure_ascii=False, sort_keys=True)
-        parts = (row, self.packet_date, self.templates, __version__)
+        parts = (row, self.packet_date, self.templates, __version__, *attachments)
         return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
 
 

@@ -50,6 +50,7 @@ class Case:
     evidence: tuple[EvidenceItem, ...]
     caseworker: str
     warnings: tuple[RowError, ...] = field(default=(), compare=False)
+    attachments: tuple = ()  # pipeline.attachments.Attachment: evidence scans, in the row's order
 
 
 @dataclass(frozen=True)
