@@ -26,6 +26,7 @@ from pipeline.files import locked, private_folder, remove_leftovers, write_atomi
 from pipeline.intake import InputFile, RawRow, open_input
 from pipeline.manifest import MANIFEST, Fingerprint, is_current, write_manifest
 from pipeline.model import Case, RepaymentPlan
+from pipeline.organisation import Organisation, load_organisation
 from pipeline.plan import plan_repayment
 from pipeline.pool import LocalPool
 from pipeline.printing import PrintEntry, write_print_file
@@ -63,6 +64,7 @@ class BuildOptions:
     force: bool = False  # rebuild packets that are up to date
     duplex: bool = False  # pad every document to an even page count
     print_file: bool = False  # also write OUT/print/batch-<date>.pdf
+    organisation: Path | None = None  # YAML profile: letterhead and "prepared with the assistance of"
 
 
 @dataclass
@@ -123,6 +125,7 @@ def build(paths: list[Path], options: BuildOptions, on_row: Callable[[RowOutcome
     files = open_inputs(paths, contract)
     soffice = find_soffice(options.soffice)
     templates = TemplateSet(options.templates).blobs
+    organisation = load_organisation(options.organisation)
     try:
         out = private_folder(options.out)
     except OSError as exc:
@@ -130,14 +133,15 @@ def build(paths: list[Path], options: BuildOptions, on_row: Callable[[RowOutcome
     with locked(out, f"输出文件夹 {out} 正在被另一个生成任务使用，请等它结束后再运行，或换一个输出文件夹"):
         remove_leftovers(out)
         try:
-            return _build_locked(files, contract, soffice, templates, out, options, on_row)
+            return _build_locked(files, contract, soffice, templates, organisation, out, options, on_row)
         except OSError as exc:  # disk full, permissions: stop, nothing half-written is visible
             raise RunError(f"无法写入输出文件夹 {out}：{exc.strerror or exc}（{exc.filename or ''}）") from exc
 
 
-def _build_locked(files, contract, soffice, templates, out, options, on_row) -> BuildSummary:
+def _build_locked(files, contract, soffice, templates, organisation, out, options, on_row) -> BuildSummary:
     outcomes: list[RowOutcome] = []
-    fingerprint = Fingerprint(options.packet_date, templates, contract, duplex=options.duplex)
+    fingerprint = Fingerprint(options.packet_date, templates, contract, duplex=options.duplex,
+                              organisation=organisation.digest)
     printable: dict[tuple[str, int], PrintEntry] = {}  # (source, row) → ok packet, for the print file
 
     def record(outcome: RowOutcome, case: Case | None = None) -> None:
@@ -166,10 +170,10 @@ def _build_locked(files, contract, soffice, templates, out, options, on_row) -> 
                 waiting[checked.case.case_id] = (checked, key)
                 batch.append(checked)
                 if len(batch) >= sizes[0]:
-                    yield _chunk(batch, templates, settings, contract)
+                    yield _chunk(batch, templates, settings, contract, organisation)
                     batch, sizes = [], sizes[1:] or sizes
             if batch:
-                yield _chunk(batch, templates, settings, contract)
+                yield _chunk(batch, templates, settings, contract, organisation)
 
         try:
             for _, results in LocalPool(options.jobs).run(chunks()):
@@ -203,12 +207,14 @@ def chunk_sizes(size: int, jobs: int) -> list[int]:
     return [min(size, 8)] * jobs + [size]
 
 
-def _chunk(batch: list[Checked], templates: dict[str, bytes], settings: ConverterSettings, contract: Contract) -> Chunk:
+def _chunk(batch: list[Checked], templates: dict[str, bytes], settings: ConverterSettings, contract: Contract,
+           organisation: Organisation) -> Chunk:
     jobs = tuple(
-        CaseJob(c.case.case_id, build_context(c.case, c.plan, contract), tuple((a.title, a.pdf) for a in c.case.attachments))
+        CaseJob(c.case.case_id, build_context(c.case, c.plan, contract, organisation),
+                tuple((a.title, a.pdf) for a in c.case.attachments))
         for c in batch
     )
-    return Chunk(jobs, templates, settings)
+    return Chunk(jobs, templates, settings, organisation.logo)
 
 
 def _store(out: Path, checked: Checked, result: CaseOutcome, key: str, options: BuildOptions) -> RowOutcome:

@@ -53,6 +53,7 @@ class Chunk:
     jobs: tuple[CaseJob, ...]
     templates: dict[str, bytes]  # template file stem → .docx bytes: travels with the work
     settings: ConverterSettings
+    logo: bytes = b""  # the organisation's logo, if any
 
 
 @dataclass
@@ -81,9 +82,9 @@ def run_chunk(chunk: Chunk) -> list[CaseOutcome]:
         _converters[settings] = converter
         # Runs when a worker process exits normally (atexit does not, in multiprocessing workers).
         Finalize(converter, converter.close, exitpriority=10)
-    digest = hashlib.sha256(b"".join(chunk.templates[k.name] for k in DOCUMENTS)).hexdigest()
+    digest = hashlib.sha256(b"".join(chunk.templates[k.name] for k in DOCUMENTS) + chunk.logo).hexdigest()
     if digest not in _template_sets:
-        _template_sets[digest] = TemplateSet.from_blobs(chunk.templates)
+        _template_sets[digest] = TemplateSet.from_blobs(chunk.templates, chunk.logo)
     try:
         return build_chunk(list(chunk.jobs), _template_sets[digest], _converters[settings], settings.retries)
     finally:

@@ -137,8 +137,10 @@ def main():
 @click.option("--force", is_flag=True, help="全部重新生成（默认跳过与上次相同的案件）。")
 @click.option("--print-file", is_flag=True, help="另生成 OUT/print/batch-日期.pdf：索引页＋全部成功的材料，按输入顺序。")
 @click.option("--duplex", is_flag=True, help="双面打印：每份文书补足偶数页，使每份文书从新的一张纸开始。")
+@click.option("--org", "organisation", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="机构信息文件（YAML：名称、地址、电话、标志），用于信头和“协助准备”说明。")
 def build_command(inputs, out, packet_date, templates, soffice, jobs, chunk_size, timeout, quiet, force,
-                  print_file, duplex):
+                  print_file, duplex, organisation):
     """读取案件表（CSV），为每个有效案件生成 packet.pdf 及可编辑的 Word 文书。"""
     try:
         private_folder(out)
@@ -148,7 +150,8 @@ def build_command(inputs, out, packet_date, templates, soffice, jobs, chunk_size
     log_file = out / "packets.log"
     _log_to(log_file)
     signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops a run as cleanly as Ctrl-C
-    options = BuildOptions(out, packet_date, templates, soffice, jobs, chunk_size, timeout, force, duplex, print_file)
+    options = BuildOptions(out, packet_date, templates, soffice, jobs, chunk_size, timeout, force, duplex, print_file,
+                           organisation)
     terminal = _Terminal(lambda: _run(lambda: count_rows(list(inputs)), log_file), quiet)
     try:
         summary = _run(lambda: build(list(inputs), options, terminal.row), log_file)

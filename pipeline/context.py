@@ -10,13 +10,24 @@ from decimal import Decimal
 
 from pipeline.formats import chinese_date, money, money_in_words
 from pipeline.model import Case, RepaymentPlan
+from pipeline.organisation import Organisation
 from pipeline.schema import Contract
 
+NO_ORGANISATION = Organisation()
 
-def build_context(case: Case, plan: RepaymentPlan, contract: Contract) -> dict:
+
+def build_context(case: Case, plan: RepaymentPlan, contract: Contract, organisation: Organisation = NO_ORGANISATION
+                  ) -> dict:
     columns = contract.columns
     schedule = plan.schedule
     return {
+        "org": {
+            "name": organisation.name,
+            "address": organisation.address,
+            "phone": organisation.phone,
+            "has_logo": bool(organisation.logo),
+            "logo": "",  # becomes the picture when rendered (it needs the template: render.py)
+        },
         "today": chinese_date(plan.packet_date),
         "case_id": case.case_id,
         "borrower": {

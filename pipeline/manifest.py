@@ -24,8 +24,9 @@ MANIFEST = "manifest.json"
 class Fingerprint:
     """The part of the key shared by every case of a run."""
 
-    def __init__(self, packet_date: date, templates: dict[str, bytes], contract: Contract, duplex: bool = False):
-        digest = hashlib.sha256(b"duplex" if duplex else b"simplex")
+    def __init__(self, packet_date: date, templates: dict[str, bytes], contract: Contract, duplex: bool = False,
+                 organisation: str = ""):
+        digest = hashlib.sha256((b"duplex" if duplex else b"simplex") + organisation.encode())
         for name in sorted(templates):
             digest.update(name.encode() + hashlib.sha256(templates[name]).digest())
         for schema in sorted(contract.dir.glob("*.yaml")):

@@ -12,11 +12,13 @@ from pathlib import Path
 
 import jinja2
 from docx.document import Document
-from docxtpl import DocxTemplate
+from docx.shared import Mm
+from docxtpl import DocxTemplate, InlineImage
 
 from pipeline.schema import PROJECT_ROOT
 
 TEMPLATES_DIR = PROJECT_ROOT / "templates"
+LOGO_HEIGHT_MM = 14
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,8 @@ class _CompilingOnce(jinja2.Environment):
 class TemplateSet:
     """The templates of one run: the defaults, each replaced by a same-named file in `override`."""
 
-    def __init__(self, override: Path | None = None, base: Path = TEMPLATES_DIR):
+    def __init__(self, override: Path | None = None, base: Path = TEMPLATES_DIR, logo: bytes = b""):
+        self.logo = logo  # the organisation's logo, placed where a template says {{ org.logo }}
         self.paths = {}
         for kind in DOCUMENTS:
             custom = override / f"{kind.name}.docx" if override else None
@@ -58,9 +61,10 @@ class TemplateSet:
         self.env = _CompilingOnce()
 
     @classmethod
-    def from_blobs(cls, blobs: dict[str, bytes]) -> TemplateSet:
+    def from_blobs(cls, blobs: dict[str, bytes], logo: bytes = b"") -> TemplateSet:
         """Templates that travelled with a chunk of work (no files on this machine)."""
         templates = cls.__new__(cls)
+        templates.logo = logo
         templates.paths = {kind.name: Path(f"{kind.name}.docx") for kind in DOCUMENTS}
         templates.blobs = dict(blobs)
         templates.env = _CompilingOnce()
@@ -71,5 +75,8 @@ class TemplateSet:
 
     def render(self, name: str, context: dict) -> Document:
         template = DocxTemplate(self.open(name))
+        if self.logo and context.get("org", {}).get("has_logo"):
+            logo = InlineImage(template, io.BytesIO(self.logo), height=Mm(LOGO_HEIGHT_MM))
+            context = {**context, "org": {**context["org"], "logo": logo}}
         template.render(context, jinja_env=self.env)
         return template.docx
