@@ -8,7 +8,7 @@ OUT ?= out
 DATE ?=
 APT_PACKAGES := libreoffice-writer-nogui fonts-noto-cjk poppler-utils
 
-.PHONY: setup system packets validate test bench lint clean
+.PHONY: setup system packets validate test bench lint messages clean
 
 setup: $(VENV)/.installed system
 
@@ -48,6 +48,13 @@ test: setup
 BENCH_N ?= 300
 bench: setup
 	BENCH_N=$(BENCH_N) $(PY) -m pipeline.bench $(BENCH_ARGS)
+
+# Terminal/report messages: extract the Chinese source strings, merge into the English catalog,
+# compile. Translate new entries in locale/en/LC_MESSAGES/packets.po, then run this again.
+messages: setup
+	$(VENV)/bin/pybabel extract -k _ -k N_ --no-location --sort-output -o locale/packets.pot pipeline
+	$(VENV)/bin/pybabel update -i locale/packets.pot -d locale -D packets --no-fuzzy-matching
+	$(VENV)/bin/pybabel compile -d locale -D packets
 
 lint: setup
 	$(VENV)/bin/ruff check pipeline tests

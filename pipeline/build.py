@@ -23,6 +23,7 @@ from pipeline.context import build_context
 from pipeline.convert import Converter, find_soffice, reap_strays
 from pipeline.errors import RowError, RunError
 from pipeline.files import locked, private_folder, remove_leftovers, write_atomically
+from pipeline.i18n import _, language
 from pipeline.intake import InputFile, RawRow, open_input
 from pipeline.manifest import MANIFEST, Fingerprint, is_current, write_manifest
 from pipeline.model import Case, RepaymentPlan
@@ -129,13 +130,14 @@ def build(paths: list[Path], options: BuildOptions, on_row: Callable[[RowOutcome
     try:
         out = private_folder(options.out)
     except OSError as exc:
-        raise RunError(f"无法创建输出文件夹 {options.out}（{exc.strerror}）") from exc
-    with locked(out, f"输出文件夹 {out} 正在被另一个生成任务使用，请等它结束后再运行，或换一个输出文件夹"):
+        raise RunError(_("无法创建输出文件夹 {folder}（{reason}）").format(folder=options.out, reason=exc.strerror)) from exc
+    with locked(out, _("输出文件夹 {folder} 正在被另一个生成任务使用，请等它结束后再运行，或换一个输出文件夹").format(folder=out)):
         remove_leftovers(out)
         try:
             return _build_locked(files, contract, soffice, templates, organisation, out, options, on_row)
         except OSError as exc:  # disk full, permissions: stop, nothing half-written is visible
-            raise RunError(f"无法写入输出文件夹 {out}：{exc.strerror or exc}（{exc.filename or ''}）") from exc
+            raise RunError(_("无法写入输出文件夹 {folder}：{reason}（{file}）").format(
+                folder=out, reason=exc.strerror or exc, file=exc.filename or "")) from exc
 
 
 def _build_locked(files, contract, soffice, templates, organisation, out, options, on_row) -> BuildSummary:
@@ -176,7 +178,7 @@ def _build_locked(files, contract, soffice, templates, organisation, out, option
                 yield _chunk(batch, templates, settings, contract, organisation)
 
         try:
-            for _, results in LocalPool(options.jobs).run(chunks()):
+            for _finished, results in LocalPool(options.jobs).run(chunks()):
                 for result in results:
                     checked, key = waiting.pop(result.case_id)
                     record(_store(out, checked, result, key, options), checked.case)
@@ -198,7 +200,7 @@ def _build_locked(files, contract, soffice, templates, organisation, out, option
 
 def _unchanged(checked: Checked) -> RowError:
     return RowError(checked.raw.source, checked.raw.row, "", "", "unchanged",
-                    "与上次生成时相同，沿用已有材料（需要重新生成请加 --force）", severity="warning")
+                    _("与上次生成时相同，沿用已有材料（需要重新生成请加 --force）"), severity="warning")
 
 
 def chunk_sizes(size: int, jobs: int) -> list[int]:
@@ -214,7 +216,7 @@ def _chunk(batch: list[Checked], templates: dict[str, bytes], settings: Converte
                 tuple((a.title, a.pdf) for a in c.case.attachments))
         for c in batch
     )
-    return Chunk(jobs, templates, settings, organisation.logo)
+    return Chunk(jobs, templates, settings, organisation.logo, language())
 
 
 def _store(out: Path, checked: Checked, result: CaseOutcome, key: str, options: BuildOptions) -> RowOutcome:

@@ -25,6 +25,7 @@ from docx import Document
 from pipeline.assemble import PacketLayout, insert_attachments, split_chunk
 from pipeline.compose import PacketDocs, compose
 from pipeline.convert import ConversionError, Converter
+from pipeline.i18n import _, set_language
 from pipeline.office import open_converter
 from pipeline.render import DOCUMENTS, TemplateSet
 
@@ -54,6 +55,7 @@ class Chunk:
     templates: dict[str, bytes]  # template file stem → .docx bytes: travels with the work
     settings: ConverterSettings
     logo: bytes = b""  # the organisation's logo, if any
+    lang: str = "zh"  # language of the messages the chunk may produce
 
 
 @dataclass
@@ -75,6 +77,7 @@ _template_sets: dict[str, TemplateSet] = {}
 
 
 def run_chunk(chunk: Chunk) -> list[CaseOutcome]:
+    set_language(chunk.lang)
     settings = chunk.settings
     if settings not in _converters:
         profile = Path(tempfile.mkdtemp(prefix=f"lo-{os.getpid()}-", dir=settings.profiles))
@@ -102,7 +105,7 @@ def build_chunk(jobs: list[CaseJob], templates: TemplateSet, converter: Converte
             documents = [templates.render(kind.name, job.context) for kind in DOCUMENTS]
         except Exception as exc:  # a template or a value that does not render: this case only
             log.exception("rendering %s failed", job.case_id)
-            outcomes[job.case_id].error = f"文书生成失败：{type(exc).__name__}: {exc}"
+            outcomes[job.case_id].error = _("文书生成失败：{kind}: {detail}").format(kind=type(exc).__name__, detail=exc)
             continue
         for kind, document in zip(DOCUMENTS, documents, strict=True):
             outcomes[job.case_id].documents[kind.name] = _docx_bytes(document)
@@ -124,7 +127,7 @@ def _convert(jobs: list[CaseJob], outcomes: dict[str, CaseOutcome], converter: C
                 log.warning("case %s failed to convert (%s); retrying", jobs[0].case_id, exc)
                 _convert(jobs, outcomes, converter, retries - 1, fresh)
             else:
-                outcomes[jobs[0].case_id].error = f"PDF转换失败：{exc}"
+                outcomes[jobs[0].case_id].error = _("PDF转换失败：{reason}").format(reason=exc)
             return
         log.warning("chunk of %d failed to convert (%s); splitting it", len(jobs), exc)
         middle = len(jobs) // 2
@@ -150,7 +153,7 @@ def _convert_together(jobs: list[CaseJob], outcomes: dict[str, CaseOutcome], con
         try:
             return split_chunk(pdf, [(job.case_id, titles) for job in jobs])
         except (KeyError, ValueError) as exc:
-            raise ConversionError(f"PDF中找不到文书分隔标记（{exc}）") from exc
+            raise ConversionError(_("PDF中找不到文书分隔标记（{mark}）").format(mark=exc)) from exc
 
 
 def _reopen(outcome: CaseOutcome) -> list:

@@ -17,6 +17,7 @@ from pipeline import __version__
 from pipeline.build import BuildOptions, build, count_rows, validate_only
 from pipeline.errors import RunError
 from pipeline.files import private_file, private_folder
+from pipeline.i18n import LANGUAGES, _, set_language
 from pipeline.mask import scrub
 from pipeline.report import RowOutcome, row_line, summary_line
 
@@ -51,7 +52,7 @@ class _Terminal:
         self.started = time.monotonic()
         show = not quiet and sys.stderr.isatty()
         self.bar = click.progressbar(
-            length=count_rows(), label="生成中", file=sys.stderr, show_eta=True, show_pos=True,
+            length=count_rows(), label=_("生成中"), file=sys.stderr, show_eta=True, show_pos=True,
             item_show_func=self._rate,
         ) if show else None
         if self.bar:
@@ -59,7 +60,7 @@ class _Terminal:
 
     def _rate(self, _item) -> str:
         elapsed = time.monotonic() - self.started
-        return f"{self.done / elapsed:.1f} 份/秒" if elapsed > 0 and self.done else ""
+        return _("{rate:.1f} 份/秒").format(rate=self.done / elapsed) if elapsed > 0 and self.done else ""
 
     def row(self, outcome: RowOutcome) -> None:
         self.done += 1
@@ -81,14 +82,14 @@ def _run(action, log_file: Path):
     try:
         return action()
     except RunError as exc:
-        click.echo(f"无法运行：{exc}", err=True)
+        click.echo(_("无法运行：{reason}").format(reason=exc), err=True)
         sys.exit(EXIT_RUN_ERROR)
     except KeyboardInterrupt:
-        click.echo("已中断。", err=True)
+        click.echo(_("已中断。"), err=True)
         sys.exit(130)
     except Exception as exc:
         logging.getLogger("pipeline").exception("unexpected error")
-        click.echo(f"程序内部错误（{type(exc).__name__}），详情见日志 {log_file}", err=True)
+        click.echo(_("程序内部错误（{kind}），详情见日志 {log}").format(kind=type(exc).__name__, log=log_file), err=True)
         sys.exit(EXIT_RUN_ERROR)
 
 
@@ -106,9 +107,18 @@ def _date(ctx, param, value):
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(f"应为 YYYY-MM-DD 格式的日期：{value}") from None
+        raise click.BadParameter(_("应为 YYYY-MM-DD 格式的日期：{value}").format(value=value)) from None
 
 
+def _language(ctx, param, value):
+    set_language(value)
+    return value
+
+
+lang_option = click.option(
+    "--lang", type=click.Choice(LANGUAGES), default="zh", envvar="PACKETS_LANG", callback=_language,
+    is_eager=True, expose_value=False, help="提示和报告的语言（文书始终为中文）/ language of messages and report.csv.",
+)
 inputs_argument = click.argument(
     "inputs", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False)
 )
@@ -126,6 +136,7 @@ def main():
 
 @main.command("build")
 @inputs_argument
+@lang_option
 @click.option("--out", "out", required=True, type=click.Path(path_type=Path, file_okay=False), help="输出文件夹。")
 @date_option
 @click.option("--templates", type=click.Path(path_type=Path, file_okay=False, exists=True), help="自定义模板文件夹（按文件名替换）。")
@@ -145,7 +156,7 @@ def build_command(inputs, out, packet_date, templates, soffice, jobs, chunk_size
     try:
         private_folder(out)
     except OSError as exc:
-        click.echo(f"无法运行：无法创建输出文件夹 {out}（{exc.strerror}）", err=True)
+        click.echo(_("无法运行：无法创建输出文件夹 {folder}（{reason}）").format(folder=out, reason=exc.strerror), err=True)
         sys.exit(EXIT_RUN_ERROR)
     log_file = out / "packets.log"
     _log_to(log_file)
@@ -159,13 +170,14 @@ def build_command(inputs, out, packet_date, templates, soffice, jobs, chunk_size
         terminal.close()
     if not quiet:
         for notice in summary.notices:
-            click.echo(f"提示：{notice}", err=True)
+            click.echo(_("提示：{notice}").format(notice=notice), err=True)
         click.echo(summary_line(summary.outcomes, summary.report))
     sys.exit(summary.exit_code)
 
 
 @main.command("validate")
 @inputs_argument
+@lang_option
 @date_option
 def validate_command(inputs, packet_date):
     """只检查案件表，不生成任何文件；提示与 build 相同。"""
@@ -173,7 +185,7 @@ def validate_command(inputs, packet_date):
     _log_to(log_file)
     summary = _run(lambda: validate_only(list(inputs), packet_date, _print_row), log_file)
     for notice in summary.notices:
-        click.echo(f"提示：{notice}", err=True)
+        click.echo(_("提示：{notice}").format(notice=notice), err=True)
     click.echo(summary_line(summary.outcomes, None))
     sys.exit(summary.exit_code)
 
@@ -185,6 +197,7 @@ def templates_group():
 
 @templates_group.command("check")
 @click.argument("folder", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@lang_option
 @date_option
 def templates_check_command(folder, packet_date):
     """检查自定义模板：列出模板使用了但程序不提供的变量（含拼写建议）。"""
@@ -196,10 +209,11 @@ def templates_check_command(folder, packet_date):
     custom = [p.name for p in templates.paths.values() if p.parent == folder]
     if not custom:
         names = "、".join(p.name for p in templates.paths.values())
-        click.echo(f"{folder} 中没有可替换的模板（文件名应为 {names}）", err=True)
+        click.echo(_("{folder} 中没有可替换的模板（文件名应为 {names}）").format(folder=folder, names=names), err=True)
         sys.exit(1)
     problems = check_templates(templates, example_context(default_contract(), packet_date))
     for problem in problems:
         click.echo(problem.message(), err=True)
-    click.echo(f"已检查 {'、'.join(custom)}：{'发现 ' + str(len(problems)) + ' 处问题' if problems else '全部变量均可提供'}")
+    verdict = _("发现 {count} 处问题").format(count=len(problems)) if problems else _("全部变量均可提供")
+    click.echo(_("已检查 {names}：{verdict}").format(names="、".join(custom), verdict=verdict))
     sys.exit(1 if problems else 0)

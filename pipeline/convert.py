@@ -16,6 +16,7 @@ import tempfile
 from pathlib import Path
 
 from pipeline.errors import RunError
+from pipeline.i18n import _
 
 SOFFICE_ENV = "PACKETS_SOFFICE"
 # Word bookmarks become PDF named destinations: that is how a chunk PDF is split into packets.
@@ -36,14 +37,14 @@ def find_soffice(explicit: str | None = None) -> str:
     if candidate:
         path = shutil.which(candidate)
         if path is None:
-            raise RunError(f"找不到 LibreOffice 程序：{candidate}")
+            raise RunError(_("找不到 LibreOffice 程序：{program}").format(program=candidate))
         return path
     for name in ("soffice", "libreoffice"):
         path = shutil.which(name)
         if path:
             return path
     raise RunError(
-        "找不到 LibreOffice（soffice），无法生成PDF。请先安装：apt-get install -y libreoffice-writer-nogui fonts-noto-cjk"
+        _("找不到 LibreOffice（soffice），无法生成PDF。请先安装：apt-get install -y libreoffice-writer-nogui fonts-noto-cjk")
     )
 
 
@@ -67,19 +68,19 @@ class Converter:
             command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True
         )
         try:
-            output, _ = process.communicate(timeout=self.timeout)
+            output, _stderr = process.communicate(timeout=self.timeout)
         except subprocess.TimeoutExpired:
             _kill_group(process)
-            raise ConversionError(f"LibreOffice 转换超时（超过{self.timeout:.0f}秒）") from None
+            raise ConversionError(_("LibreOffice 转换超时（超过{seconds:.0f}秒）").format(seconds=self.timeout)) from None
         except BaseException:
             _kill_group(process)
             raise
         finally:
             _kill_group(process)  # soffice may leave helpers behind in its group
         if process.returncode != 0:
-            raise ConversionError(f"LibreOffice 异常退出（代码 {process.returncode}）：{_tail(output)}")
+            raise ConversionError(_("LibreOffice 异常退出（代码 {code}）：{output}").format(code=process.returncode, output=_tail(output)))
         if not pdf.is_file() or pdf.stat().st_size == 0:
-            raise ConversionError(f"LibreOffice 未生成PDF：{_tail(output)}")
+            raise ConversionError(_("LibreOffice 未生成PDF：{output}").format(output=_tail(output)))
         return pdf
 
     def close(self) -> None:
@@ -123,4 +124,4 @@ def _kill_group(process: subprocess.Popen) -> None:
 
 def _tail(output: bytes) -> str:
     text = output.decode("utf-8", errors="replace").strip().splitlines()
-    return text[-1][:200] if text else "无输出"
+    return text[-1][:200] if text else _("无输出")

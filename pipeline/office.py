@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 from pipeline.convert import ConversionError, Converter
+from pipeline.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -78,14 +79,14 @@ class OfficeConverter:
         deadline = time.monotonic() + min(CONNECT_SECONDS, self.timeout)
         while True:
             if self.process.poll() is not None:
-                raise ConversionError(f"LibreOffice 启动失败（代码 {self.process.returncode}）")
+                raise ConversionError(_("LibreOffice 启动失败（代码 {code}）").format(code=self.process.returncode))
             try:
                 context = resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
                 break
             except Exception:
                 if time.monotonic() > deadline:
                     self._stop()
-                    raise ConversionError("LibreOffice 启动超时") from None
+                    raise ConversionError(_("LibreOffice 启动超时")) from None
                 time.sleep(0.1)
         self.desktop = context.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", context)
 
@@ -116,7 +117,7 @@ class OfficeConverter:
         try:
             document = self.desktop.loadComponentFromURL(docx.as_uri(), "_blank", 0, props(Hidden=True))
             if document is None:
-                raise ConversionError("LibreOffice 无法打开文档")
+                raise ConversionError(_("LibreOffice 无法打开文档"))
             try:
                 # Word bookmarks become PDF named destinations: how a chunk is split into packets.
                 filter_data = uno.Any("[]com.sun.star.beans.PropertyValue",
@@ -130,12 +131,12 @@ class OfficeConverter:
         except Exception as exc:  # the bridge reports a dead or killed office as various UNO errors
             self._stop()
             if timed_out.is_set():
-                raise ConversionError(f"LibreOffice 转换超时（超过{self.timeout:.0f}秒）") from None
-            raise ConversionError(f"LibreOffice 转换失败：{type(exc).__name__}") from None
+                raise ConversionError(_("LibreOffice 转换超时（超过{seconds:.0f}秒）").format(seconds=self.timeout)) from None
+            raise ConversionError(_("LibreOffice 转换失败：{kind}").format(kind=type(exc).__name__)) from None
         finally:
             watchdog.cancel()
         if not pdf.is_file() or pdf.stat().st_size == 0:
-            raise ConversionError("LibreOffice 未生成PDF")
+            raise ConversionError(_("LibreOffice 未生成PDF"))
         return pdf
 
     def _stop(self) -> None:

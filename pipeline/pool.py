@@ -15,6 +15,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 import psutil
 
 from pipeline.chunk import CaseOutcome, Chunk, run_chunk
+from pipeline.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -87,5 +88,5 @@ def _guarded(chunk: Chunk) -> list[CaseOutcome]:
 
 
 def _failed(chunk: Chunk, exc: BaseException) -> list[CaseOutcome]:
-    reason = f"内部错误（{type(exc).__name__}），详情见日志"
+    reason = _("内部错误（{kind}），详情见日志").format(kind=type(exc).__name__)
     return [CaseOutcome(job.case_id, error=reason) for job in chunk.jobs]

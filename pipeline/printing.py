@@ -40,7 +40,7 @@ def write_print_file(out: Path, entries: list[PrintEntry], packet_date: date, co
                      duplex: bool) -> Path:
     pages = [len(PdfReader(entry.packet).pages) for entry in entries]
     index_pages = 1
-    for _ in range(3):  # the first pages depend on how long the index itself is
+    for _attempt in range(3):  # the first pages depend on how long the index itself is
         index = _index_pdf(entries, pages, index_pages, packet_date, converter, duplex)
         length = len(PdfReader(io.BytesIO(index)).pages)
         if length == index_pages:

@@ -9,8 +9,9 @@ from pathlib import Path
 
 from pipeline.errors import RowError
 from pipeline.files import write_atomically
+from pipeline.i18n import N_, _
 
-STATUS_LABELS = {"ok": "成功", "invalid": "无效", "failed": "失败"}
+STATUS_LABELS = {"ok": N_("成功"), "invalid": N_("无效"), "failed": N_("失败")}
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -25,7 +26,7 @@ class RowOutcome:
     @property
     def messages(self) -> str:
         return "；".join(
-            ("提示：" if not p.is_error else "") + p.message for p in self.problems
+            (_("提示：") if not p.is_error else "") + p.message for p in self.problems
         )
 
 
@@ -50,14 +51,17 @@ def write_report(path: Path, outcomes: list[RowOutcome]) -> Path:
 
 def row_line(outcome: RowOutcome) -> str:
     case = f" {outcome.case_id}" if outcome.case_id else ""
-    return f"{outcome.source} 第{outcome.row}行{case} [{STATUS_LABELS[outcome.status]}] {outcome.messages}"
+    return _("{source} 第{row}行{case} [{status}] {messages}").format(
+        source=outcome.source, row=outcome.row, case=case, status=_(STATUS_LABELS[outcome.status]),
+        messages=outcome.messages)
 
 
 def summary_line(outcomes: list[RowOutcome], report: Path | None) -> str:
     counts = {status: sum(1 for o in outcomes if o.status == status) for status in STATUS_LABELS}
     unchanged = sum(1 for o in outcomes if any(p.code == "unchanged" for p in o.problems))
     text = (
-        f"共{len(outcomes)}行：成功{counts['ok']}，无效{counts['invalid']}，失败{counts['failed']}"
-        + (f"（其中{unchanged}份未变化，沿用上次结果）" if unchanged else "")
+        _("共{rows}行：成功{ok}，无效{invalid}，失败{failed}").format(
+            rows=len(outcomes), ok=counts["ok"], invalid=counts["invalid"], failed=counts["failed"])
+        + (_("（其中{count}份未变化，沿用上次结果）").format(count=unchanged) if unchanged else "")
     )
-    return text + (f"。报告：{report}" if report else "")
+    return text + (_("。报告：{path}").format(path=report) if report else "")

@@ -19,6 +19,7 @@ from docxtpl import DocxTemplate
 from jinja2 import nodes
 
 from pipeline.context import build_context
+from pipeline.i18n import _
 from pipeline.intake import RawRow
 from pipeline.plan import plan_repayment
 from pipeline.render import DOCUMENTS, TemplateSet
@@ -36,8 +37,8 @@ class UnknownName:
     suggestion: str  # closest provided name, '' when none is close
 
     def message(self) -> str:
-        hint = f"，是否应为 {self.suggestion}？" if self.suggestion else ""
-        return f"{self.template}：未提供的变量 {self.name}{hint}"
+        hint = _("，是否应为 {name}？").format(name=self.suggestion) if self.suggestion else ""
+        return _("{template}：未提供的变量 {name}").format(template=self.template, name=self.name) + hint
 
 
 def template_source(blob) -> str:
