@@ -19,6 +19,7 @@ from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
 from pipeline.errors import RowError
+from pipeline.i18n import _
 
 SEPARATORS = re.compile(r"[;；、\n]")
 A4 = (img2pdf.mm_to_pt(210), img2pdf.mm_to_pt(297))
@@ -51,7 +52,8 @@ def load_attachments(text: str, base: Path, source: str, row: int, header: str
         try:
             attachments.append(load_attachment(name, base))
         except AttachmentProblem as problem:
-            problems.append(RowError(source, row, header, name, "evidence_file", f"「{header}」“{name}”{problem}"))
+            message = _("「{column}」“{value}”{problem}").format(column=header, value=name, problem=problem)
+            problems.append(RowError(source, row, header, name, "evidence_file", message))
     return tuple(attachments), tuple(problems)
 
 
@@ -59,18 +61,18 @@ def load_attachment(name: str, base: Path) -> Attachment:
     folder = base.resolve()
     path = (folder / name).resolve()
     if Path(name).is_absolute() or not path.is_relative_to(folder):
-        raise AttachmentProblem("不在案件表所在的文件夹内，请使用相对于案件表的路径，并把文件放在该文件夹（或其子文件夹）中")
+        raise AttachmentProblem(_("不在案件表所在的文件夹内，请使用相对于案件表的路径，并把文件放在该文件夹（或其子文件夹）中"))
     if not path.is_file():
-        raise AttachmentProblem("找不到该文件，请检查文件名和所在文件夹")
+        raise AttachmentProblem(_("找不到该文件，请检查文件名和所在文件夹"))
     suffix = path.suffix.lower()
     if suffix != ".pdf" and suffix not in IMAGE_SUFFIXES:
-        raise AttachmentProblem("不是支持的文件类型，只支持 PDF、JPEG、PNG")
+        raise AttachmentProblem(_("不是支持的文件类型，只支持 PDF、JPEG、PNG"))
     try:
         if path.stat().st_size > MAX_BYTES:
-            raise AttachmentProblem(f"超过{MAX_BYTES // 2**20}MB，请压缩或拆分后再附上")
+            raise AttachmentProblem(_("超过{limit}MB，请压缩或拆分后再附上").format(limit=MAX_BYTES // 2**20))
         data = path.read_bytes()
     except OSError as exc:
-        raise AttachmentProblem(f"无法读取（{exc.strerror}）") from None
+        raise AttachmentProblem(_("无法读取（{reason}）").format(reason=exc.strerror)) from None
     digest = hashlib.sha256(data).hexdigest()
     pdf = data if suffix == ".pdf" else _image_pages(data)
     return Attachment(name, _page_count(pdf, suffix), pdf, digest)
@@ -81,17 +83,17 @@ def _image_pages(data: bytes) -> bytes:
         return img2pdf.convert(data, layout_fun=img2pdf.get_layout_fun(A4, fit=img2pdf.FitMode.into),
                                rotation=img2pdf.Rotation.ifvalid)
     except Exception:  # img2pdf raises several types for unreadable images
-        raise AttachmentProblem("图片已损坏或无法读取，请重新扫描") from None
+        raise AttachmentProblem(_("图片已损坏或无法读取，请重新扫描")) from None
 
 
 def _page_count(pdf: bytes, suffix: str) -> int:
     try:
         reader = PdfReader(io.BytesIO(pdf))
         if reader.is_encrypted:
-            raise AttachmentProblem("是加密的PDF，请提供未加密的文件")
+            raise AttachmentProblem(_("是加密的PDF，请提供未加密的文件"))
         pages = len(reader.pages)
     except (PdfReadError, ValueError, KeyError, TypeError):
-        raise AttachmentProblem("已损坏或不是有效的PDF文件") from None
+        raise AttachmentProblem(_("已损坏或不是有效的PDF文件")) from None
     if pages == 0:
-        raise AttachmentProblem("没有页面")
+        raise AttachmentProblem(_("没有页面"))
     return pages
