@@ -10,6 +10,8 @@ falls back to the one-process-per-call Converter.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import logging
 import os
 import signal
@@ -26,6 +28,8 @@ log = logging.getLogger(__name__)
 
 UNO_PATHS = ("/usr/lib/python3/dist-packages", "/usr/lib/libreoffice/program")
 CONNECT_SECONDS = 60.0
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+RESTART_REQUESTED = 81  # soffice.bin's exit code after it has set up a new profile
 
 
 def _import_uno():
@@ -44,6 +48,13 @@ def uno_available() -> bool:
     except Exception:  # ImportError, or a pyuno built for another Python
         return False
     return True
+
+
+def die_with_parent() -> None:
+    """In the child, before exec: the kernel kills it when its parent (the worker) dies, even by
+    SIGKILL, which no cleanup code can catch."""
+    libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 def is_libreoffice(soffice: str) -> bool:
@@ -66,14 +77,22 @@ class OfficeConverter:
         self.starts = 0
 
     def _start(self) -> None:
-        uno, _ = _import_uno()
+        uno, _property_value = _import_uno()
         self.starts += 1
         pipe = f"packets-{os.getpid()}-{self.starts}"
-        self.process = subprocess.Popen(
-            [self.soffice, f"-env:UserInstallation={self.profile.as_uri()}", "--headless", "--invisible",
-             "--nologo", "--norestore", "--nodefault", "--nolockcheck", f"--accept=pipe,name={pipe};urp;"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-        )
+        # soffice.bin itself, not the launcher script: it is then our child, and dies with us.
+        program = Path(os.path.realpath(self.soffice)).parent / "soffice.bin"
+        command = [str(program), f"-env:UserInstallation={self.profile.as_uri()}", "--headless", "--invisible",
+                   "--nologo", "--norestore", "--nodefault", "--nolockcheck", f"--accept=pipe,name={pipe};urp;"]
+        for _attempt in range(3):
+            self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                            start_new_session=True, preexec_fn=die_with_parent)
+            # A new profile makes LibreOffice exit asking to be restarted (the launcher script's job).
+            try:
+                if self.process.wait(timeout=0.5) != RESTART_REQUESTED:
+                    break
+            except subprocess.TimeoutExpired:
+                break
         local = uno.getComponentContext()
         resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
         deadline = time.monotonic() + min(CONNECT_SECONDS, self.timeout)
