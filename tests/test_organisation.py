@@ -46,3 +46,24 @@ def test_changing_the_profile_changes_its_digest(tmp_path):
     before = load_organisation(tmp_path / "org.yaml").digest
     (tmp_path / "org.yaml").write_text((tmp_path / "org.yaml").read_text("utf-8").replace("二楼", "三楼"), "utf-8")
     assert load_organisation(tmp_path / "org.yaml").digest != before
+
+
+def test_letterhead_and_assistance_line_appear_only_with_a_profile(tmp_path):
+    import re
+
+    from conftest import DATA
+    from e2e import outline_titles, pdf_text, run_cli
+    from pypdf import PdfReader
+
+    with_org = tmp_path / "with"
+    without = tmp_path / "without"
+    for out, extra in ((with_org, ["--org", str(SAMPLE)]), (without, [])):
+        result = run_cli("build", str(DATA / "cases.csv"), "--out", str(out), "--date", "2026-11-24", *extra)
+        assert result.returncode == 1, result.stderr
+    packet = with_org / "E2E-001" / "packet.pdf"
+    reader = PdfReader(packet)
+    for title, start in outline_titles(packet):  # the letterhead tops the first page of every document
+        first_page = re.sub(r"\s+", "", reader.pages[start].extract_text())
+        assert "示例市法律援助中心（虚构）" in first_page and "0571-12348000" in first_page, title
+    assert "本申请书由示例市法律援助中心（虚构）协助准备" in re.sub(r"\s+", "", pdf_text(packet))
+    assert "法律援助中心" not in pdf_text(without / "E2E-001" / "packet.pdf")

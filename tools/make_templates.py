@@ -366,10 +366,33 @@ def base_document(title: str):
     return doc
 
 
+LETTERHEAD_BORDER = ('<w:tblBorders><w:top w:val="nil"/><w:left w:val="nil"/>'
+                     '<w:bottom w:val="single" w:sz="8" w:space="0" w:color="000000"/><w:right w:val="nil"/>'
+                     '<w:insideH w:val="nil"/><w:insideV w:val="nil"/></w:tblBorders>')
+
+
+def letterhead():
+    """The organisation's letterhead (logo, name, address and phone) above the title, when an
+    organisation profile is given (`--org`); without one the paragraphs vanish."""
+    widths = [cm(2.0), TEXT_WIDTH - cm(2.0)]
+    tbl = table(widths, [row([
+        cell(widths[0], P("{% if org.has_logo %}{{ org.logo }}{% endif %}", style="Normal", jc="left")),
+        cell(widths[1],
+             P(R("{{ org.name }}", bold=True, face=SANS), style="Normal", jc="left"),
+             P("{{ org.address }}{% if org.address and org.phone %}　{% endif %}"
+               "{% if org.phone %}电话：{{ org.phone }}{% endif %}", style="SmallNote", jc="left")),
+    ])], borders=False)
+    borders = tbl.find(qn("w:tblPr")).find(qn("w:tblBorders"))
+    borders.addprevious(parse_xml(f'<w:tblBorders {nsdecls("w")}>' + LETTERHEAD_BORDER[len("<w:tblBorders>"):]))
+    borders.getparent().remove(borders)
+    return [tag("{%p if org.name %}"), tbl, P("", style="Normal", after=120), tag("{%p endif %}")]
+
+
 class Builder:
     def __init__(self, title: str):
         self.doc = base_document(title)
         self.body = self.doc.element.body
+        self.add(*letterhead())
 
     def add(self, *elements):
         for element in elements:
@@ -522,6 +545,8 @@ def hardship_letter() -> Builder:
     b.add(P("申请人（签名）：", style="Signature", before=600),
           P("日期：{{ today }}", style="Signature", before=240))
     b.when("caseworker", P("经办人：{{ caseworker }}", style="SmallNote", before=480))
+    b.when("org.name", P("本申请书由{{ org.name }}协助准备{% if org.phone %}（联系电话：{{ org.phone }}）{% endif %}。",
+                         style="SmallNote", before=120))
     return b
 
 
