@@ -6,6 +6,7 @@ PY := $(VENV)/bin/python
 IN ?= samples/clients.csv
 OUT ?= out
 DATE ?=
+ORG ?=
 APT_PACKAGES := libreoffice-writer-nogui fonts-noto-cjk poppler-utils
 
 .PHONY: setup system packets validate test bench lint messages clean
@@ -36,7 +37,7 @@ system:
 	fi
 
 packets: setup
-	$(PY) -m pipeline build $(IN) --out $(OUT) $(if $(DATE),--date $(DATE))
+	$(PY) -m pipeline build $(IN) --out $(OUT) $(if $(DATE),--date $(DATE)) $(if $(ORG),--org $(ORG))
 
 validate: setup
 	$(PY) -m pipeline validate $(IN) $(if $(DATE),--date $(DATE))
