@@ -11,12 +11,13 @@ import unicodedata
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-MONEY = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+# [0-9], not \d: \d also matches Arabic-Indic, Devanagari … digits, which must not reach a document.
+MONEY = re.compile(r"^(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?$")
 MONEY_LIMIT = Decimal("1000000000")  # 10亿: beyond any personal online loan; a typo, not a debt
 DATE_FORMS = (
-    re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
-    re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"),
-    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$"),
+    re.compile(r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})$"),
+    re.compile(r"^([0-9]{4})/([0-9]{1,2})/([0-9]{1,2})$"),
+    re.compile(r"^([0-9]{4})年([0-9]{1,2})月([0-9]{1,2})日$"),
 )
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK = "10X98765432"
@@ -31,8 +32,10 @@ def narrow(text: str) -> str:
 
 
 def parse_text(value: str) -> str:
-    if ILLEGAL_XML.search(value):
-        raise ValueError("含有不可见的控制字符，请删除后重新输入")
+    found = ILLEGAL_XML.search(value)
+    if found:
+        raise ValueError(f"第{found.start() + 1}个字符是不可见的控制字符（U+{ord(found.group()):04X}，显示为"
+                         f"{chr(0x2400 + ord(found.group())) if found.group() < ' ' else '�'}），请删除后重新输入")
     return value.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -45,7 +48,7 @@ def parse_money(value) -> Decimal:
     text = text.removesuffix("元")
     if text.startswith(("-", "−", "+")):
         raise ValueError("应为不小于0的金额，不能带正负号")
-    if re.search(r"[eE]", text) and re.fullmatch(r"[\d.,]*[eE][+-]?\d+", text):
+    if re.fullmatch(r"[0-9.,]*[eE][+-]?[0-9]+", text):
         raise ValueError("不能用科学计数法，请填写完整金额，如 12345.67")
     if not MONEY.match(text):
         raise ValueError("不是有效金额，应为数字，如 12345.67、12,345.67、¥12,345.67 或 12345.67元")
@@ -79,8 +82,14 @@ def parse_date(value) -> date:
 def parse_integer(value) -> int:
     if isinstance(value, int) and not isinstance(value, bool):
         return value
-    text = narrow(str(value))
-    if not re.fullmatch(r"\d{1,6}", text):
+    text = narrow(str(value)).replace(" ", "")
+    if text.startswith(("-", "−", "+")):
+        raise ValueError("应为不小于0的整数，不能带正负号")
+    if re.fullmatch(r"[0-9.]*[eE][+-]?[0-9]+", text):
+        raise ValueError("应为整数，不能用科学计数法")
+    if re.fullmatch(r"[0-9]+\.[0-9]+", text):
+        raise ValueError("应为整数，不能有小数")
+    if not re.fullmatch(r"[0-9]{1,6}", text):
         raise ValueError("应为整数")
     return int(text)
 
@@ -91,9 +100,11 @@ def parse_id_number(value: str) -> str:
 
 def id_number_problem(number: str, today: date) -> str | None:
     """What is wrong with a resident ID number (GB 11643-1999), or None."""
+    if re.fullmatch(r"[0-9.]+E\+?[0-9]+", number):
+        return "被表格软件变成了科学计数法，后几位已丢失；请将该列设为文本格式后重新输入完整号码"
     if len(number) != 18:
         return f"应为18位居民身份证号码，现为{len(number)}位"
-    if not re.fullmatch(r"\d{17}[\dX]", number):
+    if not re.fullmatch(r"[0-9]{17}[0-9X]", number):
         return "前17位应为数字，最后一位为数字或X"
     try:
         born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))

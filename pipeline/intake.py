@@ -10,17 +10,31 @@ import codecs
 import csv
 import io
 import unicodedata
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.errors import RowError, RunError
+from pipeline.mask import shown
 from pipeline.schema import Contract
 
 SAMPLE_BYTES = 256 * 1024
 # Characters that str.strip() keeps but that are never meant at the edge of a cell.
 EXTRA_BLANKS = "\u200b\ufeff\u2060"
 csv.field_size_limit(1 << 24)
+# Row problems that leave nothing to validate: the row's cells cannot be told apart.
+UNREADABLE = frozenset({"unclosed_quote"})
+BROKEN = "packets-broken-bytes"
+
+
+def _broken_bytes(error: UnicodeDecodeError):
+    """Like surrogateescape, but for every byte (a broken UTF-16 pair may hold bytes < 0x80)."""
+    bad = error.object[error.start:error.end]
+    return "".join(chr(0xDC00 + b) if b >= 0x80 else "\udc80" for b in bad), error.end
+
+
+codecs.register_error(BROKEN, _broken_bytes)
 
 
 @dataclass(frozen=True)
@@ -41,31 +55,95 @@ class InputFile:
     positions: dict[str, int]  # column key → cell index
     width: int
     warnings: list[str] = field(default_factory=list)
+    personal: dict[str, str] = field(default_factory=dict)  # column key → 'id' | 'phone': masked in messages
 
     @property
     def source(self) -> str:
         return self.path.name
 
     def rows(self) -> Iterator[RawRow]:
-        with self.path.open("rb") as raw:
-            text = io.TextIOWrapper(raw, encoding=self.encoding, errors="surrogateescape", newline="")
-            reader = csv.reader(text, delimiter=self.delimiter)
-            try:
-                next(reader)
-                for number, record in enumerate(reader, start=2):
-                    if any(cell.strip() for cell in record):
-                        yield self._raw_row(number, record)
-            except csv.Error as exc:
-                raise RunError(f"{self.source}：第{reader.line_num}行附近无法按CSV格式读取（{exc}），请检查引号是否成对") from exc
+        count = 0
+        for number, record, lines in self._records():
+            if lines is not None:
+                count += 1
+                yield self._unreadable_row(number, lines)
+            elif any(clean_cell(cell) for cell in record):
+                count += 1
+                yield self._raw_row(number, record)
+        if count == 0:
+            message = f"{self.source}：只有表头，没有数据行"
+            if message not in self.warnings:
+                self.warnings.append(message)
 
     def count_rows(self) -> int:
         """Data rows in the file (for a progress bar), read as a stream like `rows`."""
+        return sum(1 for _number, record, lines in self._records()
+                   if lines is not None or any(clean_cell(c) for c in record))
+
+    def _records(self) -> Iterator[tuple[int, list[str], list[str] | None]]:
+        """(spreadsheet row, cells, None) per record; (row, [], its physical lines) for a record
+        that a quote without its closing quote ran into the following rows. Reading then goes on
+        with the next physical line, so one stray quote costs one row, not the rest of the file."""
         with self.path.open("rb") as raw:
-            text = io.TextIOWrapper(raw, encoding=self.encoding, errors="surrogateescape", newline="")
+            text = io.TextIOWrapper(raw, encoding=self.encoding, errors=BROKEN, newline="")
+            lines = _Lines(text)
+            reader = csv.reader(lines, delimiter=self.delimiter)
             try:
-                return sum(1 for record in csv.reader(text, delimiter=self.delimiter) if any(c.strip() for c in record)) - 1
-            except csv.Error:
-                return 0
+                next(reader)
+            except (csv.Error, StopIteration):
+                return
+            number = 1
+            while True:
+                lines.consumed = []
+                try:
+                    record = next(reader)
+                    broken = self._runaway_quote(record, lines.consumed)
+                except StopIteration:
+                    return
+                except csv.Error:
+                    broken = True
+                number += 1
+                if broken and lines.consumed:
+                    lines.replay(lines.consumed[1:])
+                    reader = csv.reader(lines, delimiter=self.delimiter)
+                    yield number, [], lines.consumed[:1]
+                else:
+                    yield number, record, None
+
+    def _runaway_quote(self, record: list[str], consumed: list[str]) -> bool:
+        text = "".join(consumed)
+        if text.count('"') % 2:
+            # An opening quote with no closing one: the field ran on to the end of the file.
+            return len(consumed) > 1 or not text.endswith(("\n", "\r")) or record[-1].endswith(("\n", "\r"))
+        if len(consumed) == 1:
+            return False
+        # A quoted cell may hold line breaks; whole rows inside it mean a quote ran on and was
+        # closed by a quote of a later row.
+        if len(record) > self.width:
+            return True
+        threshold = max(2, (self.width - 1) // 2)
+        return any(line.count(self.delimiter) >= threshold for line in consumed[1:])
+
+    def _unreadable_row(self, number: int, lines: list[str]) -> RawRow:
+        try:
+            cells = next(csv.reader(lines, delimiter=self.delimiter))
+        except (csv.Error, StopIteration):
+            cells = [""]
+        index = len(cells) - 1  # the unclosed quoted cell is the last one the line gives
+        keys = {i: k for k, i in self.positions.items()}
+        key = keys.get(index)
+        column = self.headers[key] if key else f"第{index + 1}列"
+        value = shown(readable(clean_cell(cells[index])), self.personal.get(key, ""))
+        found = {}
+        case_id_at = self.positions.get("case_id")
+        if case_id_at is not None and case_id_at < index and clean_cell(cells[case_id_at]):
+            found["case_id"] = readable(clean_cell(cells[case_id_at]))
+        problem = RowError(
+            self.source, number, column, value, "unclosed_quote",
+            f"「{column}」“{value}”以英文引号\"开头，但没有对应的结束引号，本行无法读取；"
+            f"请补上结束引号或删去这个引号（其后各行照常读取）",
+        )
+        return RawRow(self.source, number, found, self.headers, (problem,))
 
     def _raw_row(self, number: int, record: list[str]) -> RawRow:
         problems = []
@@ -75,9 +153,11 @@ class InputFile:
                 continue
             value = clean_cell(record[index])
             if has_broken_bytes(value):
+                value = shown(readable(value), self.personal.get(key, ""))
                 problems.append(RowError(
-                    self.source, number, self.headers[key], readable(value), "encoding",
-                    f"「{self.headers[key]}」含有无法识别的字符（文件编码损坏），请在表格中重新输入该单元格",
+                    self.source, number, self.headers[key], value, "encoding",
+                    f"「{self.headers[key]}」“{value}”含有无法识别的字符（显示为\ufffd，文件编码损坏），"
+                    f"请在表格中重新输入该单元格",
                 ))
             elif value:
                 cells[key] = value
@@ -88,6 +168,27 @@ class InputFile:
                 f"本行有{len(record)}个单元格，多于表头的{self.width}列（可能是未加引号的逗号），请核对本行",
             ))
         return RawRow(self.source, number, cells, self.headers, tuple(problems))
+
+
+class _Lines:
+    """Physical lines for csv.reader, remembering those of the current record so that they can
+    be read again."""
+
+    def __init__(self, source):
+        self.source = iter(source)
+        self.pending: deque[str] = deque()
+        self.consumed: list[str] = []
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        line = self.pending.popleft() if self.pending else next(self.source)
+        self.consumed.append(line)
+        return line
+
+    def replay(self, lines: list[str]) -> None:
+        self.pending.extendleft(reversed(lines))
 
 
 def clean_cell(text: str) -> str:
@@ -109,11 +210,34 @@ def detect_encoding(sample: bytes) -> str:
         return "utf-8-sig"
     if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
-    if b"\x00" in sample:
-        raise RunError("不是文本格式的CSV文件（含有二进制内容）")
-    candidates = ("utf-8", "gb18030")
-    # A file with one broken byte still has one encoding; pick the one that fits best.
-    return min(candidates, key=lambda enc: _decode_errors(sample, enc))
+    if sample.startswith(b"PK\x03\x04"):
+        raise RunError("不是CSV文本文件，而是Excel工作簿（.xlsx）或其他压缩的二进制文件；请在Excel中“另存为”CSV UTF-8（逗号分隔）后再运行")
+    if sample.startswith(b"\xd0\xcf\x11\xe0"):
+        raise RunError("不是CSV文本文件，而是旧版Excel工作簿（.xls，二进制文件）；请在Excel中“另存为”CSV UTF-8（逗号分隔）后再运行")
+    nuls = sample.count(b"\x00")
+    if nuls:
+        # UTF-16 without a byte-order mark: text with a NUL in every other byte.
+        even, odd = sample[0::2].count(b"\x00"), sample[1::2].count(b"\x00")
+        for encoding, zeros, others in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+            if zeros * 20 >= len(sample) and others * 10 <= zeros and _decode_errors(sample, encoding) == 0 \
+                    and _is_text(sample, encoding):
+                return encoding
+        if nuls > max(2, len(sample) // 100):
+            raise RunError("不是文本格式的CSV文件（含有二进制内容）")
+    # Chinese UTF-8 often also decodes as GB18030, so UTF-8 wins unless it is broken often;
+    # a file with one broken byte sequence still has its one encoding.
+    non_ascii = sum(1 for b in sample if b >= 0x80)
+    utf8_errors = _decode_errors(sample, "utf-8")
+    encoding = "utf-8" if utf8_errors * 20 <= non_ascii else "gb18030"
+    if not _is_text(sample, encoding):
+        raise RunError("不是文本格式的CSV文件（大部分内容无法识别为文字）")
+    return encoding
+
+
+def _is_text(sample: bytes, encoding: str) -> bool:
+    text = codecs.getincrementaldecoder(encoding)(errors="replace").decode(sample, final=False)
+    unreadable = sum(1 for ch in text if ch == "\ufffd" or (ch < " " and ch not in "\t\r\n"))
+    return unreadable <= max(2, len(text) // 20)
 
 
 def _decode_errors(sample: bytes, encoding: str) -> int:
@@ -145,7 +269,7 @@ def open_csv(path: Path, contract: Contract) -> InputFile:
     first_line = sample.decode(encoding, errors="replace").lstrip("\ufeff").splitlines()[0]
     delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
     with path.open("rb") as raw:
-        text = io.TextIOWrapper(raw, encoding=encoding, errors="surrogateescape", newline="")
+        text = io.TextIOWrapper(raw, encoding=encoding, errors=BROKEN, newline="")
         try:
             header = next(csv.reader(text, delimiter=delimiter))
         except (csv.Error, StopIteration) as exc:
@@ -173,7 +297,8 @@ def map_header(path: Path, encoding: str, delimiter: str, header: list[str], con
     if missing:
         raise RunError(f"{path.name}：缺少必填列 {'、'.join(missing)}（表头可用中文或英文列名）")
     warnings = [f"{path.name}：以下列不在数据规范中，已忽略：{'、'.join(unknown)}"] if unknown else []
-    return InputFile(path, encoding, delimiter, headers, positions, len(header), warnings)
+    personal = {key: contract.columns[key].personal for key in headers if contract.columns[key].personal}
+    return InputFile(path, encoding, delimiter, headers, positions, len(header), warnings, personal)
 
 
 def open_input(path: Path, contract: Contract) -> InputFile:

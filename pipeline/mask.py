@@ -19,6 +19,24 @@ def mask_phone(value: str) -> str:
     return value[:3] + "*" * (len(value) - 7) + value[-4:]
 
 
+SHOWN_VALUE_LIMIT = 40
+# Control characters shown as visible symbols (␀ ␋ ␊ …) so that a message stays one readable line.
+_CONTROLS = {code: 0x2400 + code for code in range(0x20)} | {0x7F: 0x2421}
+
+
+def shown(text: str, personal: str = "") -> str:
+    """A cell's value as messages show it: masked when personal, control characters visible,
+    long text cut to its first 40 characters with the length."""
+    if personal == "id":
+        return mask_id_number(text)
+    if personal == "phone":
+        return mask_phone(text)
+    visible = text.translate(_CONTROLS)
+    if len(visible) > SHOWN_VALUE_LIMIT:
+        return visible[:SHOWN_VALUE_LIMIT] + f"…（共{len(text)}个字符）"
+    return visible
+
+
 _ID_LIKE = re.compile(r"(?<![0-9A-Za-z])\d{17}[0-9Xx](?![0-9A-Za-z])")
 _PHONE_LIKE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 

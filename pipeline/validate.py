@@ -16,13 +16,14 @@ from cerberus import errors as cerr
 
 from pipeline import coerce
 from pipeline.errors import RowError
-from pipeline.intake import RawRow
-from pipeline.mask import mask_id_number, mask_phone
+from pipeline.intake import UNREADABLE, RawRow
+from pipeline.mask import shown
 from pipeline.model import Case, EvidenceItem
 from pipeline.schema import Contract
 
 RESERVED_NAMES = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
-SHOWN_VALUE_LIMIT = 40
+# Cells that are not free text (amounts, dates, numbers, lists) are never longer than this.
+STRUCTURED_CELL_LIMIT = 200
 
 
 class CaseValidator(cerberus.Validator):
@@ -47,28 +48,28 @@ class CaseValidator(cerberus.Validator):
         return coerce.parse_text(value)
 
     def _normalize_coerce_money(self, value):
-        return coerce.parse_money(value)
+        return coerce.parse_money(_limited(value))
 
     def _normalize_coerce_date(self, value):
-        return coerce.parse_date(value)
+        return coerce.parse_date(_limited(value))
 
     def _normalize_coerce_integer(self, value):
-        return coerce.parse_integer(value)
+        return coerce.parse_integer(_limited(value))
 
     def _normalize_coerce_id_number(self, value):
-        return coerce.parse_id_number(value)
+        return coerce.parse_id_number(_limited(value))
 
     def _normalize_coerce_phone(self, value):
-        return coerce.parse_phone(value)
+        return coerce.parse_phone(_limited(value))
 
     def _normalize_coerce_items(self, value):
-        return coerce.parse_items(value)
+        return coerce.parse_items(_limited(value))
 
     def _normalize_coerce_evidence(self, value):
-        return coerce.parse_evidence(value)
+        return coerce.parse_evidence(_limited(value))
 
     def _normalize_coerce_lender(self, value):
-        key = self.contract.lender_aliases.get(coerce.narrow(str(value)).casefold())
+        key = self.contract.lender_aliases.get(coerce.narrow(str(_limited(value))).casefold())
         if key is None:
             names = "、".join(self.contract.lenders)
             raise ValueError(f"不在贷款机构名单中（现有：{names}），如需新增请编辑 schemas/lenders.yaml")
@@ -118,7 +119,7 @@ class CaseValidator(cerberus.Validator):
         ]
         if constraint and unknown:
             options = "、".join(column.labels.values())
-            self._error(field, f"含有不可识别的选项“{'、'.join(unknown)}”，可选：{options}")
+            self._error(field, f"含有不可识别的选项“{shown('、'.join(unknown))}”，可选：{options}")
         elif constraint and not value:
             self._error(field, f"至少选择一项，可选：{'、'.join(column.labels.values())}")
 
@@ -149,9 +150,14 @@ class BatchValidator:
         )
 
     def validate(self, raw: RawRow) -> Validated:
+        if any(p.code in UNREADABLE for p in raw.problems):
+            return Validated(None, raw.problems)
         self.validator.current_row = raw.row
         ok = self.validator.validate(dict(raw.cells))
-        problems = list(raw.problems) + self._messages(raw, self.validator._errors)
+        # A cell that could not be read is named once (by intake), not again as empty.
+        unread = {p.column for p in raw.problems if p.column}
+        errors = [e for e in self.validator._errors if raw.headers.get(e.field) not in unread]
+        problems = list(raw.problems) + self._messages(raw, errors)
         if not ok or any(p.is_error for p in problems):
             return Validated(None, tuple(problems))
         return Validated(self._case(raw, self.validator.document, problems), tuple(problems))
@@ -165,10 +171,10 @@ class BatchValidator:
                 continue  # the coercion message already says what is wrong
             column = self.contract.columns[error.field]
             header = raw.headers.get(error.field, column.header)
-            shown = shown_value(raw.cells.get(error.field, ""), column.personal)
+            value = shown_value(raw.cells.get(error.field, ""), column.personal)
             result.append(RowError(
-                raw.source, raw.row, header, shown, rule_code(error),
-                f"「{header}」{'“' + shown + '”' if shown else ''}{problem_text(error, column)}",
+                raw.source, raw.row, header, value, rule_code(error),
+                f"「{header}」{'“' + value + '”' if value else ''}{problem_text(error, column)}",
             ))
         return result
 
@@ -209,13 +215,15 @@ class BatchValidator:
 
 
 def shown_value(text: str, personal: str) -> str:
-    if personal == "id":
-        return mask_id_number(text)
-    if personal == "phone":
-        return mask_phone(text)
-    if len(text) > SHOWN_VALUE_LIMIT:
-        return text[:SHOWN_VALUE_LIMIT] + f"…（共{len(text)}个字符）"
-    return text
+    return shown(text, personal)
+
+
+def _limited(value):
+    """A structured cell (amount, date, number, list) far longer than any real value is refused
+    before it is parsed, with the limit named."""
+    if isinstance(value, str) and len(value) > STRUCTURED_CELL_LIMIT:
+        raise ValueError(f"过长：最多{STRUCTURED_CELL_LIMIT}个字符，现为{len(value)}个")
+    return value
 
 
 def rule_code(error: cerberus.errors.ValidationError) -> str:
