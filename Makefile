@@ -53,7 +53,7 @@ bench: setup
 # Terminal/report messages: extract the Chinese source strings, merge into the English catalog,
 # compile. Translate new entries in locale/en/LC_MESSAGES/packets.po, then run this again.
 messages: setup
-	$(VENV)/bin/pybabel extract -k _ -k N_ --no-location --sort-output -o locale/packets.pot pipeline
+	$(VENV)/bin/pybabel extract -F locale/babel.cfg -k _ -k N_ --no-location --sort-output -o locale/packets.pot .
 	$(VENV)/bin/pybabel update -i locale/packets.pot -d locale -D packets --no-fuzzy-matching
 	$(VENV)/bin/pybabel compile -d locale -D packets
 

@@ -11,6 +11,8 @@ import unicodedata
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from pipeline.i18n import _
+
 # [0-9], not \d: \d also matches Arabic-Indic, Devanagari … digits, which must not reach a document.
 MONEY = re.compile(r"^(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?$")
 MONEY_LIMIT = Decimal("1000000000")  # 10亿: beyond any personal online loan; a typo, not a debt
@@ -34,8 +36,9 @@ def narrow(text: str) -> str:
 def parse_text(value: str) -> str:
     found = ILLEGAL_XML.search(value)
     if found:
-        raise ValueError(f"第{found.start() + 1}个字符是不可见的控制字符（U+{ord(found.group()):04X}，显示为"
-                         f"{chr(0x2400 + ord(found.group())) if found.group() < ' ' else '�'}），请删除后重新输入")
+        symbol = chr(0x2400 + ord(found.group())) if found.group() < " " else "\ufffd"
+        raise ValueError(_("第{position}个字符是不可见的控制字符（U+{code:04X}，显示为{symbol}），请删除后重新输入").format(
+            position=found.start() + 1, code=ord(found.group()), symbol=symbol))
     return value.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -47,20 +50,20 @@ def parse_money(value) -> Decimal:
         text = text.removeprefix(prefix)
     text = text.removesuffix("元")
     if text.startswith(("-", "−", "+")):
-        raise ValueError("应为不小于0的金额，不能带正负号")
+        raise ValueError(_("应为不小于0的金额，不能带正负号"))
     if re.fullmatch(r"[0-9.,]*[eE][+-]?[0-9]+", text):
-        raise ValueError("不能用科学计数法，请填写完整金额，如 12345.67")
+        raise ValueError(_("不能用科学计数法，请填写完整金额，如 12345.67"))
     if not MONEY.match(text):
-        raise ValueError("不是有效金额，应为数字，如 12345.67、12,345.67、¥12,345.67 或 12345.67元")
-    whole, _, cents = text.partition(".")
+        raise ValueError(_("不是有效金额，应为数字，如 12345.67、12,345.67、¥12,345.67 或 12345.67元"))
+    whole, _dot, cents = text.partition(".")
     if len(cents) > 2:
-        raise ValueError("最多两位小数（到分）")
+        raise ValueError(_("最多两位小数（到分）"))
     try:
         amount = Decimal(text.replace(",", ""))
     except InvalidOperation as exc:  # the regex makes this unreachable; kept as a guard
-        raise ValueError("不是有效金额") from exc
+        raise ValueError(_("不是有效金额")) from exc
     if amount >= MONEY_LIMIT:
-        raise ValueError("金额过大，请核对")
+        raise ValueError(_("金额过大，请核对"))
     return amount
 
 
@@ -75,8 +78,8 @@ def parse_date(value) -> date:
             try:
                 return date(year, month, day)
             except ValueError:
-                raise ValueError("日期不存在，请核对年月日") from None
-    raise ValueError("不是有效日期，应写作 2026-03-05、2026/3/5 或 2026年3月5日")
+                raise ValueError(_("日期不存在，请核对年月日")) from None
+    raise ValueError(_("不是有效日期，应写作 2026-03-05、2026/3/5 或 2026年3月5日"))
 
 
 def parse_integer(value) -> int:
@@ -84,13 +87,13 @@ def parse_integer(value) -> int:
         return value
     text = narrow(str(value)).replace(" ", "")
     if text.startswith(("-", "−", "+")):
-        raise ValueError("应为不小于0的整数，不能带正负号")
+        raise ValueError(_("应为不小于0的整数，不能带正负号"))
     if re.fullmatch(r"[0-9.]*[eE][+-]?[0-9]+", text):
-        raise ValueError("应为整数，不能用科学计数法")
+        raise ValueError(_("应为整数，不能用科学计数法"))
     if re.fullmatch(r"[0-9]+\.[0-9]+", text):
-        raise ValueError("应为整数，不能有小数")
+        raise ValueError(_("应为整数，不能有小数"))
     if not re.fullmatch(r"[0-9]{1,6}", text):
-        raise ValueError("应为整数")
+        raise ValueError(_("应为整数"))
     return int(text)
 
 
@@ -101,19 +104,19 @@ def parse_id_number(value: str) -> str:
 def id_number_problem(number: str, today: date) -> str | None:
     """What is wrong with a resident ID number (GB 11643-1999), or None."""
     if re.fullmatch(r"[0-9.]+E\+?[0-9]+", number):
-        return "被表格软件变成了科学计数法，后几位已丢失；请将该列设为文本格式后重新输入完整号码"
+        return _("被表格软件变成了科学计数法，后几位已丢失；请将该列设为文本格式后重新输入完整号码")
     if len(number) != 18:
-        return f"应为18位居民身份证号码，现为{len(number)}位"
+        return _("应为18位居民身份证号码，现为{length}位").format(length=len(number))
     if not re.fullmatch(r"[0-9]{17}[0-9X]", number):
-        return "前17位应为数字，最后一位为数字或X"
+        return _("前17位应为数字，最后一位为数字或X")
     try:
         born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
-        return "其中的出生日期不存在"
+        return _("其中的出生日期不存在")
     if born > today or born.year < 1900:
-        return "其中的出生日期不合理"
+        return _("其中的出生日期不合理")
     if id_check_character(number[:17]) != number[17]:
-        return "校验码不正确，请核对号码"
+        return _("校验码不正确，请核对号码")
     return None
 
 
@@ -147,8 +150,8 @@ def parse_evidence(value) -> list[tuple[str, int | None]]:
         kind, colon, pages = item.partition(":")
         kind, pages = kind.strip(), pages.strip().removesuffix("页").strip()
         if colon and not re.fullmatch(r"\d{1,4}", pages):
-            raise ValueError(f"“{item}”的页数应为整数，格式为 类型:页数，如 银行流水:6")
+            raise ValueError(_("“{item}”的页数应为整数，格式为 类型:页数，如 银行流水:6").format(item=item))
         if colon and int(pages) == 0:
-            raise ValueError(f"“{item}”的页数应至少为1")
+            raise ValueError(_("“{item}”的页数应至少为1").format(item=item))
         result.append((kind, int(pages) if colon else None))
     return result

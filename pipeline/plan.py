@@ -14,6 +14,7 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from pipeline.errors import RowError
 from pipeline.formats import FEN, money
+from pipeline.i18n import _
 from pipeline.model import Case, Installment, RepaymentPlan
 
 CAPACITY_SHARE = Decimal("0.70")
@@ -54,13 +55,14 @@ def plan_repayment(case: Case, packet_date: date, headers: dict[str, str] | None
     if case.installments is not None:
         count = case.installments
         if "installments" not in case.requests and count > 1:
-            problems.append(problem("installments_not_requested", f"「{column}」已填写{count}期，但协商诉求未含“分期还款”，请核对"))
+            problems.append(problem("installments_not_requested", _(
+                "「{column}」已填写{count}期，但协商诉求未含“分期还款”，请核对").format(column=column, count=count)))
     elif "installments" in case.requests:
         if capacity <= 0:
             return Planned(None, (problem(
                 "no_capacity",
-                f"「{column}」为空，且月收入减去必要支出和其他债务后没有余额（{money(disposable)}元），"
-                "无法按还款能力计算期数，请填写分期期数",
+                _("「{column}」为空，且月收入减去必要支出和其他债务后没有余额（{amount}元），"
+                  "无法按还款能力计算期数，请填写分期期数").format(column=column, amount=money(disposable)),
                 "error",
             ),))
         needed = (proposed_total / capacity).to_integral_value(rounding=ROUND_CEILING)
@@ -68,8 +70,8 @@ def plan_repayment(case: Case, packet_date: date, headers: dict[str, str] | None
         if needed > MAX_INSTALLMENTS:
             problems.append(problem(
                 "capped_at_60",
-                f"按每月还款能力{money(capacity)}元需分{needed}期，超过{MAX_INSTALLMENTS}期上限，"
-                f"已按{MAX_INSTALLMENTS}期计算，每期金额将高于还款能力",
+                _("按每月还款能力{capacity}元需分{needed}期，超过{limit}期上限，已按{limit}期计算，每期金额将高于还款能力").format(
+                    capacity=money(capacity), needed=needed, limit=MAX_INSTALLMENTS),
             ))
     else:
         count = 1
@@ -88,7 +90,8 @@ def plan_repayment(case: Case, packet_date: date, headers: dict[str, str] | None
     )
     if count > 1 and capacity > 0 and regular > capacity and not problems:
         problems.append(problem(
-            "above_capacity", f"每期{money(regular)}元高于每月还款能力{money(capacity)}元（月余额的70%），请确认借款人能够负担",
+            "above_capacity", _("每期{amount}元高于每月还款能力{capacity}元（月余额的70%），请确认借款人能够负担").format(
+                amount=money(regular), capacity=money(capacity)),
         ))
     plan = RepaymentPlan(
         packet_date=packet_date,

@@ -25,7 +25,7 @@ class RowOutcome:
 
     @property
     def messages(self) -> str:
-        return "；".join(
+        return _("；").join(
             (_("提示：") if not p.is_error else "") + p.message for p in self.problems
         )
 

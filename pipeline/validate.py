@@ -16,6 +16,7 @@ from cerberus import errors as cerr
 
 from pipeline import coerce
 from pipeline.errors import RowError
+from pipeline.i18n import _
 from pipeline.intake import UNREADABLE, RawRow
 from pipeline.mask import shown
 from pipeline.model import Case, EvidenceItem
@@ -72,14 +73,14 @@ class CaseValidator(cerberus.Validator):
         key = self.contract.lender_aliases.get(coerce.narrow(str(_limited(value))).casefold())
         if key is None:
             names = "、".join(self.contract.lenders)
-            raise ValueError(f"不在贷款机构名单中（现有：{names}），如需新增请编辑 schemas/lenders.yaml")
+            raise ValueError(_("不在贷款机构名单中（现有：{names}），如需新增请编辑 schemas/lenders.yaml").format(names=names))
         return key
 
     # -- rules
     def _validate_positive(self, constraint, field, value):
         """{'type': 'boolean'}"""
         if constraint and value <= 0:
-            self._error(field, "应大于0")
+            self._error(field, _("应大于0"))
 
     def _validate_resident_id(self, constraint, field, value):
         """{'type': 'boolean'}"""
@@ -90,24 +91,24 @@ class CaseValidator(cerberus.Validator):
     def _validate_not_reserved_name(self, constraint, field, value):
         """{'type': 'boolean'}"""
         if constraint and value.casefold() in RESERVED_NAMES:
-            self._error(field, "是系统保留名称，不能用作案件编号（会被用作文件夹名）")
+            self._error(field, _("是系统保留名称，不能用作案件编号（会被用作文件夹名）"))
 
     def _validate_unique_in_batch(self, constraint, field, value):
         """{'type': 'boolean'}"""
         # Folders are named after case_ids, and Windows and macOS ignore letter case.
         first = self.seen_case_ids.setdefault(value.casefold(), self.current_row)
         if constraint and first != self.current_row:
-            self._error(field, f"与第{first}行的案件编号重复，同一批次中案件编号必须唯一")
+            self._error(field, _("与第{row}行的案件编号重复，同一批次中案件编号必须唯一").format(row=first))
 
     def _validate_not_after_packet_date(self, constraint, field, value):
         """{'type': 'boolean'}"""
         if constraint and value > self.packet_date:
-            self._error(field, f"晚于材料日期{self.packet_date.isoformat()}")
+            self._error(field, _("晚于材料日期{date}").format(date=self.packet_date.isoformat()))
 
     def _validate_not_before_packet_date(self, constraint, field, value):
         """{'type': 'boolean'}"""
         if constraint and value < self.packet_date:
-            self._error(field, f"早于材料日期{self.packet_date.isoformat()}")
+            self._error(field, _("早于材料日期{date}").format(date=self.packet_date.isoformat()))
 
     def _validate_choices(self, constraint, field, value):
         """{'type': 'boolean'}"""
@@ -119,9 +120,10 @@ class CaseValidator(cerberus.Validator):
         ]
         if constraint and unknown:
             options = "、".join(column.labels.values())
-            self._error(field, f"含有不可识别的选项“{shown('、'.join(unknown))}”，可选：{options}")
+            self._error(field, _("含有不可识别的选项“{items}”，可选：{options}").format(
+                items=shown("、".join(unknown)), options=options))
         elif constraint and not value:
-            self._error(field, f"至少选择一项，可选：{'、'.join(column.labels.values())}")
+            self._error(field, _("至少选择一项，可选：{options}").format(options="、".join(column.labels.values())))
 
     def _validate_request_needs_column(self, constraint, field, value):
         """{'type': 'dict'}"""
@@ -131,9 +133,9 @@ class CaseValidator(cerberus.Validator):
             given = self.document.get(needed) is not None
             label = column.labels[request]
             if request in requested and not given:
-                self._error(needed, f"为必填项：协商诉求含“{label}”时须填写")
+                self._error(needed, _("为必填项：协商诉求含“{label}”时须填写").format(label=label))
             elif request not in requested and given:
-                self._error(needed, f"应留空：协商诉求不含“{label}”（或在协商诉求中加上“{label}”）")
+                self._error(needed, _("应留空：协商诉求不含“{label}”（或在协商诉求中加上“{label}”）").format(label=label))
 
 
 @dataclass(frozen=True)
@@ -174,7 +176,8 @@ class BatchValidator:
             value = shown_value(raw.cells.get(error.field, ""), column.personal)
             result.append(RowError(
                 raw.source, raw.row, header, value, rule_code(error),
-                f"「{header}」{'“' + value + '”' if value else ''}{problem_text(error, column)}",
+                (_("「{column}」“{value}”{problem}") if value else _("「{column}」{problem}")).format(
+                    column=header, value=value, problem=problem_text(error, column)),
             ))
         return result
 
@@ -222,7 +225,7 @@ def _limited(value):
     """A structured cell (amount, date, number, list) far longer than any real value is refused
     before it is parsed, with the limit named."""
     if isinstance(value, str) and len(value) > STRUCTURED_CELL_LIMIT:
-        raise ValueError(f"过长：最多{STRUCTURED_CELL_LIMIT}个字符，现为{len(value)}个")
+        raise ValueError(_("过长：最多{limit}个字符，现为{length}个").format(limit=STRUCTURED_CELL_LIMIT, length=len(value)))
     return value
 
 
@@ -234,20 +237,20 @@ def rule_code(error: cerberus.errors.ValidationError) -> str:
 
 def problem_text(error: cerberus.errors.ValidationError, column) -> str:
     code = error.code
+    description = _(column.description)  # schemas/case.yaml; the English catalog has them too
     if code == cerr.REQUIRED_FIELD.code:
-        return f"为必填项，不能为空（{column.description}）"
+        return _("为必填项，不能为空（{description}）").format(description=description)
     if code == cerr.COERCION_FAILED.code:
-        return f"：{error.info[0]}"
+        return _("：{reason}").format(reason=error.info[0])
     if code == cerr.MIN_LENGTH.code:
-        return f"过短：至少{error.constraint}个字符，现为{len(error.value)}个（{column.description}）"
+        return _("过短：至少{limit}个字符，现为{length}个（{description}）").format(
+            limit=error.constraint, length=len(error.value), description=description)
     if code == cerr.MAX_LENGTH.code:
-        return f"过长：最多{error.constraint}个字符，现为{len(error.value)}个"
+        return _("过长：最多{limit}个字符，现为{length}个").format(limit=error.constraint, length=len(error.value))
     if code in (cerr.MIN_VALUE.code, cerr.MAX_VALUE.code):
-        return f"超出范围（{column.description}）"
-    if code == cerr.REGEX_MISMATCH.code:
-        return f"格式不正确（{column.description}）"
-    if code == cerr.BAD_TYPE.code:
-        return f"格式不正确（{column.description}）"
+        return _("超出范围（{description}）").format(description=description)
+    if code in (cerr.REGEX_MISMATCH.code, cerr.BAD_TYPE.code):
+        return _("格式不正确（{description}）").format(description=description)
     if code == cerr.CUSTOM.code:
-        return f"：{error.info[0]}" if error.info else "不符合要求"
-    return f"不符合要求（{column.description}）"
+        return _("：{reason}").format(reason=error.info[0]) if error.info else _("不符合要求")
+    return _("不符合要求（{description}）").format(description=description)

@@ -31,6 +31,14 @@ def test_every_marked_message_has_an_english_translation():
     assert missing == [], "run `make messages` and translate: " + " | ".join(missing)
 
 
+def test_every_column_description_quoted_in_messages_is_translated():
+    from pipeline.schema import default_contract
+
+    translated = {m.id: m.string for m in catalog() if m.id}
+    missing = [c.description for c in default_contract().columns.values() if not translated.get(c.description)]
+    assert missing == [], "run `make messages` and translate: " + " | ".join(missing)
+
+
 def test_translations_keep_the_placeholders():
     for message in catalog():
         if message.id:
@@ -48,6 +56,8 @@ def test_lang_en_gives_english_terminal_and_report(tmp_path):
     shown = run_cli("validate", str(DATA / "cases.csv"), "--date", "2026-11-24", "--lang", "en")
     assert "4 rows: 3 ok, 1 invalid, 0 failed" in shown.stdout
     assert "cases.csv row 5 E2E-004 [invalid]" in shown.stderr
+    assert '"身份证号" "330106********1232": wrong check digit' in shown.stderr
+    assert "is too short: at least 10 characters, it has 3" in shown.stderr
     out = tmp_path / "out"
     built = run_cli("build", str(DATA / "cases.csv"), "--out", str(out), "--date", "2026-11-24", "--lang", "en")
     assert built.returncode == 1 and "Report:" in built.stdout
