@@ -181,7 +181,8 @@ def build_command(inputs, out, packet_date, templates, soffice, jobs, chunk_size
 @date_option
 def validate_command(inputs, packet_date):
     """只检查案件表，不生成任何文件；提示与 build 相同。"""
-    log_file = Path(tempfile.gettempdir()) / "packets-validate.log"
+    # validate writes no output folder; its log goes to a folder only this user can read
+    log_file = private_folder(Path(tempfile.gettempdir()) / f"packets-{os.getuid()}") / "validate.log"
     _log_to(log_file)
     summary = _run(lambda: validate_only(list(inputs), packet_date, _print_row), log_file)
     for notice in summary.notices:
