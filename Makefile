@@ -7,7 +7,7 @@ IN ?= samples/clients.csv
 OUT ?= out
 DATE ?=
 ORG ?=
-APT_PACKAGES := libreoffice-writer-nogui fonts-noto-cjk poppler-utils
+APT_PACKAGES := libreoffice-writer-nogui fonts-noto-cjk fonts-hanazono fonts-noto-color-emoji poppler-utils
 
 .PHONY: setup system packets validate test bench lint messages clean
 
@@ -19,11 +19,14 @@ $(VENV)/.installed: pyproject.toml
 	$(VENV)/bin/pip install --quiet -e '.[test]'
 	touch $@
 
-# LibreOffice (PDF conversion), the Noto CJK fonts (Chinese text) and poppler (tests read PDFs).
+# LibreOffice (PDF conversion), the Noto CJK fonts (Chinese text), HanaMin and Noto Color Emoji
+# (rare characters beyond Noto CJK, emoji typed by borrowers) and poppler (tests read PDFs).
 system:
 	@missing=""; \
 	command -v soffice >/dev/null || missing="$$missing libreoffice-writer-nogui"; \
 	fc-list 2>/dev/null | grep -q "Noto Serif CJK SC" || missing="$$missing fonts-noto-cjk"; \
+	fc-list 2>/dev/null | grep -q "HanaMinB" || missing="$$missing fonts-hanazono"; \
+	fc-list 2>/dev/null | grep -q "Noto Color Emoji" || missing="$$missing fonts-noto-color-emoji"; \
 	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
