@@ -7,9 +7,9 @@ IN ?= samples/clients.csv
 OUT ?= out
 DATE ?=
 ORG ?=
-APT_PACKAGES := libreoffice-writer-nogui fonts-noto-cjk fonts-hanazono fonts-noto-color-emoji poppler-utils
+APT_PACKAGES := libreoffice-writer-nogui libreoffice-calc-nogui fonts-noto-cjk fonts-hanazono fonts-noto-color-emoji poppler-utils
 
-.PHONY: setup system packets validate test bench lint messages clean
+.PHONY: setup system packets validate test bench lint messages columns clean
 
 setup: $(VENV)/.installed system
 
@@ -19,11 +19,13 @@ $(VENV)/.installed: pyproject.toml
 	$(VENV)/bin/pip install --quiet -e '.[test]'
 	touch $@
 
-# LibreOffice (PDF conversion), the Noto CJK fonts (Chinese text), HanaMin and Noto Color Emoji
+# LibreOffice (PDF conversion; Calc for the test that re-saves an intake workbook), the Noto CJK fonts (Chinese text), HanaMin and Noto Color Emoji
 # (rare characters beyond Noto CJK, emoji typed by borrowers) and poppler (tests read PDFs).
 system:
 	@missing=""; \
 	command -v soffice >/dev/null || missing="$$missing libreoffice-writer-nogui"; \
+	soffice="$$(command -v soffice)"; [ -n "$$soffice" ] && [ -e "$$(dirname "$$(readlink -f "$$soffice")")/libsclo.so" ] \
+	  || missing="$$missing libreoffice-calc-nogui"; \
 	fc-list 2>/dev/null | grep -q "Noto Serif CJK SC" || missing="$$missing fonts-noto-cjk"; \
 	fc-list 2>/dev/null | grep -q "HanaMinB" || missing="$$missing fonts-hanazono"; \
 	fc-list 2>/dev/null | grep -q "Noto Color Emoji" || missing="$$missing fonts-noto-color-emoji"; \
@@ -59,6 +61,10 @@ messages: setup
 	$(VENV)/bin/pybabel extract -F locale/babel.cfg -k _ -k N_ --no-location --sort-output -o locale/packets.pot .
 	$(VENV)/bin/pybabel update -i locale/packets.pot -d locale -D packets --no-fuzzy-matching
 	$(VENV)/bin/pybabel compile -d locale -D packets
+
+# The column table of the case sheet (from schemas/), for the README: docs/columns.md.
+columns: setup
+	$(PY) -m pipeline schema --markdown > docs/columns.md
 
 lint: setup
 	$(VENV)/bin/ruff check pipeline tests

@@ -66,6 +66,7 @@ class BuildOptions:
     duplex: bool = False  # pad every document to an even page count
     print_file: bool = False  # also write OUT/print/batch-<date>.pdf
     organisation: Path | None = None  # YAML profile: letterhead and "prepared with the assistance of"
+    sheet: str | None = None  # worksheet of .xlsx inputs (default: the first)
 
 
 @dataclass
@@ -79,13 +80,13 @@ class BuildSummary:
         return 0 if all(o.status == "ok" for o in self.outcomes) else 1
 
 
-def open_inputs(paths: list[Path], contract: Contract) -> list[InputFile]:
+def open_inputs(paths: list[Path], contract: Contract, sheet: str | None = None) -> list[InputFile]:
     """Open every input first, so that a bad header stops the run before anything is written."""
-    return [open_input(path, contract) for path in paths]
+    return [open_input(path, contract, sheet) for path in paths]
 
 
-def count_rows(paths: list[Path]) -> int:
-    return sum(f.count_rows() for f in open_inputs(paths, default_contract()))
+def count_rows(paths: list[Path], sheet: str | None = None) -> int:
+    return sum(f.count_rows() for f in open_inputs(paths, default_contract(), sheet))
 
 
 def check_rows(files: list[InputFile], contract: Contract, packet_date: date) -> Iterator[Checked]:
@@ -109,9 +110,10 @@ def check_rows(files: list[InputFile], contract: Contract, packet_date: date) ->
             yield Checked(raw, case if planned.plan else None, planned.plan, problems)
 
 
-def validate_only(paths: list[Path], packet_date: date, on_row: Callable[[RowOutcome], None] | None = None) -> BuildSummary:
+def validate_only(paths: list[Path], packet_date: date, on_row: Callable[[RowOutcome], None] | None = None,
+                  sheet: str | None = None) -> BuildSummary:
     contract = default_contract()
-    files = open_inputs(paths, contract)
+    files = open_inputs(paths, contract, sheet)
     outcomes = []
     for checked in check_rows(files, contract, packet_date):
         outcome = checked.outcome("ok" if checked.case else "invalid")
@@ -123,7 +125,7 @@ def validate_only(paths: list[Path], packet_date: date, on_row: Callable[[RowOut
 
 def build(paths: list[Path], options: BuildOptions, on_row: Callable[[RowOutcome], None] | None = None) -> BuildSummary:
     contract = default_contract()
-    files = open_inputs(paths, contract)
+    files = open_inputs(paths, contract, options.sheet)
     soffice = find_soffice(options.soffice)
     templates = TemplateSet(options.templates).blobs
     organisation = load_organisation(options.organisation)

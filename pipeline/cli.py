@@ -122,6 +122,9 @@ lang_option = click.option(
 inputs_argument = click.argument(
     "inputs", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False)
 )
+sheet_option = click.option(
+    "--sheet", metavar="NAME", help="Excel 工作簿（.xlsx）中要读取的工作表名称（默认第一个工作表）。",
+)
 date_option = click.option(
     "--date", "packet_date", callback=_date, metavar="YYYY-MM-DD",
     help="材料日期：印在文书上，也用于计算还款计划（默认今天）。",
@@ -150,9 +153,10 @@ def main():
 @click.option("--duplex", is_flag=True, help="双面打印：每份文书补足偶数页，使每份文书从新的一张纸开始。")
 @click.option("--org", "organisation", type=click.Path(path_type=Path, dir_okay=False, exists=True),
               help="机构信息文件（YAML：名称、地址、电话、标志），用于信头和“协助准备”说明。")
+@sheet_option
 def build_command(inputs, out, packet_date, templates, soffice, jobs, chunk_size, timeout, quiet, force,
-                  print_file, duplex, organisation):
-    """读取案件表（CSV），为每个有效案件生成 packet.pdf 及可编辑的 Word 文书。"""
+                  print_file, duplex, organisation, sheet):
+    """读取案件表（CSV 或 Excel .xlsx），为每个有效案件生成 packet.pdf 及可编辑的 Word 文书。"""
     try:
         private_folder(out)
     except OSError as exc:
@@ -162,8 +166,8 @@ def build_command(inputs, out, packet_date, templates, soffice, jobs, chunk_size
     _log_to(log_file)
     signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops a run as cleanly as Ctrl-C
     options = BuildOptions(out, packet_date, templates, soffice, jobs, chunk_size, timeout, force, duplex, print_file,
-                           organisation)
-    terminal = _Terminal(lambda: _run(lambda: count_rows(list(inputs)), log_file), quiet)
+                           organisation, sheet=sheet)
+    terminal = _Terminal(lambda: _run(lambda: count_rows(list(inputs), sheet), log_file), quiet)
     try:
         summary = _run(lambda: build(list(inputs), options, terminal.row), log_file)
     finally:
@@ -179,12 +183,13 @@ def build_command(inputs, out, packet_date, templates, soffice, jobs, chunk_size
 @inputs_argument
 @lang_option
 @date_option
-def validate_command(inputs, packet_date):
+@sheet_option
+def validate_command(inputs, packet_date, sheet):
     """只检查案件表，不生成任何文件；提示与 build 相同。"""
     # validate writes no output folder; its log goes to a folder only this user can read
     log_file = private_folder(Path(tempfile.gettempdir()) / f"packets-{os.getuid()}") / "validate.log"
     _log_to(log_file)
-    summary = _run(lambda: validate_only(list(inputs), packet_date, _print_row), log_file)
+    summary = _run(lambda: validate_only(list(inputs), packet_date, _print_row, sheet), log_file)
     for notice in summary.notices:
         click.echo(_("提示：{notice}").format(notice=notice), err=True)
     click.echo(summary_line(summary.outcomes, None))
@@ -218,3 +223,37 @@ def templates_check_command(folder, packet_date):
     verdict = _("发现 {count} 处问题").format(count=len(problems)) if problems else _("全部变量均可提供")
     click.echo(_("已检查 {names}：{verdict}").format(names="、".join(custom), verdict=verdict))
     sys.exit(1 if problems else 0)
+
+
+@main.command("init")
+@click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--force", is_flag=True, help="覆盖已有的文件。")
+def init_command(path, force):
+    """生成空白的案件表（Excel .xlsx）：中文表头、下拉列表、填写说明和一行示例。"""
+    from pipeline.intake_form import write_intake_workbook
+    from pipeline.schema import default_contract
+
+    if path.suffix.lower() != ".xlsx":
+        click.echo(_("无法运行：文件名应以 .xlsx 结尾，如 intake.xlsx"), err=True)
+        sys.exit(EXIT_RUN_ERROR)
+    if path.exists() and not force:
+        click.echo(_("无法运行：{path} 已存在；如要覆盖，请加 --force").format(path=path), err=True)
+        sys.exit(EXIT_RUN_ERROR)
+    try:
+        write_intake_workbook(path, default_contract())
+    except OSError as exc:
+        click.echo(_("无法运行：无法写入 {path}（{reason}）").format(path=path, reason=exc.strerror or exc), err=True)
+        sys.exit(EXIT_RUN_ERROR)
+    click.echo(_("已生成 {path}：在“案件”工作表中每行填写一个案件（第2行是示例，请删除），"
+                 "说明见“填写说明”工作表；填好后运行 packets build {path} --out 输出文件夹").format(path=path))
+
+
+@main.command("schema")
+@lang_option
+@click.option("--markdown", is_flag=True, help="输出 Markdown 表格（用于 README）。")
+def schema_command(markdown):
+    """列出案件表的各列：列名、是否必填、格式、说明、可选值和示例（来自 schemas/）。"""
+    from pipeline.intake_form import schema_markdown, schema_text
+    from pipeline.schema import default_contract
+
+    click.echo(schema_markdown(default_contract()) if markdown else schema_text(default_contract()))

@@ -301,7 +301,10 @@ def map_header(path: Path, encoding: str, delimiter: str, header: list[str], con
     return InputFile(path, encoding, delimiter, headers, positions, len(header), warnings, personal)
 
 
-def open_input(path: Path, contract: Contract) -> InputFile:
+def open_input(path: Path, contract: Contract, sheet: str | None = None) -> InputFile:
     if not path.is_file():
         raise RunError(f"{path}：找不到文件")
+    if path.suffix.lower() in (".xlsx", ".xlsm"):  # Excel: pipeline/workbook.py; `sheet` is for these only
+        from pipeline.workbook import open_workbook  # noqa: PLC0415 - workbook imports this module
+        return open_workbook(path, contract, sheet)
     return open_csv(path, contract)
