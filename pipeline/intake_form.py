@@ -136,6 +136,11 @@ def _example_value(info: ColumnInfo):
     return info.example
 
 
+def _display_width(text: str) -> int:
+    """Width in Excel's character units: a Chinese character takes two."""
+    return sum(2 if ord(ch) >= 0x2E80 else 1 for ch in text)
+
+
 def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
@@ -163,7 +168,7 @@ def write_intake_workbook(path: Path, contract: Contract) -> None:
         cell.fill = header_fill
         cell.alignment = Alignment(horizontal="center", vertical="center")
         dimension = sheet.column_dimensions[letter]
-        dimension.width = max(10, min(40, 2.2 * max(len(info.header), len(info.example)) + 2))
+        dimension.width = max(10, min(40, max(_display_width(info.header), _display_width(info.example)) + 3))
         dimension.number_format = {"money": MONEY_FORMAT, "date": DATE_FORMAT, "integer": "0"}.get(info.kind, TEXT_FORMAT)
 
         if info.example:
