@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.errors import RowError, RunError
+from pipeline.i18n import _
 from pipeline.mask import shown
 from pipeline.schema import Contract
 
@@ -71,7 +72,7 @@ class InputFile:
                 count += 1
                 yield self._raw_row(number, record)
         if count == 0:
-            message = f"{self.source}：只有表头，没有数据行"
+            message = _("{file}：只有表头，没有数据行").format(file=self.source)
             if message not in self.warnings:
                 self.warnings.append(message)
 
@@ -132,7 +133,7 @@ class InputFile:
         index = len(cells) - 1  # the unclosed quoted cell is the last one the line gives
         keys = {i: k for k, i in self.positions.items()}
         key = keys.get(index)
-        column = self.headers[key] if key else f"第{index + 1}列"
+        column = self.headers[key] if key else _("第{number}列").format(number=index + 1)
         value = shown(readable(clean_cell(cells[index])), self.personal.get(key, ""))
         found = {}
         case_id_at = self.positions.get("case_id")
@@ -140,8 +141,8 @@ class InputFile:
             found["case_id"] = readable(clean_cell(cells[case_id_at]))
         problem = RowError(
             self.source, number, column, value, "unclosed_quote",
-            f"「{column}」“{value}”以英文引号\"开头，但没有对应的结束引号，本行无法读取；"
-            f"请补上结束引号或删去这个引号（其后各行照常读取）",
+            _("「{column}」“{value}”以英文引号\"开头，但没有对应的结束引号，本行无法读取；"
+              "请补上结束引号或删去这个引号（其后各行照常读取）").format(column=column, value=value),
         )
         return RawRow(self.source, number, found, self.headers, (problem,))
 
@@ -156,8 +157,8 @@ class InputFile:
                 value = shown(readable(value), self.personal.get(key, ""))
                 problems.append(RowError(
                     self.source, number, self.headers[key], value, "encoding",
-                    f"「{self.headers[key]}」“{value}”含有无法识别的字符（显示为\ufffd，文件编码损坏），"
-                    f"请在表格中重新输入该单元格",
+                    _("「{column}」“{value}”含有无法识别的字符（显示为\ufffd，文件编码损坏），"
+                      "请在表格中重新输入该单元格").format(column=self.headers[key], value=value),
                 ))
             elif value:
                 cells[key] = value
@@ -165,7 +166,8 @@ class InputFile:
         if extra:
             problems.append(RowError(
                 self.source, number, "", readable(clean_cell(extra[0]))[:40], "too_many_cells",
-                f"本行有{len(record)}个单元格，多于表头的{self.width}列（可能是未加引号的逗号），请核对本行",
+                _("本行有{cells}个单元格，多于表头的{columns}列（可能是未加引号的逗号），请核对本行").format(
+                    cells=len(record), columns=self.width),
             ))
         return RawRow(self.source, number, cells, self.headers, tuple(problems))
 
@@ -211,9 +213,9 @@ def detect_encoding(sample: bytes) -> str:
     if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
     if sample.startswith(b"PK\x03\x04"):
-        raise RunError("不是CSV文本文件，而是Excel工作簿（.xlsx）或其他压缩的二进制文件；请在Excel中“另存为”CSV UTF-8（逗号分隔）后再运行")
+        raise RunError(_("不是CSV文本文件，而是Excel工作簿（.xlsx）或其他压缩的二进制文件；Excel工作簿请把文件扩展名改为 .xlsx 后直接使用，或在Excel中“另存为”CSV UTF-8（逗号分隔）"))
     if sample.startswith(b"\xd0\xcf\x11\xe0"):
-        raise RunError("不是CSV文本文件，而是旧版Excel工作簿（.xls，二进制文件）；请在Excel中“另存为”CSV UTF-8（逗号分隔）后再运行")
+        raise RunError(_("不是CSV文本文件，而是旧版Excel工作簿（.xls，二进制文件）；请在Excel中“另存为”Excel工作簿（.xlsx）或CSV UTF-8（逗号分隔）后再运行"))
     nuls = sample.count(b"\x00")
     if nuls:
         # UTF-16 without a byte-order mark: text with a NUL in every other byte.
@@ -223,14 +225,14 @@ def detect_encoding(sample: bytes) -> str:
                     and _is_text(sample, encoding):
                 return encoding
         if nuls > max(2, len(sample) // 100):
-            raise RunError("不是文本格式的CSV文件（含有二进制内容）")
+            raise RunError(_("不是文本格式的CSV文件（含有二进制内容）"))
     # Chinese UTF-8 often also decodes as GB18030, so UTF-8 wins unless it is broken often;
     # a file with one broken byte sequence still has its one encoding.
     non_ascii = sum(1 for b in sample if b >= 0x80)
     utf8_errors = _decode_errors(sample, "utf-8")
     encoding = "utf-8" if utf8_errors * 20 <= non_ascii else "gb18030"
     if not _is_text(sample, encoding):
-        raise RunError("不是文本格式的CSV文件（大部分内容无法识别为文字）")
+        raise RunError(_("不是文本格式的CSV文件（大部分内容无法识别为文字）"))
     return encoding
 
 
@@ -259,9 +261,9 @@ def open_csv(path: Path, contract: Contract) -> InputFile:
         with path.open("rb") as raw:
             sample = raw.read(SAMPLE_BYTES)
     except OSError as exc:
-        raise RunError(f"{path.name}：无法读取文件（{exc.strerror}）") from exc
+        raise RunError(_("{file}：无法读取文件（{reason}）").format(file=path.name, reason=exc.strerror)) from exc
     if not sample.strip():
-        raise RunError(f"{path.name}：文件为空，没有表头")
+        raise RunError(_("{file}：文件为空，没有表头").format(file=path.name))
     try:
         encoding = detect_encoding(sample)
     except RunError as exc:
@@ -273,7 +275,7 @@ def open_csv(path: Path, contract: Contract) -> InputFile:
         try:
             header = next(csv.reader(text, delimiter=delimiter))
         except (csv.Error, StopIteration) as exc:
-            raise RunError(f"{path.name}：无法读取表头") from exc
+            raise RunError(_("{file}：无法读取表头").format(file=path.name)) from exc
     return map_header(path, encoding, delimiter, header, contract)
 
 
@@ -289,21 +291,24 @@ def map_header(path: Path, encoding: str, delimiter: str, header: list[str], con
         if key is None:
             unknown.append(shown)
         elif key in headers:
-            raise RunError(f"{path.name}：表头中「{headers[key]}」和「{shown}」是同一列，请删除其中一列")
+            raise RunError(_("{file}：表头中「{first}」和「{second}」是同一列，请删除其中一列").format(
+                file=path.name, first=headers[key], second=shown))
         else:
             headers[key] = shown
             positions[key] = index
     missing = [c.header for c in contract.columns.values() if c.required and c.key not in headers]
     if missing:
-        raise RunError(f"{path.name}：缺少必填列 {'、'.join(missing)}（表头可用中文或英文列名）")
-    warnings = [f"{path.name}：以下列不在数据规范中，已忽略：{'、'.join(unknown)}"] if unknown else []
+        raise RunError(_("{file}：缺少必填列 {columns}（表头可用中文或英文列名）").format(
+            file=path.name, columns="、".join(missing)))
+    warnings = [_("{file}：以下列不在数据规范中，已忽略：{columns}").format(file=path.name, columns="、".join(unknown))
+                ] if unknown else []
     personal = {key: contract.columns[key].personal for key in headers if contract.columns[key].personal}
     return InputFile(path, encoding, delimiter, headers, positions, len(header), warnings, personal)
 
 
 def open_input(path: Path, contract: Contract, sheet: str | None = None) -> InputFile:
     if not path.is_file():
-        raise RunError(f"{path}：找不到文件")
+        raise RunError(_("{file}：找不到文件").format(file=path))
     if path.suffix.lower() in (".xlsx", ".xlsm"):  # Excel: pipeline/workbook.py; `sheet` is for these only
         from pipeline.workbook import open_workbook  # noqa: PLC0415 - workbook imports this module
         return open_workbook(path, contract, sheet)

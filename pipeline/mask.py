@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from pipeline.i18n import _
+
 
 def mask_id_number(value: str) -> str:
     """Keep the first 6 and the last 4 characters: 330106********1234."""
@@ -33,7 +35,7 @@ def shown(text: str, personal: str = "") -> str:
         return mask_phone(text)
     visible = text.translate(_CONTROLS)
     if len(visible) > SHOWN_VALUE_LIMIT:
-        return visible[:SHOWN_VALUE_LIMIT] + f"…（共{len(text)}个字符）"
+        return visible[:SHOWN_VALUE_LIMIT] + _("…（共{length}个字符）").format(length=len(text))
     return visible
 
 
