@@ -36,7 +36,11 @@ def build_context(case: Case, plan: RepaymentPlan, contract: Contract, organisat
             "phone": case.phone,
             "address": case.address,
         },
-        "lender": {"short_name": case.lender.key, "legal_name": case.lender.legal_name},
+        "lender": {
+            "short_name": case.lender.key,
+            "legal_name": case.lender.legal_name,
+            "channels": "；".join(case.lender.channels),  # official contact channels, from lenders.yaml
+        },
         "loan": {
             "contract_no": case.loan_contract_no,
             "principal": money(case.principal),

@@ -31,6 +31,8 @@ DOCUMENTS = (
     DocumentKind("hardship_letter", "协商还款申请书"),
     DocumentKind("evidence_cover", "证明材料清单"),
     DocumentKind("repayment_agreement", "还款协议（草案）"),
+    DocumentKind("call_sheet", "通话准备与记录表"),
+    DocumentKind("repayment_tracker", "还款跟踪表"),
 )
 
 

@@ -14,7 +14,7 @@ from docx import Document
 from e2e import fonts, outline_titles, page_texts, pdf_text, read_report, run_cli
 from pypdf import PdfReader
 
-TITLES = ["协商还款申请书", "证明材料清单", "还款协议（草案）"]
+TITLES = ["协商还款申请书", "证明材料清单", "还款协议（草案）", "通话准备与记录表", "还款跟踪表"]
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +54,7 @@ def test_packet_has_three_documents_in_order_with_an_outline(built):
     outline = outline_titles(packet)
     assert [title for title, _ in outline] == TITLES
     starts = [page for _, page in outline]
-    assert starts[0] == 0 and starts == sorted(starts) and len(set(starts)) == 3
+    assert starts[0] == 0 and starts == sorted(starts) and len(set(starts)) == len(TITLES)
     assert "E2E-001" in PdfReader(packet).metadata.title
 
 
@@ -112,7 +112,7 @@ def test_pages_are_a4(built):
 def test_editable_copies_and_case_json(built):
     _, out = built
     folder = out / "E2E-001"
-    for name in ("hardship_letter", "evidence_cover", "repayment_agreement"):
+    for name in ("hardship_letter", "evidence_cover", "repayment_agreement", "call_sheet", "repayment_tracker"):
         text = "\n".join(p.text for p in Document(folder / f"{name}.docx").paragraphs)
         assert "{{" not in text
     record = json.loads((folder / "case.json").read_text("utf-8"))
@@ -161,3 +161,37 @@ def test_missing_libreoffice_exits_2_with_the_install_command(tmp_path):
 def test_unreadable_input_exits_2(tmp_path):
     result = run_cli("validate", str(tmp_path / "nope.csv"))
     assert result.returncode == 2 and "找不到文件" in result.stderr
+
+
+def _document_text(out, case_id: str, title: str) -> str:
+    """The text of one document of a packet, found through its outline entry."""
+    packet = out / case_id / "packet.pdf"
+    outline = outline_titles(packet)
+    pages = PdfReader(packet).pages
+    starts = [page for _, page in outline] + [len(pages)]
+    index = [t for t, _ in outline].index(title)
+    return re.sub(r"\s+", "", "".join(p.extract_text() for p in pages[starts[index]:starts[index + 1]]))
+
+
+def test_call_sheet_has_the_script_the_figures_and_the_lines_to_fill_in(built):
+    _, out = built
+    text = _document_text(out, "E2E-001", "通话准备与记录表")
+    for advice in ("尽早主动联系", "保持冷静和礼貌", "如实说明困难", "提出具体方案", "要求书面确认"):
+        assert advice in text, advice
+    # E2E-001 by hand: owes 47,000.50; capacity 70% × (6,500 − 3,500 − 500) = 1,750.00;
+    # 46,200.50 after the waiver in 27 installments of 1,711.12, the last 1,711.38
+    for figure in ("47,000.50", "1,750.00", "46,200.50", "分27期", "每期1,711.12元", "最后一期1,711.38元",
+                   "2026年12月24日起每月还款", "2029年2月24日还清", "客服电话95188"):
+        assert figure in text, figure
+    for blank in ("通话时间", "客服姓名／工号", "对方提出的方案", "双方达成的结果", "下一步／跟进日期"):
+        assert blank in text, blank
+
+
+def test_tracker_has_one_row_per_installment_and_the_total(built):
+    _, out = built
+    text = _document_text(out, "E2E-001", "还款跟踪表")
+    rows = re.findall(r"(\d{1,2})(20\d\d年\d{1,2}月\d{1,2}日)(1,711\.\d\d)", text)
+    assert [int(n) for n, _, _ in rows] == list(range(1, 28))
+    assert rows[0][1:] == ("2026年12月24日", "1,711.12") and rows[-1][1:] == ("2029年2月24日", "1,711.38")
+    assert all(amount == "1,711.12" for _, _, amount in rows[:-1])
+    assert "合计46,200.50" in text and text.count("□") == 27

@@ -29,7 +29,7 @@ from pipeline.synthetic import write_batch
 
 FAKE = Path(__file__).resolve().parent / "fakes" / "soffice"
 DATE = "2026-11-24"
-TITLES = ["协商还款申请书", "证明材料清单", "还款协议（草案）"]
+TITLES = ["协商还款申请书", "证明材料清单", "还款协议（草案）", "通话准备与记录表", "还款跟踪表"]
 
 
 def batch(folder: Path, n: int, change=None) -> Path:

@@ -18,6 +18,7 @@ from pypdf import PdfReader
 
 from pipeline.bench import PACKET_DATE, baseline_per_document, run_pipeline
 from pipeline.convert import Converter, find_soffice
+from pipeline.render import DOCUMENTS
 from pipeline.synthetic import write_batch
 
 FOOTER = re.compile(r"案件编号：\S+?\s*第\s*\d+\s*页\s*/\s*共\s*\d+\s*页")
@@ -55,7 +56,7 @@ def test_documents_in_a_packet_match_the_same_document_converted_on_its_own(batc
     packet = PdfReader(folder / "packet.pdf")
     starts = [page for _, page in outline_titles(folder / "packet.pdf")] + [len(packet.pages)]
     with Converter(find_soffice()) as converter:
-        for n, name in enumerate(("hardship_letter", "evidence_cover", "repayment_agreement")):
+        for n, name in enumerate(kind.name for kind in DOCUMENTS):
             copy = tmp_path / f"{name}.docx"
             copy.write_bytes((folder / f"{name}.docx").read_bytes())
             alone = PdfReader(converter.convert(copy))
