@@ -11,6 +11,7 @@ Peak RSS is sampled over the pipeline's Python processes (parent and workers, Li
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import subprocess
@@ -61,6 +62,19 @@ def run_pipeline(source: Path, out: Path, jobs: int, extra: tuple[str, ...] = ()
         raise click.ClickException(f"build exited {process.returncode}: {errors.decode()[-500:]}")
     packets = sum(1 for p in out.iterdir() if (p / "packet.pdf").is_file())
     return Measured(f"pipeline (--jobs {jobs})", packets, seconds, peak / 2**20)
+
+
+def run_on_local_cluster(source: Path, out: Path, workers: int) -> Measured | None:
+    """The same build on a Dask LocalCluster (loopback) with one single-threaded worker per core."""
+    try:
+        from distributed import LocalCluster  # noqa: PLC0415 - optional
+    except ImportError:
+        return None
+    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address=None) as cluster:
+        measured = run_pipeline(source, out, workers, ("--cluster", cluster.scheduler_address))
+    # the workers' memory is the cluster's, not the client's: only the client is measured here
+    return dataclasses.replace(measured, name=f"Dask LocalCluster ({workers})")
 
 
 def _watch_rss(process: psutil.Popen) -> int:
@@ -161,7 +175,9 @@ def table(rows: list[Measured], pipeline: Measured) -> str:
 @click.option("--per-document", default=8, show_default=True, help="cases for the per-document baseline")
 @click.option("--per-core", default=60, show_default=True, help="cases for the per-core baseline")
 @click.option("--memory", is_flag=True, help="also compare peak RSS for 500 and 5,000 cases")
-def main(n, jobs, per_document, per_core, memory):
+@click.option("--cluster/--no-cluster", default=True, show_default=True,
+              help="also run the build on a Dask LocalCluster (when distributed is installed)")
+def main(n, jobs, per_document, per_core, memory, cluster):
     """Benchmark the build against the per-document and per-core baselines on the same cases."""
     scratch = Path(tempfile.mkdtemp(prefix="packets-bench-"))
     try:
@@ -171,7 +187,13 @@ def main(n, jobs, per_document, per_core, memory):
         rows = [pipeline,
                 baseline_per_document(source, min(per_document, n), scratch),
                 baseline_per_core(source, min(per_core, n), jobs, scratch)]
+        if cluster:
+            on_cluster = run_on_local_cluster(source, scratch / "cluster-out", jobs)
+            if on_cluster:
+                rows.append(on_cluster)
         click.echo(table(rows, pipeline))
+        if cluster and on_cluster:
+            click.echo(f"cluster overhead vs the local pool: {on_cluster.seconds / pipeline.seconds - 1:+.1%}")
         if memory:
             small = run_pipeline(write_batch(scratch / "m500.csv", 500, PACKET_DATE), scratch / "m500", jobs)
             large = run_pipeline(write_batch(scratch / "m5000.csv", 5000, PACKET_DATE), scratch / "m5000", jobs)

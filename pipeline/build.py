@@ -66,6 +66,7 @@ class BuildOptions:
     duplex: bool = False  # pad every document to an even page count
     print_file: bool = False  # also write OUT/print/batch-<date>.pdf
     organisation: Path | None = None  # YAML profile: letterhead and "prepared with the assistance of"
+    cluster: str | None = None  # Dask scheduler address; None: local worker processes
     sheet: str | None = None  # worksheet of .xlsx inputs (default: the first)
 
 
@@ -180,7 +181,7 @@ def _build_locked(files, contract, soffice, templates, organisation, out, option
                 yield _chunk(batch, templates, settings, contract, organisation)
 
         try:
-            for _finished, results in LocalPool(options.jobs).run(chunks()):
+            for _finished, results in _pool(options).run(chunks()):
                 for result in results:
                     checked, key = waiting.pop(result.case_id)
                     record(_store(out, checked, result, key, options), checked.case)
@@ -203,6 +204,14 @@ def _build_locked(files, contract, soffice, templates, organisation, out, option
 def _unchanged(checked: Checked) -> RowError:
     return RowError(checked.raw.source, checked.raw.row, "", "", "unchanged",
                     _("与上次生成时相同，沿用已有材料（需要重新生成请加 --force）"), severity="warning")
+
+
+def _pool(options: BuildOptions):
+    if options.cluster:
+        from pipeline.cluster import DaskPool  # noqa: PLC0415 - Dask only when asked for
+
+        return DaskPool(options.cluster)
+    return LocalPool(options.jobs)
 
 
 def chunk_sizes(size: int, jobs: int) -> list[int]:

@@ -154,8 +154,10 @@ def main():
 @click.option("--org", "organisation", type=click.Path(path_type=Path, dir_okay=False, exists=True),
               help="机构信息文件（YAML：名称、地址、电话、标志），用于信头和“协助准备”说明。")
 @sheet_option
+@click.option("--cluster", metavar="tcp://HOST:8786",
+              help="在 Dask 集群上生成（调度器地址）；不填则用本机的工作进程。")
 def build_command(inputs, out, packet_date, templates, soffice, jobs, chunk_size, timeout, quiet, force,
-                  print_file, duplex, organisation, sheet):
+                  print_file, duplex, organisation, sheet, cluster):
     """读取案件表（CSV 或 Excel .xlsx），为每个有效案件生成 packet.pdf 及可编辑的 Word 文书。"""
     try:
         private_folder(out)
@@ -166,7 +168,7 @@ def build_command(inputs, out, packet_date, templates, soffice, jobs, chunk_size
     _log_to(log_file)
     signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops a run as cleanly as Ctrl-C
     options = BuildOptions(out, packet_date, templates, soffice, jobs, chunk_size, timeout, force, duplex, print_file,
-                           organisation, sheet=sheet)
+                           organisation, cluster=cluster, sheet=sheet)
     terminal = _Terminal(lambda: _run(lambda: count_rows(list(inputs), sheet), log_file), quiet)
     try:
         summary = _run(lambda: build(list(inputs), options, terminal.row), log_file)

@@ -1,0 +1,118 @@
+"""Run chunks on a Dask cluster (`packets build --cluster tcp://HOST:8786`), same interface as LocalPool.
+
+Workers need no shared filesystem: a chunk carries its cases' contexts, the templates and the logo,
+and comes back as bytes; this process writes every file, exactly as on the local path. Each worker
+thread keeps its own LibreOffice with its own profile in the worker's temporary folder; LibreOffice
+dies with its worker process, and a worker plugin removes the profiles when the worker closes.
+A bounded number of chunks is in flight, so the client's memory stays flat however long the input.
+A worker that dies costs a retry of its chunks (the scheduler reschedules them), not a case.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import shutil
+import tempfile
+import threading
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from pipeline.chunk import CaseOutcome, Chunk, run_chunk
+from pipeline.convert import reap_strays
+from pipeline.errors import RunError
+from pipeline.i18n import _
+from pipeline.pool import _failed
+
+try:
+    from distributed import WorkerPlugin
+except ImportError:  # Dask is optional: without it, DaskPool.run says what to install
+    WorkerPlugin = object
+
+log = logging.getLogger(__name__)
+
+IN_FLIGHT_PER_THREAD = 2
+RETRIES = 2  # on top of the scheduler's own rescheduling when a worker dies
+
+_worker_folder: Path | None = None
+_folder_lock = threading.Lock()
+
+
+def _profiles_here() -> Path:
+    """This worker thread's folder for LibreOffice profiles (a converter is not shared by threads)."""
+    global _worker_folder
+    with _folder_lock:
+        if _worker_folder is None:
+            _worker_folder = Path(tempfile.mkdtemp(prefix="packets-worker-"))
+    folder = _worker_folder / f"t{threading.get_ident()}"
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+def run_chunk_on_worker(chunk: Chunk) -> list[CaseOutcome]:
+    """The task a worker runs: the local chunk function with worker-local profiles."""
+    settings = dataclasses.replace(chunk.settings, profiles=_profiles_here())
+    return run_chunk(dataclasses.replace(chunk, settings=settings))
+
+
+class ProfileCleanup(WorkerPlugin):
+    """Dask worker plugin: at worker close, stop its LibreOffice and remove the profiles."""
+
+    name = "packets-profile-cleanup"
+
+    def setup(self, worker):
+        pass
+
+    def teardown(self, worker):
+        global _worker_folder
+        if _worker_folder is not None:
+            reap_strays(_worker_folder)
+            shutil.rmtree(_worker_folder, ignore_errors=True)
+            _worker_folder = None
+
+
+class DaskPool:
+    def __init__(self, address: str, in_flight: int | None = None):
+        self.address = address
+        self.in_flight = in_flight
+
+    def run(self, chunks: Iterable[Chunk]) -> Iterator[tuple[Chunk, list[CaseOutcome]]]:
+        try:
+            from distributed import Client, as_completed  # noqa: PLC0415 - only with --cluster
+        except ImportError as exc:
+            raise RunError(_("使用 --cluster 需要安装 dask distributed：pip install 'distributed>=2024.1'")) from exc
+        try:
+            client = Client(self.address, timeout=10, set_as_default=False)
+        except (OSError, TimeoutError) as exc:
+            raise RunError(_("无法连接 Dask 集群 {address}（{reason}）").format(address=self.address, reason=exc)) from exc
+        try:
+            client.register_plugin(ProfileCleanup())
+            threads = sum(client.nthreads().values()) or 1
+            limit = self.in_flight or threads * IN_FLIGHT_PER_THREAD
+            pending = as_completed(loop=client.loop)
+            submitted: dict[str, Chunk] = {}
+            source = iter(chunks)
+
+            def submit_next() -> bool:
+                chunk = next(source, None)
+                if chunk is None:
+                    return False
+                future = client.submit(run_chunk_on_worker, chunk, retries=RETRIES, pure=False)
+                submitted[future.key] = chunk
+                pending.add(future)
+                return True
+
+            while len(submitted) < limit and submit_next():
+                pass
+            for future in pending:
+                chunk = submitted.pop(future.key)
+                try:
+                    outcomes = future.result()
+                except Exception as exc:  # every retry failed: the chunk's cases fail, the batch goes on
+                    log.error("chunk of %d cases failed on the cluster", len(chunk.jobs), exc_info=exc)
+                    outcomes = _failed(chunk, exc)
+                future.release()
+                yield chunk, outcomes
+                submit_next()
+        finally:
+            client.close()

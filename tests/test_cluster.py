@@ -1,0 +1,138 @@
+"""The build on a Dask cluster (a LocalCluster on loopback): same packets, nothing lost."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import tempfile
+from datetime import date
+from pathlib import Path
+
+import pytest
+from e2e import read_report, run_cli
+from pypdf import PdfReader
+
+distributed = pytest.importorskip("distributed")
+
+from pipeline.build import BuildOptions, _chunk, check_rows, open_inputs  # noqa: E402
+from pipeline.chunk import ConverterSettings  # noqa: E402
+from pipeline.cluster import DaskPool  # noqa: E402
+from pipeline.convert import find_soffice  # noqa: E402
+from pipeline.organisation import Organisation  # noqa: E402
+from pipeline.render import TemplateSet  # noqa: E402
+from pipeline.schema import default_contract  # noqa: E402
+from pipeline.synthetic import write_batch  # noqa: E402
+
+DATE = date(2026, 11, 24)
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                  dashboard_address=None) as local:
+        yield local
+
+
+def page_texts(packet: Path) -> list[str]:
+    return [re.sub(r"\s+", "", page.extract_text()) for page in PdfReader(packet).pages]
+
+
+def test_cluster_build_gives_the_same_report_and_packets_as_the_local_one(cluster, tmp_path):
+    source = write_batch(tmp_path / "batch.csv", 10, DATE)
+    local, remote = tmp_path / "local", tmp_path / "cluster"
+    first = run_cli("build", str(source), "--out", str(local), "--date", DATE.isoformat(), "--jobs", "2")
+    second = run_cli("build", str(source), "--out", str(remote), "--date", DATE.isoformat(),
+                     "--cluster", cluster.scheduler_address, "--chunk-size", "3")
+    assert first.returncode == second.returncode == 0, second.stderr
+    assert [(r["row"], r["case_id"], r["status"]) for r in read_report(local)] == \
+        [(r["row"], r["case_id"], r["status"]) for r in read_report(remote)]
+    cases = sorted(p.name for p in local.iterdir() if p.is_dir())
+    assert len(cases) == 10 and cases == sorted(p.name for p in remote.iterdir() if p.is_dir())
+    for case in cases:
+        assert page_texts(local / case / "packet.pdf") == page_texts(remote / case / "packet.pdf"), case
+
+
+def _chunks(source: Path, size: int, produced: list[int] | None = None):
+    contract = default_contract()
+    templates = TemplateSet().blobs
+    settings = ConverterSettings(find_soffice(), 120, Path(tempfile.mkdtemp()))
+    batch = []
+    for checked in check_rows(open_inputs([source], contract), contract, DATE):
+        batch.append(checked)
+        if len(batch) == size:
+            if produced is not None:
+                produced.append(1)
+            yield _chunk(batch, templates, settings, contract, Organisation())
+            batch = []
+    if batch:
+        if produced is not None:
+            produced.append(1)
+        yield _chunk(batch, templates, settings, contract, Organisation())
+
+
+def test_a_worker_killed_mid_batch_costs_a_retry_not_a_case(cluster, tmp_path):
+    source = write_batch(tmp_path / "batch.csv", 16, DATE)
+    client = distributed.Client(cluster.scheduler_address, set_as_default=False)
+    try:
+        pids = client.run(os.getpid)
+        results = []
+        for n, (chunk, outcomes) in enumerate(DaskPool(cluster.scheduler_address).run(_chunks(source, 2))):
+            results.append((chunk, outcomes))
+            if n == 0:  # work is running on both workers now: kill one of them outright
+                os.kill(next(iter(pids.values())), signal.SIGKILL)
+    finally:
+        client.close()
+    cases = [o.case_id for _, outcomes in results for o in outcomes]
+    assert sorted(cases) == [f"SYN-{n:06d}" for n in range(1, 17)]
+    assert all(o.ok and o.packet.startswith(b"%PDF") for _, outcomes in results for o in outcomes), \
+        [o.error for _, outcomes in results for o in outcomes if not o.ok]
+
+
+def test_no_more_chunks_in_flight_than_the_limit(cluster, tmp_path):
+    source = write_batch(tmp_path / "batch.csv", 12, DATE)
+    produced: list[int] = []
+    most = 0
+    consumed = 0
+    for _chunk_done, _outcomes in DaskPool(cluster.scheduler_address, in_flight=2).run(_chunks(source, 2, produced)):
+        most = max(most, len(produced) - consumed)
+        consumed += 1
+    assert consumed == 6 and most <= 2
+
+
+def test_an_unreachable_scheduler_stops_the_run_with_a_message(tmp_path):
+    source = write_batch(tmp_path / "batch.csv", 1, DATE)
+    result = run_cli("build", str(source), "--out", str(tmp_path / "out"), "--date", DATE.isoformat(),
+                     "--cluster", "tcp://127.0.0.1:1")
+    assert result.returncode == 2 and "无法连接 Dask 集群" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_options_default_to_the_local_pool():
+    assert BuildOptions(Path("out"), DATE).cluster is None
+
+
+def _office_processes(marker: str) -> list[str]:
+    found = []
+    for status in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            command = status.read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if "soffice" in command and marker in command:
+            found.append(command)
+    return found
+
+
+def test_a_closing_worker_stops_its_libreoffice_and_removes_its_profiles(tmp_path):
+    source = write_batch(tmp_path / "batch.csv", 2, DATE)
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                  dashboard_address=None) as single:
+        done = list(DaskPool(single.scheduler_address).run(_chunks(source, 2)))
+        client = distributed.Client(single.scheduler_address, set_as_default=False)
+        try:
+            folder = next(iter(client.run(lambda: str(__import__("pipeline.cluster").cluster._worker_folder)).values()))
+        finally:
+            client.close()
+        assert Path(folder).is_dir() and _office_processes(folder)  # LibreOffice was running in the worker
+    assert all(o.ok for _, outcomes in done for o in outcomes)
+    assert not Path(folder).exists() and not _office_processes(folder)
