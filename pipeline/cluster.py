@@ -82,6 +82,12 @@ class DaskPool:
         except ImportError as exc:
             raise RunError(_("使用 --cluster 需要安装 dask distributed：pip install 'distributed>=2024.1'")) from exc
         try:
+            from distributed.comm.addressing import parse_address, parse_host_port  # noqa: PLC0415
+
+            parse_host_port(parse_address(self.address)[1])
+        except ValueError as exc:
+            raise RunError(_("Dask 调度器地址 {address} 无效，应形如 tcp://HOST:8786").format(address=self.address)) from exc
+        try:
             client = Client(self.address, timeout=10, set_as_default=False)
         except (OSError, TimeoutError) as exc:
             raise RunError(_("无法连接 Dask 集群 {address}（{reason}）").format(address=self.address, reason=exc)) from exc

@@ -100,11 +100,14 @@ def test_no_more_chunks_in_flight_than_the_limit(cluster, tmp_path):
     assert consumed == 6 and most <= 2
 
 
-def test_an_unreachable_scheduler_stops_the_run_with_a_message(tmp_path):
+@pytest.mark.parametrize(("address", "message"), [("tcp://127.0.0.1:1", "无法连接 Dask 集群 tcp://127.0.0.1:1"),
+                                                  ("scheduler", "Dask 调度器地址 scheduler 无效")])
+def test_an_unreachable_or_malformed_scheduler_stops_the_run_with_a_message(tmp_path, address, message):
     source = write_batch(tmp_path / "batch.csv", 1, DATE)
     result = run_cli("build", str(source), "--out", str(tmp_path / "out"), "--date", DATE.isoformat(),
-                     "--cluster", "tcp://127.0.0.1:1")
-    assert result.returncode == 2 and "无法连接 Dask 集群" in result.stderr and "Traceback" not in result.stderr
+                     "--cluster", address)
+    assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "out" / "report.csv").exists() or len(read_report(tmp_path / "out")) == 0
 
 
 def test_options_default_to_the_local_pool():
