@@ -10,12 +10,15 @@ case costs only itself.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import gc
 import hashlib
 import io
 import logging
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.util import Finalize
 from pathlib import Path
@@ -71,9 +74,17 @@ class CaseOutcome:
         return not self.error
 
 
+try:
+    _libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+except OSError:
+    _libc = None
+if _libc is not None and not hasattr(_libc, "malloc_trim"):  # glibc only
+    _libc = None
+
 # One converter and one parsed template set per process, reused by every chunk it runs.
 _converters: dict[ConverterSettings, Converter] = {}
 _template_sets: dict[str, TemplateSet] = {}
+_frozen = False
 
 
 def run_chunk(chunk: Chunk) -> list[CaseOutcome]:
@@ -88,76 +99,115 @@ def run_chunk(chunk: Chunk) -> list[CaseOutcome]:
     digest = hashlib.sha256(b"".join(chunk.templates[k.name] for k in DOCUMENTS) + chunk.logo).hexdigest()
     if digest not in _template_sets:
         _template_sets[digest] = TemplateSet.from_blobs(chunk.templates, chunk.logo)
+    global _frozen
+    if not _frozen:
+        # Everything loaded so far lives as long as the process: keep it out of the collections
+        # below, which then cost a millisecond or two instead of twenty.
+        gc.collect()
+        gc.freeze()
+        _frozen = True
     try:
         return build_chunk(list(chunk.jobs), _template_sets[digest], _converters[settings], settings.retries)
     finally:
         # python-docx trees hold reference cycles whose lxml memory the collector does not see;
         # left to the usual thresholds they pile up chunk after chunk.
         gc.collect()
+        _give_back_free_memory()
+
+
+def _give_back_free_memory() -> None:
+    """Return freed heap pages to the system: without it, glibc keeps the high-water mark of the
+    largest chunk so far, and a worker's RSS creeps up with fragmentation chunk after chunk."""
+    if _libc is not None:
+        _libc.malloc_trim(0)
 
 
 def build_chunk(jobs: list[CaseJob], templates: TemplateSet, converter: Converter, retries: int = 1) -> list[CaseOutcome]:
     outcomes = {job.case_id: CaseOutcome(job.case_id) for job in jobs}
-    rendered: list[CaseJob] = []
-    fresh: dict[str, list] = {}  # rendered documents not yet consumed by composing
-    for job in jobs:
-        try:
-            documents = [templates.render(kind.name, job.context) for kind in DOCUMENTS]
-        except Exception as exc:  # a template or a value that does not render: this case only
-            log.exception("rendering %s failed", job.case_id)
-            outcomes[job.case_id].error = _("文书生成失败：{kind}: {detail}").format(kind=type(exc).__name__, detail=exc)
-            continue
-        for kind, document in zip(DOCUMENTS, documents, strict=True):
-            outcomes[job.case_id].documents[kind.name] = _docx_bytes(document)
-        rendered.append(job)
-        fresh[job.case_id] = documents
-    _convert(rendered, outcomes, converter, retries, fresh)
+
+    def render(job: CaseJob) -> list | None:
+        return _render(job, templates, outcomes[job.case_id])
+
+    _convert(jobs, outcomes, converter, retries, render)
     return [outcomes[job.case_id] for job in jobs]
 
 
+def _render(job: CaseJob, templates: TemplateSet, outcome: CaseOutcome) -> list | None:
+    """The case's documents, freshly rendered; their bytes are kept as the editable copies."""
+    try:
+        documents = [templates.render(kind.name, job.context) for kind in DOCUMENTS]
+    except Exception as exc:  # a template or a value that does not render: this case only
+        log.exception("rendering %s failed", job.case_id)
+        outcome.error = _("文书生成失败：{kind}: {detail}").format(kind=type(exc).__name__, detail=exc)
+        return None
+    for kind, document in zip(DOCUMENTS, documents, strict=True):
+        outcome.documents[kind.name] = _docx_bytes(document)
+    return documents
+
+
 def _convert(jobs: list[CaseJob], outcomes: dict[str, CaseOutcome], converter: Converter, retries: int,
-             fresh: dict[str, list]) -> None:
+             documents: Callable[[CaseJob], list | None]) -> None:
+    jobs = [job for job in jobs if outcomes[job.case_id].ok]
     if not jobs:
         return
     try:
-        packets = _convert_together(jobs, outcomes, converter, fresh)
+        packets = _convert_together(jobs, converter, documents)
     except ConversionError as exc:
+        jobs = [job for job in jobs if outcomes[job.case_id].ok]  # those that rendered
         if len(jobs) == 1:
             if retries > 0:
                 log.warning("case %s failed to convert (%s); retrying", jobs[0].case_id, exc)
-                _convert(jobs, outcomes, converter, retries - 1, fresh)
+                _convert(jobs, outcomes, converter, retries - 1, _reopener(outcomes))
             else:
                 outcomes[jobs[0].case_id].error = _("PDF转换失败：{reason}").format(reason=exc)
             return
         log.warning("chunk of %d failed to convert (%s); splitting it", len(jobs), exc)
         middle = len(jobs) // 2
-        _convert(jobs[:middle], outcomes, converter, retries, fresh)
-        _convert(jobs[middle:], outcomes, converter, retries, fresh)
+        _convert(jobs[:middle], outcomes, converter, retries, _reopener(outcomes))
+        _convert(jobs[middle:], outcomes, converter, retries, _reopener(outcomes))
         return
-    for job, (layout, data) in zip(jobs, packets, strict=True):
+    for job, (layout, data) in packets:
         if job.attachments:
             layout, data = insert_attachments(data, layout, job.attachments, after=COVER_SHEET)
         outcomes[job.case_id].packet = data
         outcomes[job.case_id].layout = layout
 
 
-def _convert_together(jobs: list[CaseJob], outcomes: dict[str, CaseOutcome], converter: Converter,
-                      fresh: dict[str, list]):
+def _convert_together(jobs: list[CaseJob], converter: Converter, documents: Callable[[CaseJob], list | None]):
+    """Compose, convert and split; the documents are rendered (or reopened) one case at a time as they
+    are composed, so that a worker holds one case's document trees besides the chunk's, not all of them."""
     titles = tuple(kind.title for kind in DOCUMENTS)
-    packets = [PacketDocs(job.case_id, tuple(fresh.pop(job.case_id, None) or _reopen(outcomes[job.case_id])))
-               for job in jobs]
+    composed: list[CaseJob] = []
+
+    def packets():
+        for job in jobs:
+            found = documents(job)
+            if found is not None:
+                composed.append(job)
+                yield PacketDocs(job.case_id, tuple(found))
+                del found
+                gc.collect()  # the case's document trees are reference cycles: free them now
+
     with tempfile.TemporaryDirectory(prefix="chunk-", dir=converter.profile.parent) as folder:
         docx = Path(folder) / "chunk.docx"
-        compose(packets).save(docx)
+        chunk = compose(packets())
+        if chunk is None:  # no case of the chunk rendered
+            return []
+        chunk.save(docx)
+        del chunk
         pdf = converter.convert(docx)
         try:
-            return split_chunk(pdf, [(job.case_id, titles) for job in jobs])
+            return list(zip(composed, split_chunk(pdf, [(job.case_id, titles) for job in composed]), strict=True))
         except (KeyError, ValueError) as exc:
             raise ConversionError(_("PDF中找不到文书分隔标记（{mark}）").format(mark=exc)) from exc
 
 
-def _reopen(outcome: CaseOutcome) -> list:
+def _reopener(outcomes: dict[str, CaseOutcome]) -> Callable[[CaseJob], list]:
     """Composing changes the documents it takes in; a second attempt starts from the saved copies."""
+    return lambda job: _reopen(outcomes[job.case_id])
+
+
+def _reopen(outcome: CaseOutcome) -> list:
     return [Document(io.BytesIO(outcome.documents[kind.name])) for kind in DOCUMENTS]
 
 

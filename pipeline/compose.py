@@ -9,6 +9,7 @@ however many packets share the file.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from copy import deepcopy
 from dataclasses import dataclass
 
@@ -17,17 +18,26 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt
 from docxcompose.composer import Composer
+from docxcompose.utils import xpath
 
 FOOTER_FONT = "Noto Sans CJK SC"
 
 
 class _ChunkComposer(Composer):
-    """docxcompose renumbers every bookmark and drawing id of the whole result after each append,
-    which makes a chunk of n documents cost O(n²). The numbering only matters in the finished
-    file, so it is done once, by `finish`.
+    """docxcompose as it is, minus work that cannot change the result.
+
+    It renumbers every bookmark and drawing id of the whole result after each append, which makes
+    a chunk of n documents cost O(n²); the numbering only matters in the finished file, so it is
+    done once, by `finish`. And for each paragraph it copies it lists every style of the result and
+    looks for numbering to restart, most of composing's time; paragraphs that use only styles the
+    result already has, with no numbering anywhere, are let through without it.
     """
 
     _deferring = True
+    _present: set[str] | None = None  # style ids of the result, while nothing adds one
+    _styles_numbered: bool | None = None  # does any style of the result carry numbering?
+    _source: object = None  # the document being inserted, and which of its styles carry numbering
+    _source_numbered: dict[str, bool] = {}
 
     def renumber_bookmarks(self):
         if not self._deferring:
@@ -41,8 +51,34 @@ class _ChunkComposer(Composer):
         if not self._deferring:
             super().renumber_nvpicpr_ids()
 
+    def add_styles(self, doc, element):
+        used = {e.val for e in xpath(element, ".//w:tblStyle|.//w:pStyle|.//w:rStyle")}
+        if not used:
+            return
+        if self._present is None:
+            self._present = set(self.doc.styles.element.xpath("w:style/@w:styleId"))
+        if self.preserve_styles or not used <= self._present or any(
+                self.mapped_style_id(style_id) != style_id or self._numbered_in(doc, style_id) for style_id in used):
+            super().add_styles(doc, element)
+            self._present = self._styles_numbered = None  # it may have added styles
+
+    def restart_first_numbering(self, doc, element):
+        if self._styles_numbered is None:
+            self._styles_numbered = bool(self.doc.styles.element.xpath(".//w:numId"))
+        if self._styles_numbered or xpath(element, ".//w:numId"):
+            super().restart_first_numbering(doc, element)
+
+    def _numbered_in(self, doc, style_id: str) -> bool:
+        if doc is not self._source:
+            self._source, self._source_numbered = doc, {}
+        if style_id not in self._source_numbered:
+            style = doc.styles.element.get_by_id(style_id)
+            self._source_numbered[style_id] = style is not None and bool(xpath(style, ".//w:numId"))
+        return self._source_numbered[style_id]
+
     def finish(self) -> Document:
         self._deferring = False
+        self._source = None
         self.renumber_bookmarks()
         self.renumber_docpr_ids()
         self.renumber_nvpicpr_ids()
@@ -64,11 +100,14 @@ def end_mark(packet: int) -> str:
     return f"pk{packet}end"
 
 
-def compose(packets: list[PacketDocs]) -> Document:
-    """All documents of all packets, in order, as one Word document."""
+def compose(packets: Iterable[PacketDocs]) -> Document | None:
+    """All documents of all packets, in order, as one Word document (None when there are none).
+    Each packet's documents are copied in and then let go, so `packets` may be produced lazily."""
     composer = None
     starts: list[tuple[int, int]] = []  # (packet, document) of each section, in order
+    case_ids: list[str] = []
     for p, packet in enumerate(packets):
+        case_ids.append(packet.case_id)
         for d, document in enumerate(packet.documents):
             # Ids are unique only within one document; docxcompose renumbers them on append.
             _add_bookmark(_first_paragraph(document), document_mark(p, d), start=True)
@@ -81,9 +120,11 @@ def compose(packets: list[PacketDocs]) -> Document:
                 _use_section_properties(composer.doc, document)
                 composer.append(document)
             starts.append((p, d))
+    if composer is None:
+        return None
     master = composer.finish()
     for section, (p, d) in zip(master.sections, starts, strict=True):
-        _set_packet_footer(section, packets[p].case_id, p, first=(d == 0))
+        _set_packet_footer(section, case_ids[p], p, first=(d == 0))
     return master
 
 
