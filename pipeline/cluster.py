@@ -15,7 +15,7 @@ import logging
 import shutil
 import tempfile
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from pipeline.chunk import CaseOutcome, Chunk, run_chunk
@@ -72,9 +72,11 @@ class ProfileCleanup(WorkerPlugin):
 
 
 class DaskPool:
-    def __init__(self, address: str, in_flight: int | None = None):
+    def __init__(self, address: str, in_flight: int | None = None,
+                 task: Callable[[Chunk], list[CaseOutcome]] = run_chunk_on_worker):
         self.address = address
-        self.in_flight = in_flight
+        self.in_flight = in_flight  # chunks submitted and not yet consumed; default two per worker thread
+        self.task = task
 
     def run(self, chunks: Iterable[Chunk]) -> Iterator[tuple[Chunk, list[CaseOutcome]]]:
         try:
@@ -103,7 +105,7 @@ class DaskPool:
                 chunk = next(source, None)
                 if chunk is None:
                     return False
-                future = client.submit(run_chunk_on_worker, chunk, retries=RETRIES, pure=False)
+                future = client.submit(self.task, chunk, retries=RETRIES, pure=False)
                 submitted[future.key] = chunk
                 pending.add(future)
                 return True

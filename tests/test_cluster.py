@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
+import subprocess
+import sys
 import tempfile
 from datetime import date
 from pathlib import Path
@@ -98,6 +101,49 @@ def test_no_more_chunks_in_flight_than_the_limit(cluster, tmp_path):
         most = max(most, len(produced) - consumed)
         consumed += 1
     assert consumed == 6 and most <= 2
+
+
+CLIENT = """
+import json, sys, tempfile
+from pathlib import Path
+import psutil
+from pipeline.chunk import CaseJob, CaseOutcome, Chunk, ConverterSettings
+from pipeline.cluster import DaskPool
+from pipeline.render import TemplateSet
+
+def answer_without_converting(chunk):  # what a worker sends back for a chunk, without LibreOffice
+    return [CaseOutcome(job.case_id, packet=b"%PDF-" + bytes(20_000), documents={"letter": bytes(2_000)})
+            for job in chunk.jobs]
+
+def chunks(n):
+    templates = TemplateSet().blobs
+    settings = ConverterSettings("soffice", 120, Path(tempfile.gettempdir()))
+    for start in range(0, n, 12):
+        yield Chunk(tuple(CaseJob(f"C-{i:06d}", {"n": i}) for i in range(start, min(n, start + 12))),
+                    templates, settings)
+
+process, samples, cases = psutil.Process(), [], 0
+pool = DaskPool(sys.argv[1], task=answer_without_converting)
+for count, (_chunk, outcomes) in enumerate(pool.run(chunks(int(sys.argv[2])))):
+    cases += len(outcomes)
+    if count % 250 == 0:
+        samples.append(process.memory_info().rss)
+print(json.dumps({"cases": cases, "samples": samples}))
+"""
+
+
+def test_the_clients_memory_stays_flat_for_50000_cases(cluster):
+    """The client (a process of its own, as with `packets build --cluster`) sees 1 GB of packets pass."""
+    result = subprocess.run([sys.executable, "-c", CLIENT, cluster.scheduler_address, "50000"],
+                            capture_output=True, text=True, timeout=600, check=True)
+    measured = json.loads(result.stdout.strip().splitlines()[-1])
+    samples = measured["samples"]
+    assert measured["cases"] == 50_000 and len(samples) > 10
+    # Kept results (1.1 GB pass through) or chunks submitted without a bound (250 MB of them) would
+    # grow without end. What the allocator keeps settles within the first half (about 150 MB here).
+    half = len(samples) // 2
+    shown = [f"{s / 2**20:.0f}" for s in samples]
+    assert max(samples[half:]) - samples[half] < 15 * 2**20 and max(samples) < 300 * 2**20, shown
 
 
 @pytest.mark.parametrize(("address", "message"), [("tcp://127.0.0.1:1", "无法连接 Dask 集群 tcp://127.0.0.1:1"),
