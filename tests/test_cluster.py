@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -185,3 +186,27 @@ def test_a_closing_worker_stops_its_libreoffice_and_removes_its_profiles(tmp_pat
         assert Path(folder).is_dir() and _office_processes(folder)  # LibreOffice was running in the worker
     assert all(o.ok for _, outcomes in done for o in outcomes)
     assert not Path(folder).exists() and not _office_processes(folder)
+
+
+def test_on_the_cluster_the_one_case_that_crashes_libreoffice_is_found_too(tmp_path, monkeypatch):
+    from test_faults import FAKE, batch, statuses  # noqa: PLC0415
+
+    def poison(number, row):
+        if number == 4:
+            row["困难情况说明"] += "POISON-MARK"
+
+    source = batch(tmp_path, 6, poison)
+    out = tmp_path / "out"
+    # The workers start the stand-in soffice; it reads its part from their environment.
+    monkeypatch.setenv("FAKE_SOFFICE_MODE", "poison")
+    monkeypatch.setenv("FAKE_SOFFICE_POISON", "POISON-MARK")
+    monkeypatch.setenv("FAKE_SOFFICE_REAL", shutil.which("soffice"))
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                  dashboard_address=None) as single:
+        result = run_cli("build", str(source), "--out", str(out), "--date", DATE.isoformat(), "--soffice", str(FAKE),
+                         "--chunk-size", "6", "--cluster", single.scheduler_address)
+    assert result.returncode == 1, result.stderr
+    assert statuses(out) == {f"SYN-{n:06d}": ("failed" if n == 3 else "ok") for n in range(1, 7)}
+    assert "PDF转换失败" in read_report(out)[2]["messages"]
+    assert all(PdfReader(out / f"SYN-{n:06d}" / "packet.pdf").outline for n in (1, 2, 4, 5, 6))
+    assert not (out / "SYN-000003" / "packet.pdf").exists()
