@@ -71,7 +71,7 @@ def run_on_local_cluster(source: Path, out: Path, workers: int) -> Measured | No
     except ImportError:
         return None
     with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
-                      dashboard_address=None) as cluster:
+                      dashboard_address=":0") as cluster:
         measured = run_pipeline(source, out, workers, ("--cluster", cluster.scheduler_address))
     # the workers' memory is the cluster's, not the client's: only the client is measured here
     return dataclasses.replace(measured, name=f"Dask LocalCluster ({workers})")

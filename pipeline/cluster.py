@@ -43,10 +43,20 @@ def _profiles_here() -> Path:
     global _worker_folder
     with _folder_lock:
         if _worker_folder is None:
-            _worker_folder = Path(tempfile.mkdtemp(prefix="packets-worker-"))
+            # Inside the worker's own scratch space: Dask removes it even after a worker was killed.
+            _worker_folder = Path(tempfile.mkdtemp(prefix="packets-worker-", dir=_scratch_space()))
     folder = _worker_folder / f"t{threading.get_ident()}"
     folder.mkdir(exist_ok=True)
     return folder
+
+
+def _scratch_space() -> str | None:
+    try:
+        from distributed import get_worker  # noqa: PLC0415
+
+        return get_worker().local_directory
+    except (ImportError, ValueError):  # not on a Dask worker
+        return None
 
 
 def run_chunk_on_worker(chunk: Chunk) -> list[CaseOutcome]:

@@ -34,7 +34,7 @@ DATE = date(2026, 11, 24)
 @pytest.fixture(scope="module")
 def cluster():
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                  dashboard_address=None) as local:
+                                  dashboard_address=":0") as local:
         yield local
 
 
@@ -176,7 +176,7 @@ def _office_processes(marker: str) -> list[str]:
 def test_a_closing_worker_stops_its_libreoffice_and_removes_its_profiles(tmp_path):
     source = write_batch(tmp_path / "batch.csv", 2, DATE)
     with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                  dashboard_address=None) as single:
+                                  dashboard_address=":0") as single:
         done = list(DaskPool(single.scheduler_address).run(_chunks(source, 2)))
         client = distributed.Client(single.scheduler_address, set_as_default=False)
         try:
@@ -202,7 +202,7 @@ def test_on_the_cluster_the_one_case_that_crashes_libreoffice_is_found_too(tmp_p
     monkeypatch.setenv("FAKE_SOFFICE_POISON", "POISON-MARK")
     monkeypatch.setenv("FAKE_SOFFICE_REAL", shutil.which("soffice"))
     with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                  dashboard_address=None) as single:
+                                  dashboard_address=":0") as single:
         result = run_cli("build", str(source), "--out", str(out), "--date", DATE.isoformat(), "--soffice", str(FAKE),
                          "--chunk-size", "6", "--cluster", single.scheduler_address)
     assert result.returncode == 1, result.stderr
