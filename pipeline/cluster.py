@@ -2,7 +2,7 @@
 
 Workers need no shared filesystem: a chunk carries its cases' contexts, the templates and the logo,
 and comes back as bytes; this process writes every file, exactly as on the local path. Each worker
-thread keeps its own LibreOffice with its own profile in the worker's temporary folder; LibreOffice
+thread keeps its own LibreOffice with its own profile in the worker's scratch space; LibreOffice
 dies with its worker process, and a worker plugin removes the profiles when the worker closes.
 A bounded number of chunks is in flight, so the client's memory stays flat however long the input.
 A worker that dies costs a retry of its chunks (the scheduler reschedules them), not a case.
