@@ -147,24 +147,25 @@ def _render(job: CaseJob, templates: TemplateSet, outcome: CaseOutcome) -> list 
 
 def _convert(jobs: list[CaseJob], outcomes: dict[str, CaseOutcome], converter: Converter, retries: int,
              documents: Callable[[CaseJob], list | None]) -> None:
-    jobs = [job for job in jobs if outcomes[job.case_id].ok]
     if not jobs:
         return
     try:
         packets = _convert_together(jobs, converter, documents)
     except ConversionError as exc:
         jobs = [job for job in jobs if outcomes[job.case_id].ok]  # those that rendered
+        # Composing changes the documents it takes in; further attempts start from the saved copies.
+        reopen = lambda job: _reopen(outcomes[job.case_id])  # noqa: E731
         if len(jobs) == 1:
             if retries > 0:
                 log.warning("case %s failed to convert (%s); retrying", jobs[0].case_id, exc)
-                _convert(jobs, outcomes, converter, retries - 1, _reopener(outcomes))
+                _convert(jobs, outcomes, converter, retries - 1, reopen)
             else:
                 outcomes[jobs[0].case_id].error = _("PDF转换失败：{reason}").format(reason=exc)
             return
         log.warning("chunk of %d failed to convert (%s); splitting it", len(jobs), exc)
         middle = len(jobs) // 2
-        _convert(jobs[:middle], outcomes, converter, retries, _reopener(outcomes))
-        _convert(jobs[middle:], outcomes, converter, retries, _reopener(outcomes))
+        _convert(jobs[:middle], outcomes, converter, retries, reopen)
+        _convert(jobs[middle:], outcomes, converter, retries, reopen)
         return
     for job, (layout, data) in packets:
         if job.attachments:
@@ -186,7 +187,7 @@ def _convert_together(jobs: list[CaseJob], converter: Converter, documents: Call
                 composed.append(job)
                 yield PacketDocs(job.case_id, tuple(found))
                 del found
-                gc.collect()  # the case's document trees are reference cycles: free them now
+                gc.collect()  # document trees are reference cycles: collect them case by case, not per chunk
 
     with tempfile.TemporaryDirectory(prefix="chunk-", dir=converter.profile.parent) as folder:
         docx = Path(folder) / "chunk.docx"
@@ -200,11 +201,6 @@ def _convert_together(jobs: list[CaseJob], converter: Converter, documents: Call
             return list(zip(composed, split_chunk(pdf, [(job.case_id, titles) for job in composed]), strict=True))
         except (KeyError, ValueError) as exc:
             raise ConversionError(_("PDF中找不到文书分隔标记（{mark}）").format(mark=exc)) from exc
-
-
-def _reopener(outcomes: dict[str, CaseOutcome]) -> Callable[[CaseJob], list]:
-    """Composing changes the documents it takes in; a second attempt starts from the saved copies."""
-    return lambda job: _reopen(outcomes[job.case_id])
 
 
 def _reopen(outcome: CaseOutcome) -> list:

@@ -22,7 +22,7 @@ from pipeline.chunk import CaseOutcome, Chunk, run_chunk
 from pipeline.convert import reap_strays
 from pipeline.errors import RunError
 from pipeline.i18n import _
-from pipeline.pool import _failed
+from pipeline.pool import failed_outcomes
 
 try:
     from distributed import WorkerPlugin
@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 
 IN_FLIGHT_PER_THREAD = 2
 RETRIES = 2  # on top of the scheduler's own rescheduling when a worker dies
+RECENT_MESSAGES_KEPT = 10
 
 _worker_folder: Path | None = None
 _folder_lock = threading.Lock()
@@ -70,9 +71,6 @@ class ProfileCleanup(WorkerPlugin):
 
     name = "packets-profile-cleanup"
 
-    def setup(self, worker):
-        pass
-
     def teardown(self, worker):
         global _worker_folder
         if _worker_folder is not None:
@@ -90,7 +88,8 @@ class DaskPool:
 
     def run(self, chunks: Iterable[Chunk]) -> Iterator[tuple[Chunk, list[CaseOutcome]]]:
         try:
-            from distributed import Client, as_completed  # noqa: PLC0415 - only with --cluster
+            import dask  # noqa: PLC0415 - only with --cluster
+            from distributed import Client, as_completed  # noqa: PLC0415
         except ImportError as exc:
             raise RunError(_("使用 --cluster 需要安装 dask distributed：pip install 'distributed>=2024.1'")) from exc
         try:
@@ -100,7 +99,10 @@ class DaskPool:
         except ValueError as exc:
             raise RunError(_("Dask 调度器地址 {address} 无效，应形如 tcp://HOST:8786").format(address=self.address)) from exc
         try:
-            client = Client(self.address, timeout=10, set_as_default=False)
+            # Dask keeps a debugging log of the last messages sent to the scheduler, 1,000 by default:
+            # with every chunk's cases in them, that alone is tens of MB held for nothing.
+            with dask.config.set({"distributed.admin.low-level-log-length": RECENT_MESSAGES_KEPT}):
+                client = Client(self.address, timeout=10, set_as_default=False)
         except (OSError, TimeoutError) as exc:
             raise RunError(_("无法连接 Dask 集群 {address}（{reason}）").format(address=self.address, reason=exc)) from exc
         try:
@@ -128,7 +130,7 @@ class DaskPool:
                     outcomes = future.result()
                 except Exception as exc:  # every retry failed: the chunk's cases fail, the batch goes on
                     log.error("chunk of %d cases failed on the cluster", len(chunk.jobs), exc_info=exc)
-                    outcomes = _failed(chunk, exc)
+                    outcomes = failed_outcomes(chunk, exc)
                 future.release()
                 yield chunk, outcomes
                 submit_next()

@@ -76,7 +76,7 @@ def _collect(in_flight: dict[Future, Chunk], done) -> Iterator[tuple[Chunk, list
             yield chunk, future.result()
         except Exception as exc:  # a bug or a dead worker: the chunk's cases fail, the batch goes on
             log.error("chunk of %d cases failed", len(chunk.jobs), exc_info=exc)
-            yield chunk, _failed(chunk, exc)
+            yield chunk, failed_outcomes(chunk, exc)
 
 
 def _guarded(chunk: Chunk) -> list[CaseOutcome]:
@@ -84,9 +84,9 @@ def _guarded(chunk: Chunk) -> list[CaseOutcome]:
         return run_chunk(chunk)
     except Exception as exc:
         log.exception("chunk of %d cases failed", len(chunk.jobs))
-        return _failed(chunk, exc)
+        return failed_outcomes(chunk, exc)
 
 
-def _failed(chunk: Chunk, exc: BaseException) -> list[CaseOutcome]:
+def failed_outcomes(chunk: Chunk, exc: BaseException) -> list[CaseOutcome]:
     reason = _("内部错误（{kind}），详情见日志").format(kind=type(exc).__name__)
     return [CaseOutcome(job.case_id, error=reason) for job in chunk.jobs]
