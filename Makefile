@@ -9,7 +9,7 @@ DATE ?=
 ORG ?=
 APT_PACKAGES := libreoffice-writer-nogui libreoffice-calc-nogui fonts-noto-cjk fonts-hanazono fonts-noto-color-emoji poppler-utils
 
-.PHONY: setup system packets validate test bench lint messages columns clean
+.PHONY: setup system packets validate test bench lint messages columns templates clean
 
 setup: $(VENV)/.installed system
 
@@ -53,21 +53,26 @@ test: setup
 # BENCH_N synthetic cases; the table goes to stdout (README "Throughput" shows the latest).
 BENCH_N ?= 300
 bench: setup
-	BENCH_N=$(BENCH_N) $(PY) -m pipeline.bench $(BENCH_ARGS)
+	BENCH_N=$(BENCH_N) $(PY) -m bench $(BENCH_ARGS)
 
 # Terminal/report messages: extract the Chinese source strings, merge into the English catalog,
 # compile. Translate new entries in locale/en/LC_MESSAGES/packets.po, then run this again.
 messages: setup
-	$(VENV)/bin/pybabel extract -F locale/babel.cfg -k _ -k N_ --no-location --sort-output -o locale/packets.pot .
-	$(VENV)/bin/pybabel update -i locale/packets.pot -d locale -D packets --no-fuzzy-matching
-	$(VENV)/bin/pybabel compile -d locale -D packets
+	$(VENV)/bin/pybabel extract -F pipeline/locale/babel.cfg -k _ -k N_ --no-location --sort-output -o pipeline/locale/packets.pot .
+	$(VENV)/bin/pybabel update -i pipeline/locale/packets.pot -d pipeline/locale -D packets --no-fuzzy-matching
+	$(VENV)/bin/pybabel compile -d pipeline/locale -D packets
+
+# The shipped templates are generated from templates/source/ (the wording lives there); a test
+# fails when templates/*.docx differ from what this writes.
+templates: setup
+	$(PY) templates/source/make.py
 
 # The column table of the case sheet (from schemas/), for the README: docs/columns.md.
 columns: setup
 	$(PY) -m pipeline schema --markdown > docs/columns.md
 
 lint: setup
-	$(VENV)/bin/ruff check pipeline tests
+	$(VENV)/bin/ruff check pipeline tests bench templates/source
 
 clean:
 	rm -rf $(OUT) .pytest_cache

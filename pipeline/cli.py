@@ -14,12 +14,12 @@ from pathlib import Path
 import click
 
 from pipeline import __version__
-from pipeline.build import BuildOptions, build, count_rows, validate_only
-from pipeline.errors import RunError
-from pipeline.files import private_file, private_folder
-from pipeline.i18n import LANGUAGES, _, set_language
-from pipeline.mask import scrub
-from pipeline.report import RowOutcome, row_line, summary_line
+from pipeline.batch import BuildOptions, build, count_rows, validate_inputs
+from pipeline.common.errors import RowOutcome, RunError, Status
+from pipeline.common.i18n import LANGUAGES, _, set_language
+from pipeline.common.mask import scrub
+from pipeline.output.files import private_file, private_folder
+from pipeline.output.report import row_line, summary_line
 
 EXIT_RUN_ERROR = 2
 
@@ -40,7 +40,7 @@ def _log_to(path: Path) -> None:
 
 def _print_row(outcome: RowOutcome) -> None:
     if outcome.problems:
-        click.echo(row_line(outcome), err=outcome.status != "ok")
+        click.echo(row_line(outcome), err=outcome.status != Status.OK)
 
 
 class _Terminal:
@@ -64,10 +64,10 @@ class _Terminal:
 
     def row(self, outcome: RowOutcome) -> None:
         self.done += 1
-        if outcome.problems and not (self.quiet and outcome.status == "ok"):
+        if outcome.problems and not (self.quiet and outcome.status == Status.OK):
             if self.bar:
                 click.echo("\r\033[K", nl=False, err=True)  # clear the bar's line before printing
-            click.echo(row_line(outcome), err=outcome.status != "ok")
+            click.echo(row_line(outcome), err=outcome.status != Status.OK)
         if self.bar:
             self.bar.update(1, outcome)
 
@@ -134,7 +134,7 @@ date_option = click.option(
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="packets")
 def main():
-    """为逾期借款人批量生成协商还款材料（申请书、证明材料清单、还款协议草案）。"""
+    """为逾期借款人批量生成协商还款材料：寄给贷款机构的申请书、证明材料清单、还款协议草案，和借款人留存的通话准备表、还款跟踪表。"""
 
 
 @main.command("build")
@@ -167,8 +167,9 @@ def build_command(inputs, out, packet_date, templates, soffice, jobs, chunk_size
     log_file = out / "packets.log"
     _log_to(log_file)
     signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops a run as cleanly as Ctrl-C
-    options = BuildOptions(out, packet_date, templates, soffice, jobs, chunk_size, timeout, force, duplex, print_file,
-                           organisation, cluster=cluster, sheet=sheet)
+    options = BuildOptions(out=out, packet_date=packet_date, templates=templates, soffice=soffice, jobs=jobs,
+                           chunk_size=chunk_size, timeout=timeout, force=force, duplex=duplex, print_file=print_file,
+                           organisation=organisation, cluster=cluster, sheet=sheet)
     terminal = _Terminal(lambda: _run(lambda: count_rows(list(inputs), sheet), log_file), quiet)
     try:
         summary = _run(lambda: build(list(inputs), options, terminal.row), log_file)
@@ -191,7 +192,7 @@ def validate_command(inputs, packet_date, sheet):
     # validate writes no output folder; its log goes to a folder only this user can read
     log_file = private_folder(Path(tempfile.gettempdir()) / f"packets-{os.getuid()}") / "validate.log"
     _log_to(log_file)
-    summary = _run(lambda: validate_only(list(inputs), packet_date, _print_row, sheet), log_file)
+    summary = _run(lambda: validate_inputs(list(inputs), packet_date, _print_row, sheet), log_file)
     for notice in summary.notices:
         click.echo(_("提示：{notice}").format(notice=notice), err=True)
     click.echo(summary_line(summary.outcomes, None))
@@ -209,22 +210,25 @@ def templates_group():
 @date_option
 def templates_check_command(folder, packet_date):
     """检查自定义模板：列出模板使用了但程序不提供的变量（含拼写建议）。"""
-    from pipeline.render import TemplateSet
-    from pipeline.schema import default_contract
-    from pipeline.template_check import check_templates, example_context
+    from pipeline.contract import default_contract
+    from pipeline.documents.kinds import DOCUMENTS
+    from pipeline.documents.render import TemplateSet
+    from pipeline.documents.template_check import check_templates, example_context
 
     templates = TemplateSet(folder)
-    custom = [p.name for p in templates.paths.values() if p.parent == folder]
+    custom = [path.name for path in templates.custom.values()]
     if not custom:
-        names = "、".join(p.name for p in templates.paths.values())
+        names = "、".join(f"{kind.name}.docx" for kind in DOCUMENTS)
         click.echo(_("{folder} 中没有可替换的模板（文件名应为 {names}）").format(folder=folder, names=names), err=True)
         sys.exit(1)
-    problems = check_templates(templates, example_context(default_contract(), packet_date))
-    for problem in problems:
-        click.echo(problem.message(), err=True)
-    verdict = _("发现 {count} 处问题").format(count=len(problems)) if problems else _("全部变量均可提供")
+    found = check_templates(templates, example_context(default_contract(), packet_date))
+    found = [f for f in found if Path(f.template).name in custom]
+    for finding in found:
+        click.echo(finding.message() if finding.is_error else _("提示：{note}").format(note=finding.message()), err=True)
+    errors = sum(1 for f in found if f.is_error)
+    verdict = _("发现 {count} 处问题").format(count=errors) if errors else _("全部变量均可提供")
     click.echo(_("已检查 {names}：{verdict}").format(names="、".join(custom), verdict=verdict))
-    sys.exit(1 if problems else 0)
+    sys.exit(1 if errors else 0)
 
 
 @main.command("init")
@@ -232,8 +236,8 @@ def templates_check_command(folder, packet_date):
 @click.option("--force", is_flag=True, help="覆盖已有的文件。")
 def init_command(path, force):
     """生成空白的案件表（Excel .xlsx）：中文表头、下拉列表、填写说明和一行示例。"""
-    from pipeline.intake_form import write_intake_workbook
-    from pipeline.schema import default_contract
+    from pipeline.contract import default_contract
+    from pipeline.contract.intake_form import write_intake_workbook
 
     if path.suffix.lower() != ".xlsx":
         click.echo(_("无法运行：文件名应以 .xlsx 结尾，如 intake.xlsx"), err=True)
@@ -255,7 +259,7 @@ def init_command(path, force):
 @click.option("--markdown", is_flag=True, help="输出 Markdown 表格（用于 README）。")
 def schema_command(markdown):
     """列出案件表的各列：列名、是否必填、格式、说明、可选值和示例（来自 schemas/）。"""
-    from pipeline.intake_form import schema_markdown, schema_text
-    from pipeline.schema import default_contract
+    from pipeline.contract import default_contract
+    from pipeline.contract.describe import schema_markdown, schema_text
 
     click.echo(schema_markdown(default_contract()) if markdown else schema_text(default_contract()))

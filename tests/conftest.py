@@ -9,12 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.model import Case, EvidenceItem
-from pipeline.schema import default_contract
+from pipeline.common.model import Case, EvidenceItem
+from pipeline.contract import default_contract
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
+TEMPLATES_DIR = ROOT / "templates"
 PACKET_DATE = date(2026, 11, 24)
+# A template that walks from a string to the interpreter's classes and runs a command.
+PAYLOAD = ("{% for c in ''.__class__.__mro__[1].__subclasses__() %}{% if c.__name__ == 'Popen' %}"
+           "{{ c(['id'], stdout=-1).communicate()[0] }}{% endif %}{% endfor %}")
 
 
 def make_case(**changes) -> Case:

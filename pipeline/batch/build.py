@@ -1,0 +1,195 @@
+"""`packets build`: input files → checked rows → chunks of packets → files under OUT and the report.
+
+Rows are read, validated and planned as a stream; invalid and unchanged rows are settled at once,
+the others go to the pool in chunks, and each chunk's packets are written as it comes back. Every
+input row ends up either as a packet or as a line in the report.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.batch.options import BuildOptions, BuildSummary
+from pipeline.batch.rows import Checked, check_rows, open_inputs
+from pipeline.common.errors import Code, RowError, RowOutcome, RunError, Severity, Status
+from pipeline.common.i18n import _, language
+from pipeline.contract import Contract, default_contract
+from pipeline.documents.context import build_context
+from pipeline.documents.organisation import Organisation, load_organisation
+from pipeline.documents.render import TemplateSet
+from pipeline.intake import InputFile
+from pipeline.output.case_folder import case_record, withdraw_packet, write_case_folder
+from pipeline.output.files import locked, private_folder, remove_leftovers
+from pipeline.output.manifest import RunFingerprint, is_current
+from pipeline.output.print_folder import write_print_file
+from pipeline.output.report import write_report
+from pipeline.pdf.assemble import pad_for_duplex
+from pipeline.pdf.libreoffice import find_soffice, reap_strays
+from pipeline.pdf.print_file import PrintEntry, print_file_pdf
+from pipeline.pdf.soffice_converter import SofficeConverter
+from pipeline.run.chunk import CaseJob, CaseOutcome, Chunk, ConverterSettings
+from pipeline.run.local_pool import LocalPool
+from pipeline.run.pool import Pool
+
+log = logging.getLogger(__name__)
+
+OnRow = Callable[[RowOutcome], None]
+
+
+def build(paths: list[Path], options: BuildOptions, on_row: OnRow | None = None) -> BuildSummary:
+    """Build packets for every valid row of `paths` into `options.out`; `on_row(outcome)` is called
+    once per input row as soon as its fate is known."""
+    contract = default_contract()
+    files = open_inputs(paths, contract, options.sheet)
+    soffice = find_soffice(options.soffice)
+    templates = TemplateSet(options.templates).blobs
+    organisation = load_organisation(options.organisation)
+    try:
+        out = private_folder(options.out)
+    except OSError as exc:
+        raise RunError(_("无法创建输出文件夹 {folder}（{reason}）").format(folder=options.out, reason=exc.strerror)) from exc
+    busy = _("输出文件夹 {folder} 正在被另一个生成任务使用，请等它结束后再运行，或换一个输出文件夹").format(folder=out)
+    with locked(out, busy):
+        remove_leftovers(out)
+        batch = Build(files=files, contract=contract, soffice=soffice, templates=templates,
+                      organisation=organisation, out=out, options=options, on_row=on_row)
+        try:
+            return batch.run()
+        except OSError as exc:  # disk full, permissions: stop, nothing half-written is visible
+            raise RunError(_("无法写入输出文件夹 {folder}：{reason}（{file}）").format(
+                folder=out, reason=exc.strerror or exc, file=exc.filename or "")) from exc
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A row handed to the pool, waiting for its chunk to come back."""
+
+    checked: Checked
+    key: str  # its manifest key
+
+
+class Build:
+    """One run of `packets build` into an output folder that it holds locked."""
+
+    def __init__(self, *, files: list[InputFile], contract: Contract, soffice: str, templates: dict[str, bytes],
+                 organisation: Organisation, out: Path, options: BuildOptions, on_row: OnRow | None = None):
+        self.files = files
+        self.contract = contract
+        self.soffice = soffice
+        self.templates = templates
+        self.organisation = organisation
+        self.out = out
+        self.options = options
+        self.on_row = on_row
+        self.fingerprint = RunFingerprint.of(options.packet_date, templates, contract.schema_files(),
+                                             organisation.digest if organisation.name else "", options.duplex)
+        self.outcomes: list[RowOutcome] = []
+        self.printable: dict[tuple[str, int], PrintEntry] = {}  # (source, row) → ok packet, for the print file
+        self.pending: dict[str, Pending] = {}  # case_id → row in flight
+        self.rank = {f.source: n for n, f in enumerate(files)}  # report and print file follow the input order
+
+    def run(self) -> BuildSummary:
+        with tempfile.TemporaryDirectory(prefix="packets-run-") as scratch:
+            settings = ConverterSettings(self.soffice, self.options.timeout, Path(scratch))
+            try:
+                with self._pool() as pool:
+                    self._feed(pool, settings)
+                    for result in pool.drain():
+                        self._store_chunk(result.outcomes)
+                if self.options.print_file:
+                    self._write_print_file(Path(scratch))
+            finally:
+                reap_strays(Path(scratch))
+        self.outcomes.sort(key=self._input_order)
+        summary = BuildSummary(self.outcomes, [notice for f in self.files for notice in f.notices])
+        summary.report = write_report(self.out / "report.csv", self.outcomes)
+        return summary
+
+    def _feed(self, pool: Pool, settings: ConverterSettings) -> None:
+        """Read the rows; settle invalid and unchanged ones now, send the rest in chunks."""
+        waiting: list[Checked] = []
+        sizes = chunk_sizes(self.options.chunk_size, self.options.jobs)
+        for checked in check_rows(self.files, self.contract, self.options.packet_date):
+            if checked.case is None:
+                self._record(checked.outcome(Status.INVALID))
+                continue
+            key = self.fingerprint.case_key(checked.raw.cells, tuple(a.digest for a in checked.case.attachments))
+            if not self.options.force and is_current(self.out / checked.case.case_id, key):
+                self._record(checked.outcome(Status.OK, (_unchanged(checked),), unchanged=True), checked)
+                continue
+            self.pending[checked.case.case_id] = Pending(checked, key)
+            waiting.append(checked)
+            if len(waiting) >= sizes[0]:
+                for result in pool.submit(self._chunk(waiting, settings)):
+                    self._store_chunk(result.outcomes)
+                waiting, sizes = [], sizes[1:] or sizes
+        if waiting:
+            for result in pool.submit(self._chunk(waiting, settings)):
+                self._store_chunk(result.outcomes)
+
+    def _pool(self) -> Pool:
+        if self.options.cluster:
+            from pipeline.run.dask_pool import DaskPool  # noqa: PLC0415 - Dask only when asked for
+
+            return DaskPool(self.options.cluster)
+        return LocalPool(self.options.jobs)
+
+    def _chunk(self, rows: list[Checked], settings: ConverterSettings) -> Chunk:
+        jobs = tuple(
+            CaseJob(c.case.case_id, build_context(c.case, c.plan, self.contract, self.organisation),
+                    tuple((a.title, a.pdf) for a in c.case.attachments))
+            for c in rows
+        )
+        return Chunk(jobs, self.templates, settings, self.organisation.logo, language())
+
+    def _store_chunk(self, outcomes: list[CaseOutcome]) -> None:
+        for result in outcomes:
+            pending = self.pending.pop(result.case_id)
+            self._record(self._store(pending, result), pending.checked)
+
+    def _store(self, pending: Pending, result: CaseOutcome) -> RowOutcome:
+        checked = pending.checked
+        folder = self.out / checked.case.case_id
+        if not result.ok:
+            withdraw_packet(folder)
+            failure = RowError(checked.raw.source, checked.raw.row, "", "", Code.FAILED, result.error)
+            return checked.outcome(Status.FAILED, (failure,))
+        packet = pad_for_duplex(result.packet, result.layout)[1] if self.options.duplex else result.packet
+        write_case_folder(folder, result.documents, case_record(checked.case, checked.plan), packet, pending.key,
+                          self.options.packet_date)
+        return checked.outcome(Status.OK)
+
+    def _record(self, outcome: RowOutcome, checked: Checked | None = None) -> None:
+        self.outcomes.append(outcome)
+        if checked is not None and checked.case is not None and outcome.status == Status.OK:
+            self.printable[(outcome.source, outcome.row)] = PrintEntry(
+                checked.case.case_id, checked.case.borrower_name, self.out / checked.case.case_id / "packet.pdf")
+        if self.on_row:
+            self.on_row(outcome)
+
+    def _write_print_file(self, scratch: Path) -> None:
+        entries = [self.printable[k] for k in sorted(self.printable, key=self._input_order_of)]
+        with SofficeConverter(self.soffice, self.options.timeout, Path(tempfile.mkdtemp(dir=scratch))) as converter:
+            data = print_file_pdf(entries, self.options.packet_date, converter, self.options.duplex)
+        write_print_file(self.out, self.options.packet_date, data)
+
+    def _input_order(self, outcome: RowOutcome) -> tuple[int, int]:
+        return self._input_order_of((outcome.source, outcome.row))
+
+    def _input_order_of(self, where: tuple[str, int]) -> tuple[int, int]:
+        return self.rank[where[0]], where[1]
+
+
+def _unchanged(checked: Checked) -> RowError:
+    return RowError(checked.raw.source, checked.raw.row, "", "", Code.UNCHANGED,
+                    _("与上次生成时相同，沿用已有材料（需要重新生成请加 --force）"), Severity.WARNING)
+
+
+def chunk_sizes(size: int, jobs: int) -> list[int]:
+    """Small first chunks so that every worker starts at once and a short batch still uses them all;
+    full-size chunks after that, since LibreOffice's cost is mostly per call."""
+    return [min(size, 8)] * jobs + [size]

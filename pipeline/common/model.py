@@ -1,0 +1,104 @@
+"""Plain typed records passed from stage to stage. Money is Decimal, dates are date."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from pipeline.common.errors import RowError
+
+
+@dataclass(frozen=True)
+class Lender:
+    key: str  # short name as staff write it, e.g. 网商贷
+    legal_name: str  # 浙江网商银行股份有限公司
+    channels: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class EvidenceItem:
+    kind: str  # enumeration key, e.g. bank_statement
+    pages: int | None  # None when staff did not give a page count
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """An evidence scan named in the row (证明文件), checked and made safe as a PDF."""
+
+    name: str  # as written in the cell, e.g. scans/银行流水.pdf
+    pages: int
+    pdf: bytes  # the scan as PDF pages (images placed on A4)
+    digest: str  # sha256 of the file as found: a changed scan rebuilds the packet
+
+    @property
+    def title(self) -> str:
+        return f"证明文件：{Path(self.name).name}"
+
+
+@dataclass(frozen=True)
+class Case:
+    source: str
+    row: int
+    case_id: str
+    borrower_name: str
+    id_number: str
+    phone: str
+    address: str
+    lender: Lender
+    loan_contract_no: str
+    principal: Decimal
+    interest: Decimal
+    penalty: Decimal
+    overdue_since: date
+    monthly_income: Decimal
+    monthly_expenses: Decimal
+    other_debt_payments: Decimal
+    dependents: int
+    hardship_types: tuple[str, ...]
+    hardship_details: str
+    requests: tuple[str, ...]
+    installments: int | None
+    deferral_months: int | None
+    first_payment_date: date | None
+    evidence: tuple[EvidenceItem, ...]
+    caseworker: str
+    attachments: tuple[Attachment, ...] = ()  # evidence scans, in the row's order
+    headers: dict[str, str] = field(default_factory=dict, compare=False)  # column key → header as the file names it
+    warnings: tuple[RowError, ...] = field(default=(), compare=False)
+
+    def header(self, key: str, default: str) -> str:
+        """The column as the input file names it (messages quote the file's own words)."""
+        return self.headers.get(key, default)
+
+
+@dataclass(frozen=True)
+class Installment:
+    number: int
+    due: date
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class RepaymentPlan:
+    packet_date: date
+    total_owed: Decimal
+    waived_penalty: Decimal
+    proposed_total: Decimal
+    disposable: Decimal
+    capacity: Decimal
+    deferral_months: int
+    schedule: tuple[Installment, ...]
+
+    @property
+    def count(self) -> int:
+        return len(self.schedule)
+
+    @property
+    def first_due(self) -> date:
+        return self.schedule[0].due
+
+    @property
+    def last_due(self) -> date:
+        return self.schedule[-1].due

@@ -1,0 +1,111 @@
+"""The data contract, read from schemas/*.yaml: columns, headers, enumerations, lenders, evidence.
+
+Everything staff may change (headers, labels, the lender list, expected evidence) is data in
+`schemas/`; the code reads it from here only. The lender list and the evidence expectations are
+themselves checked (contract/data_files.py) before anything uses them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from pipeline.common.model import Lender
+from pipeline.common.resources import shipped_path
+from pipeline.contract.data_files import load_data_file
+from pipeline.intake.columns import IntakeColumns
+
+SCHEMA_FILES = ("case.yaml", "lenders.yaml", "evidence.yaml")
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str  # Chinese header as in staff exports
+    description: str
+    required: bool
+    labels: dict[str, str]  # enumeration key → Chinese label ({} when not an enumeration)
+    personal: str  # 'id', 'phone' or '' — how to mask its values outside the documents
+    example: str  # a filled-in value as staff would type it (intake workbook, template check)
+
+    def key_for(self, text: str) -> str | None:
+        """An enumeration item as typed (key or label, any case) → its key."""
+        folded = text.casefold()
+        for key, label in self.labels.items():
+            if folded in (key.casefold(), label.casefold()):
+                return key
+        return None
+
+
+class Contract:
+    """The loaded schemas: the Cerberus schema plus what the rest of the pipeline needs."""
+
+    def __init__(self, schemas_dir: Path | None = None):
+        self.dir = schemas_dir or shipped_path("schemas")
+        self.cerberus_schema: dict = load_data_file(self.dir / "case.yaml", "case")
+        self.columns: dict[str, Column] = {
+            key: Column(
+                key=key,
+                header=rules["meta"]["header"],
+                description=rules["meta"]["description"],
+                required=bool(rules.get("required")),
+                labels=dict(rules["meta"].get("labels", {})),
+                personal=rules["meta"].get("personal", ""),
+                example=str(rules["meta"].get("example", "")),
+            )
+            for key, rules in self.cerberus_schema.items()
+        }
+        self.lenders: dict[str, Lender] = {}
+        self.lender_aliases: dict[str, str] = {}
+        for key, entry in load_data_file(self.dir / "lenders.yaml", "lenders").items():
+            self.lenders[key] = Lender(key, entry["legal_name"], tuple(entry.get("channels", ())))
+            for name in [key, entry["legal_name"], *entry.get("aliases", ())]:
+                self.lender_aliases[name.casefold()] = key
+        expected = load_data_file(self.dir / "evidence.yaml", "evidence", self._evidence_kinds())
+        self.evidence_always: list[list[str]] = expected["always"]
+        self.evidence_by_hardship: dict[str, list[list[str]]] = expected["by_hardship"]
+
+    def _evidence_kinds(self) -> dict[str, list[str]]:
+        """The enumerations evidence.yaml may name (its keys must be hardship types, its items
+        evidence kinds)."""
+        return {"evidence": list(self.columns["evidence"].labels),
+                "hardship_types": list(self.columns["hardship_types"].labels)}
+
+    @cached_property
+    def header_to_key(self) -> dict[str, str]:
+        """Both the English key and the Chinese header name a column."""
+        mapping = {}
+        for column in self.columns.values():
+            mapping[column.key.casefold()] = column.key
+            mapping[column.header.casefold()] = column.key
+        return mapping
+
+    @cached_property
+    def intake_columns(self) -> IntakeColumns:
+        """What intake needs to know to read a file against this contract."""
+        return IntakeColumns(
+            names=self.header_to_key,
+            headers={key: column.header for key, column in self.columns.items()},
+            required=tuple(key for key, column in self.columns.items() if column.required),
+            personal={key: column.personal for key, column in self.columns.items() if column.personal},
+            dates=frozenset(key for key, rules in self.cerberus_schema.items() if rules.get("type") == "date"),
+            example=tuple((key, self.columns[key].example) for key in ("case_id", "borrower_name", "id_number")
+                          if key in self.columns and self.columns[key].example),
+        )
+
+    def schema_files(self) -> list[Path]:
+        return [self.dir / name for name in SCHEMA_FILES]
+
+    def label(self, column: str, key: str) -> str:
+        return self.columns[column].labels[key]
+
+
+_default: Contract | None = None
+
+
+def default_contract() -> Contract:
+    global _default
+    if _default is None:
+        _default = Contract()
+    return _default

@@ -1,0 +1,148 @@
+"""The Cerberus validator of the contract: cell text → typed values (coercers), and the rules
+schemas/case.yaml names beyond Cerberus's own (positive, resident_id, unique_in_batch…).
+
+Each coercer raises ValueError with a Chinese message saying what is expected; Cerberus records it
+as an ordinary error of that cell.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import cerberus
+
+from pipeline.common.i18n import _
+from pipeline.common.mask import shown
+from pipeline.contract import coerce
+from pipeline.contract.messages import CollectedErrors
+from pipeline.contract.schema import Contract
+
+RESERVED_NAMES = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+# Cells that are not free text (amounts, dates, numbers, lists) are never longer than this.
+STRUCTURED_CELL_LIMIT = 200
+
+
+class CaseValidator(cerberus.Validator):
+    """Cerberus with the contract's own types, coercers and rules.
+
+    One instance validates a whole batch (every input file): it remembers the case_ids already
+    seen, so that a repeat names the file and row that used it first.
+    """
+
+    types_mapping = cerberus.Validator.types_mapping.copy()
+    types_mapping["decimal"] = cerberus.TypeDefinition("decimal", (Decimal,), ())
+
+    def __init__(self, *args, contract: Contract, packet_date: date, **kwargs):
+        kwargs.setdefault("error_handler", CollectedErrors)
+        super().__init__(*args, **kwargs)
+        self.contract = contract
+        self.packet_date = packet_date
+        self.seen_case_ids: dict[str, tuple[str, int]] = {}  # casefolded case_id → (file, row) of first use
+        self.current_row: tuple[str, int] = ("", 0)  # (file, row) being validated
+
+    # -- coercers: cell text → typed value (a ValueError becomes the cell's error message)
+    def _normalize_coerce_text(self, value):
+        return coerce.parse_text(value)
+
+    def _normalize_coerce_money(self, value):
+        return coerce.parse_money(_limited(value))
+
+    def _normalize_coerce_date(self, value):
+        return coerce.parse_date(_limited(value))
+
+    def _normalize_coerce_integer(self, value):
+        return coerce.parse_integer(_limited(value))
+
+    def _normalize_coerce_id_number(self, value):
+        return coerce.parse_id_number(_limited(value))
+
+    def _normalize_coerce_phone(self, value):
+        return coerce.parse_phone(_limited(value))
+
+    def _normalize_coerce_items(self, value):
+        return coerce.parse_items(_limited(value))
+
+    def _normalize_coerce_evidence(self, value):
+        return coerce.parse_evidence(_limited(value))
+
+    def _normalize_coerce_lender(self, value):
+        key = self.contract.lender_aliases.get(coerce.narrow(str(_limited(value))).casefold())
+        if key is None:
+            names = "、".join(self.contract.lenders)
+            raise ValueError(_("不在贷款机构名单中（现有：{names}），如需新增请编辑 schemas/lenders.yaml").format(names=names))
+        return key
+
+    # -- rules
+    def _validate_positive(self, constraint, field, value):
+        """{'type': 'boolean'}"""
+        if constraint and value <= 0:
+            self._error(field, _("应大于0"))
+
+    def _validate_resident_id(self, constraint, field, value):
+        """{'type': 'boolean'}"""
+        problem = coerce.id_number_problem(value, self.packet_date)
+        if constraint and problem:
+            self._error(field, problem)
+
+    def _validate_not_reserved_name(self, constraint, field, value):
+        """{'type': 'boolean'}"""
+        if constraint and value.casefold() in RESERVED_NAMES:
+            self._error(field, _("是系统保留名称，不能用作案件编号（会被用作文件夹名）"))
+
+    def _validate_unique_in_batch(self, constraint, field, value):
+        """{'type': 'boolean'}"""
+        # Folders are named after case_ids, and Windows and macOS ignore letter case.
+        first = self.seen_case_ids.setdefault(value.casefold(), self.current_row)
+        if constraint and first != self.current_row:
+            source, row = first
+            where = (_("第{row}行").format(row=row) if source == self.current_row[0]
+                     else _("{file}第{row}行").format(file=source, row=row))
+            self._error(field, _("与{where}的案件编号重复，同一批次（所有输入文件）中案件编号必须唯一（不区分大小写）").format(
+                where=where))
+
+    def _validate_not_after_packet_date(self, constraint, field, value):
+        """{'type': 'boolean'}"""
+        if constraint and value > self.packet_date:
+            self._error(field, _("晚于材料日期{date}").format(date=self.packet_date.isoformat()))
+
+    def _validate_not_before_packet_date(self, constraint, field, value):
+        """{'type': 'boolean'}"""
+        if constraint and value < self.packet_date:
+            self._error(field, _("早于材料日期{date}").format(date=self.packet_date.isoformat()))
+
+    def _validate_choices(self, constraint, field, value):
+        """{'type': 'boolean'}"""
+        column = self.contract.columns[field]
+        unknown = [
+            item[0] if isinstance(item, tuple) else item
+            for item in value
+            if column.key_for(item[0] if isinstance(item, tuple) else item) is None
+        ]
+        if constraint and unknown:
+            options = "、".join(column.labels.values())
+            self._error(field, _("含有不可识别的选项“{items}”，可选：{options}").format(
+                items=shown("、".join(unknown)), options=options))
+        elif constraint and not value:
+            self._error(field, _("至少选择一项，可选：{options}").format(options="、".join(column.labels.values())))
+
+    def _validate_request_needs_column(self, constraint, field, value):
+        """{'type': 'dict'}"""
+        column = self.contract.columns[field]
+        requested = {column.key_for(item) for item in value}
+        for request, needed in constraint.items():
+            given = self.document.get(needed) is not None
+            label = column.labels[request]
+            if request in requested and not given:
+                self._error(needed, _("为必填项：协商诉求含“{label}”时须填写").format(label=label))
+            elif request not in requested and given:
+                self._error(needed, _("应留空：协商诉求不含“{label}”（或在协商诉求中加上“{label}”）").format(label=label))
+
+
+
+def _limited(value):
+    """A structured cell (amount, date, number, list) far longer than any real value is refused
+    before it is parsed, with the limit named."""
+    if isinstance(value, str) and len(value) > STRUCTURED_CELL_LIMIT:
+        raise ValueError(_("过长：最多{limit}个字符，现为{length}个").format(limit=STRUCTURED_CELL_LIMIT, length=len(value)))
+    return value

@@ -1,0 +1,101 @@
+"""Fill the Word templates (docxtpl) with a case's context: one .docx per document.
+
+Templates are data, not code: they travel between centres by e-mail, so they are rendered in
+Jinja's sandbox (no attributes beyond the context's, no `__class__` walks to the interpreter)
+with every name required to exist. Each template is read once per process and its Jinja source
+compiled once; a render then costs one .docx parse and one Jinja pass.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import jinja2
+from docx.document import Document
+from docx.shared import Mm
+from docxtpl import DocxTemplate, InlineImage
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from pipeline.common.resources import shipped
+from pipeline.documents.kinds import DOCUMENTS
+
+LOGO_HEIGHT_MM = 14
+
+
+class TemplateEnvironment(ImmutableSandboxedEnvironment):
+    """The sandbox, strict about names, escaping cell text, compiling each source once.
+
+    docxtpl asks for `from_string` on every render; the source is the same each time.
+    """
+
+    def __init__(self):
+        # autoescape: cell text such as `<w:t>` or `&amp;` must print literally, never become XML.
+        super().__init__(undefined=jinja2.StrictUndefined, autoescape=True)
+        self._compiled: dict[str, jinja2.Template] = {}
+
+    def from_string(self, source, globals=None, template_class=None):
+        if source not in self._compiled:
+            self._compiled[source] = super().from_string(source, globals, template_class)
+        return self._compiled[source]
+
+
+class _Template(DocxTemplate):
+    """docxtpl cleans the template's XML of Word's run splits with a series of regular expressions on
+    every render (a third of the render time); the XML is the same each time, so is the result.
+    (docxtpl's `patch_xml` is a pure function of its argument; tests/documents/test_library_fences.py
+    fails if that stops being true.)"""
+
+    def __init__(self, source, patched: dict[str, str]):
+        super().__init__(source)
+        self._patched = patched
+
+    def patch_xml(self, src_xml):
+        if src_xml not in self._patched:
+            self._patched[src_xml] = super().patch_xml(src_xml)
+        return self._patched[src_xml]
+
+
+class TemplateSet:
+    """The templates of one run: the shipped ones, each replaced by a same-named file in `override`."""
+
+    def __init__(self, override: Path | None = None, logo: bytes = b""):
+        self.logo = logo  # the organisation's logo, placed where a template says {{ org.logo }}
+        self.blobs: dict[str, bytes] = {}  # document → its .docx bytes
+        self.custom: dict[str, Path] = {}  # documents replaced by a staff template → that file
+        for kind in DOCUMENTS:
+            file = f"{kind.name}.docx"
+            custom = override / file if override else None
+            if custom is not None and custom.is_file():
+                self.custom[kind.name], self.blobs[kind.name] = custom, custom.read_bytes()
+            else:
+                self.blobs[kind.name] = shipped("templates", file).read_bytes()
+        self._reset()
+
+    def file_name(self, name: str) -> str:
+        return f"{name}.docx"
+
+    @classmethod
+    def from_blobs(cls, blobs: dict[str, bytes], logo: bytes = b"") -> TemplateSet:
+        """Templates that travelled with a chunk of work (no files on this machine)."""
+        templates = cls.__new__(cls)
+        templates.logo = logo
+        templates.blobs = dict(blobs)
+        templates.custom = {}
+        templates._reset()
+        return templates
+
+    def _reset(self) -> None:
+        self.env = TemplateEnvironment()
+        self.patched: dict[str, str] = {}
+
+    def open(self, name: str) -> io.BytesIO:
+        return io.BytesIO(self.blobs[name])
+
+    def render(self, name: str, context: dict) -> Document:
+        template = _Template(self.open(name), self.patched)
+        if self.logo and context.get("org", {}).get("has_logo"):
+            logo = InlineImage(template, io.BytesIO(self.logo), height=Mm(LOGO_HEIGHT_MM))
+            context = {**context, "org": {**context["org"], "logo": logo}}
+        template.render(context, jinja_env=self.env)
+        return template.docx

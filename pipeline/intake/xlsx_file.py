@@ -1,0 +1,195 @@
+"""Read Excel workbooks (.xlsx) as input files: the same raw rows as a CSV file gives.
+
+Cells are turned into the text a person would have typed, so that validation and coercion stay
+the same for CSV and Excel: a date cell becomes 2026-03-05 (never 45992), a number its exact
+decimal text (1234.5, 12 — never 12.0 or 1234.4999999). An ID number stored as a number has
+already lost its last digits in Excel, so that cell is rejected with a message saying how to
+fix the column.
+
+Rows are streamed (openpyxl read-only mode); row numbers are the spreadsheet's (header = 1).
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+from pipeline.common.errors import Code, RowError, RunError
+from pipeline.common.i18n import _
+from pipeline.common.mask import shown
+from pipeline.intake.columns import IntakeColumns
+from pipeline.intake.header import Header, map_header
+from pipeline.intake.rows import RawRow, clean_cell
+
+SUFFIXES = (".xlsx", ".xlsm")
+# Excel serial numbers of 2000-01-01 and 2099-12-31: a plain number in this range in a date
+# column is a date whose cell format was lost (e.g. after a copy as values).
+SERIAL_DATES = (36526, 73050)
+
+
+@dataclass
+class XlsxFile:
+    path: Path
+    sheet: str  # the worksheet read
+    header: Header
+    columns: IntakeColumns
+    notices: list[str] = field(default_factory=list)
+
+    @property
+    def source(self) -> str:
+        return self.path.name
+
+    def _notice(self, message: str) -> None:
+        if message not in self.notices:
+            self.notices.append(message)
+
+    def rows(self) -> Iterator[RawRow]:
+        count = 0
+        for number, values in self._records():
+            row = self._raw_row(number, values)
+            if row is None:
+                continue
+            if self._is_example(row):
+                self._notice(_("{source}：第{row}行是 packets init 写入的示例行（案件编号 {case_id}），已跳过；"
+                               "请在表格中删除该行").format(source=self.source, row=number, case_id=row.cells["case_id"]))
+                continue
+            count += 1
+            yield row
+        if count == 0:
+            self._notice(_("{source}：工作表“{sheet}”只有表头，没有数据行").format(source=self.source, sheet=self.sheet))
+
+    def count_rows(self) -> int:
+        return sum(1 for number, values in self._records()
+                   if (row := self._raw_row(number, values)) is not None and not self._is_example(row))
+
+    def _records(self) -> Iterator[tuple[int, tuple]]:
+        book = _load(self.path)
+        try:
+            sheet = book[self.sheet]
+            sheet.reset_dimensions()  # some writers record a wrong used range; read every row
+            rows = sheet.iter_rows(values_only=True)
+            next(rows, None)  # the header
+            yield from enumerate(rows, start=2)
+        finally:
+            book.close()
+
+    def _is_example(self, row: RawRow) -> bool:
+        examples = self.columns.example
+        return bool(examples) and all(row.cells.get(key) == value for key, value in examples)
+
+    def _raw_row(self, number: int, values: tuple) -> RawRow | None:
+        if not any(clean_cell(cell_text(v)) for v in values):
+            return None
+        cells: dict[str, str] = {}
+        problems = []
+        names = self.header
+        for key, index in names.positions.items():
+            value = values[index] if index < len(values) else None
+            if names.personal.get(key) == "id" and _is_number(value):
+                header = names.headers[key]
+                text = shown(cell_text(value), "id")
+                problems.append(RowError(
+                    self.source, number, header, text, Code.ID_AS_NUMBER,
+                    _("「{column}」“{value}”在Excel中是数字格式，Excel只保留15位有效数字，后几位已丢失"
+                      "（末位X也无法保存）；请将「{column}」列设为文本格式（选中该列→右键→设置单元格格式→文本），"
+                      "再重新输入完整的18位号码").format(column=header, value=text),
+                ))
+                continue
+            if key in self.columns.dates and _is_number(value) and SERIAL_DATES[0] <= value <= SERIAL_DATES[1] \
+                    and float(value).is_integer():
+                value = date(1899, 12, 30) + timedelta(days=int(value))
+            text = clean_cell(cell_text(value))
+            if text:
+                cells[key] = text
+        return RawRow(self.source, number, cells, names.headers, tuple(problems))
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
+
+
+def cell_text(value) -> str:
+    """A cell's value as the text a person would type for it."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, datetime):
+        if value.time() == time(0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ", timespec="minutes" if value.second == 0 else "seconds")
+    if isinstance(value, date | time):
+        return value.isoformat()
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        # Excel keeps 15 significant digits; beyond them a float is binary noise (0.1+0.2).
+        return _plain(Decimal(format(value, ".15g")))
+    if isinstance(value, Decimal):
+        return _plain(value)
+    return str(value)
+
+
+def _plain(number: Decimal) -> str:
+    """Fixed-point text without exponent or trailing zeros: 1.2E+3 → 1200, 12.50 → 12.5."""
+    text = format(number, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def _load(path: Path):
+    from openpyxl import load_workbook  # noqa: PLC0415 - only for Excel input
+
+    try:
+        return load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        if isinstance(exc, OSError) and exc.strerror:
+            raise RunError(_("{file}：无法读取文件（{reason}）").format(file=path.name, reason=exc.strerror)) from exc
+        raise RunError(_("{file}：不是有效的Excel工作簿（.xlsx），可能已损坏或设置了打开密码；"
+                         "请在Excel中打开后重新“另存为”Excel工作簿（.xlsx）").format(file=path.name)) from exc
+    except Exception as exc:  # openpyxl's own errors (InvalidFileException…) for a file it cannot read
+        raise RunError(_("{file}：无法读取Excel工作簿（{kind}）；请在Excel中打开后重新“另存为”Excel工作簿（.xlsx）").format(
+            file=path.name, kind=type(exc).__name__)) from exc
+
+
+def open_workbook(path: Path, columns: IntakeColumns, sheet: str | None = None) -> XlsxFile:
+    """Read the header row of the first worksheet (or `sheet`) and check it; rows are read later."""
+    book = _load(path)
+    try:
+        names = book.sheetnames
+        if sheet is None:
+            visible = [ws.title for ws in book.worksheets if ws.sheet_state == "visible"]
+            if not visible:
+                raise RunError(_("{file}：工作簿中没有可读取的工作表").format(file=path.name))
+            title = visible[0]
+        elif sheet in names:
+            title = sheet
+        else:
+            raise RunError(_("{file}：没有名为“{sheet}”的工作表（现有：{names}）").format(
+                file=path.name, sheet=sheet, names="、".join(names)))
+        worksheet = book[title]
+        worksheet.reset_dimensions()
+        header_values = next(worksheet.iter_rows(max_row=1, values_only=True), ())
+    finally:
+        book.close()
+    cells = [cell_text(v) for v in header_values]
+    while cells and not clean_cell(cells[-1]):
+        cells.pop()
+    if not cells:
+        raise RunError(_("{file}：工作表“{sheet}”第1行是空的，没有表头（表头应在第1行）").format(file=path.name, sheet=title))
+    try:
+        header = map_header(path.name, cells, columns)
+    except RunError as exc:
+        others = [n for n in names if n != title]
+        hint = _("；读取的是工作表“{sheet}”").format(sheet=title)
+        if others:
+            hint += _("，如数据在其他工作表，请用 --sheet 指定（{names}）").format(names="、".join(others))
+        raise RunError(f"{exc}{hint}") from exc
+    return XlsxFile(path, title, header, columns, list(header.warnings))

@@ -1,0 +1,52 @@
+"""One case's folder under OUT: the editable .docx copies, case.json, packet.pdf, and the manifest
+written last, so that only a complete packet ever counts as current."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from pipeline.common.model import Case, RepaymentPlan
+from pipeline.output.files import private_folder, write_atomically
+from pipeline.output.manifest import MANIFEST, write_manifest
+
+PACKET = "packet.pdf"
+
+
+def write_case_folder(folder: Path, documents: dict[str, bytes], record: bytes, packet: bytes, key: str,
+                      packet_date: date) -> None:
+    private_folder(folder)
+    for name, data in documents.items():
+        write_atomically(folder / f"{name}.docx", data)
+    write_atomically(folder / "case.json", record)
+    write_atomically(folder / PACKET, packet)
+    write_manifest(folder, key, packet_date)  # last: only a complete packet counts as current
+
+
+def withdraw_packet(folder: Path) -> None:
+    """A packet from an earlier run no longer matches its row (which failed this time): it must not
+    be printed or sent."""
+    for stale in (folder / MANIFEST, folder / PACKET):
+        stale.unlink(missing_ok=True)
+
+
+def case_record(case: Case, plan: RepaymentPlan) -> bytes:
+    """case.json: the normalised row and the computed plan (amounts as strings, dates ISO)."""
+    record = dataclasses.asdict(case)
+    for internal in ("warnings", "headers"):
+        record.pop(internal)
+    record["attachments"] = [{"name": a.name, "pages": a.pages, "sha256": a.digest} for a in case.attachments]
+    record["lender"] = case.lender.key
+    document = {"case": record, "plan": dataclasses.asdict(plan)}
+    return json.dumps(document, ensure_ascii=False, indent=2, default=_plain).encode("utf-8")
+
+
+def _plain(value):
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(type(value).__name__)

@@ -1,0 +1,18 @@
+"""OUT/print/: the batch's print file, written like every other output file."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from pipeline.output.files import private_folder, write_atomically
+
+
+def print_file_path(out: Path, packet_date: date) -> Path:
+    return out / "print" / f"batch-{packet_date.isoformat()}.pdf"
+
+
+def write_print_file(out: Path, packet_date: date, data: bytes) -> Path:
+    target = print_file_path(out, packet_date)
+    private_folder(target.parent)
+    return write_atomically(target, data)

@@ -1,0 +1,56 @@
+"""The run's report: one line per input data row, as report.csv and as terminal text."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from pipeline.common.errors import RowOutcome, Status
+from pipeline.common.i18n import N_, _
+from pipeline.output.files import write_atomically
+
+STATUS_LABELS = {Status.OK: N_("成功"), Status.INVALID: N_("无效"), Status.FAILED: N_("失败")}
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def messages(outcome: RowOutcome) -> str:
+    """The row's problems as one line; warnings are marked as such."""
+    return _("；").join((_("提示：") if not p.is_error else "") + p.message for p in outcome.problems)
+
+
+def neutralise(cell: str) -> str:
+    """A cell starting like a formula is prefixed with ' so Excel shows it instead of running it."""
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+
+
+def report_csv(outcomes: list[RowOutcome]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(["source", "row", "case_id", "status", "messages"])
+    for o in outcomes:
+        writer.writerow([neutralise(o.source), o.row, neutralise(o.case_id), o.status, neutralise(messages(o))])
+    # UTF-8 with BOM so that Excel on Chinese Windows shows the Chinese text.
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def write_report(path: Path, outcomes: list[RowOutcome]) -> Path:
+    return write_atomically(path, report_csv(outcomes))
+
+
+def row_line(outcome: RowOutcome) -> str:
+    case = f" {outcome.case_id}" if outcome.case_id else ""
+    return _("{source} 第{row}行{case} [{status}] {messages}").format(
+        source=outcome.source, row=outcome.row, case=case, status=_(STATUS_LABELS[outcome.status]),
+        messages=messages(outcome))
+
+
+def summary_line(outcomes: list[RowOutcome], report: Path | None) -> str:
+    counts = {status: sum(1 for o in outcomes if o.status == status) for status in STATUS_LABELS}
+    unchanged = sum(1 for o in outcomes if o.unchanged)
+    text = (
+        _("共{rows}行：成功{ok}，无效{invalid}，失败{failed}").format(
+            rows=len(outcomes), ok=counts[Status.OK], invalid=counts[Status.INVALID], failed=counts[Status.FAILED])
+        + (_("（其中{count}份未变化，沿用上次结果）").format(count=unchanged) if unchanged else "")
+    )
+    return text + (_("。报告：{path}").format(path=report) if report else "")

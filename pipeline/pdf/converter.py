@@ -1,0 +1,18 @@
+"""What a converter is: .docx in, PDF out, or a ConversionError saying why not."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Protocol
+
+
+class ConversionError(Exception):
+    """One conversion failed (timeout, crash, no output); the message says which, for the report."""
+
+
+class Converter(Protocol):
+    profile: Path  # this converter's private LibreOffice profile; scratch files go next to it
+
+    def convert(self, docx: Path) -> Path: ...
+
+    def close(self) -> None: ...

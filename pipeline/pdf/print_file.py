@@ -1,0 +1,92 @@
+"""The print file: one PDF with an index page and every ok packet in input order, ready to print.
+
+The index is a small Word document converted by the same LibreOffice (so it uses the same
+fonts as the packets); the packets are appended page for page with pypdf, one outline entry each.
+"""
+
+from __future__ import annotations
+
+import io
+import tempfile
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+from pypdf import PdfReader, PdfWriter
+
+from pipeline.common.formats import chinese_date
+from pipeline.pdf.converter import Converter
+
+FONT = "Noto Sans CJK SC"
+
+
+@dataclass(frozen=True)
+class PrintEntry:
+    case_id: str
+    borrower: str
+    packet: Path
+
+
+def print_file_pdf(entries: list[PrintEntry], packet_date: date, converter: Converter, duplex: bool) -> bytes:
+    pages = [len(PdfReader(entry.packet).pages) for entry in entries]
+    index_pages = 1
+    for _attempt in range(3):  # the first pages depend on how long the index itself is
+        index = _index_pdf(entries, pages, index_pages, packet_date, converter, duplex)
+        length = len(PdfReader(io.BytesIO(index)).pages)
+        if length == index_pages:
+            break
+        index_pages = length
+    writer = PdfWriter()
+    writer.append(PdfReader(io.BytesIO(index)))
+    _pad(writer, duplex)
+    writer.add_outline_item(title="打印索引", page_number=0)
+    for entry in entries:
+        first = len(writer.pages)
+        writer.append(PdfReader(entry.packet), import_outline=False)
+        writer.add_outline_item(title=f"{entry.case_id} {entry.borrower}", page_number=first)
+        _pad(writer, duplex)
+    writer.add_metadata({"/Title": f"协商还款材料打印批次 {packet_date.isoformat()}"})
+    writer.page_mode = "/UseOutlines"
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def _pad(writer: PdfWriter, duplex: bool) -> None:
+    if duplex and len(writer.pages) % 2:
+        box = writer.pages[-1].mediabox
+        writer.add_blank_page(width=box.width, height=box.height)
+
+
+def _index_pdf(entries, pages, index_pages, packet_date, converter, duplex) -> bytes:
+    document = Document()
+    section = document.sections[0]
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.left_margin = section.right_margin = Cm(2.5)
+    style = document.styles["Normal"]
+    style.font.name, style.font.size = FONT, Pt(10.5)
+    fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
+    fonts.set(qn("w:eastAsia"), FONT)
+    title = document.add_paragraph()
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = title.add_run("协商还款材料打印索引")
+    run.bold, run.font.size = True, Pt(16)
+    document.add_paragraph(f"材料日期：{chinese_date(packet_date)}　共 {len(entries)} 份")
+    table = document.add_table(rows=1, cols=5)
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, ("序号", "案件编号", "借款人", "起始页", "页数"), strict=True):
+        cell.text = text
+    first = index_pages + (index_pages % 2 if duplex else 0) + 1
+    for number, (entry, count) in enumerate(zip(entries, pages, strict=True), start=1):
+        cells = table.add_row().cells
+        for cell, text in zip(cells, (str(number), entry.case_id, entry.borrower, str(first), str(count)), strict=True):
+            cell.text = text
+        first += count + (count % 2 if duplex else 0)
+    with tempfile.TemporaryDirectory(dir=converter.profile.parent) as folder:
+        path = Path(folder) / "index.docx"
+        document.save(path)
+        return converter.convert(path).read_bytes()

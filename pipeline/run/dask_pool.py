@@ -1,0 +1,143 @@
+"""Run chunks on a Dask cluster (`packets build --cluster tcp://HOST:8786`), the same Pool as LocalPool.
+
+Workers need no shared filesystem: a chunk carries its cases' contexts, the templates and the logo,
+and comes back as bytes; this process writes every file, exactly as on the local path. Each worker
+thread keeps its own LibreOffice with its own profile in the worker's scratch space; LibreOffice
+dies with its worker process, and a worker plugin removes the profiles when the worker closes.
+A bounded number of chunks is in flight, so the client's memory stays flat however long the input.
+A worker that dies costs a retry of its chunks (the scheduler reschedules them), not a case.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import shutil
+import tempfile
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from pipeline.common.errors import RunError
+from pipeline.common.i18n import _
+from pipeline.pdf.libreoffice import reap_strays
+from pipeline.run.chunk import CaseOutcome, Chunk, run_chunk
+from pipeline.run.pool import ChunkResult, failed_outcomes
+
+try:
+    from distributed import WorkerPlugin
+except ImportError:  # Dask is optional: without it, DaskPool.run says what to install
+    WorkerPlugin = object
+
+log = logging.getLogger(__name__)
+
+IN_FLIGHT_PER_THREAD = 2
+RETRIES = 2  # on top of the scheduler's own rescheduling when a worker dies
+RECENT_MESSAGES_KEPT = 10
+
+_worker_folder: Path | None = None
+_folder_lock = threading.Lock()
+
+
+def _profiles_here() -> Path:
+    """This worker thread's folder for LibreOffice profiles (a converter is not shared by threads)."""
+    global _worker_folder
+    with _folder_lock:
+        if _worker_folder is None:
+            # Inside the worker's own scratch space: Dask removes it even after a worker was killed.
+            _worker_folder = Path(tempfile.mkdtemp(prefix="packets-worker-", dir=_scratch_space()))
+    folder = _worker_folder / f"t{threading.get_ident()}"
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+def _scratch_space() -> str | None:
+    try:
+        from distributed import get_worker  # noqa: PLC0415
+
+        return get_worker().local_directory
+    except (ImportError, ValueError):  # not on a Dask worker
+        return None
+
+
+def run_chunk_on_worker(chunk: Chunk) -> list[CaseOutcome]:
+    """The task a worker runs: the local chunk function with worker-local profiles."""
+    settings = dataclasses.replace(chunk.settings, profiles=_profiles_here())
+    return run_chunk(dataclasses.replace(chunk, settings=settings))
+
+
+class ProfileCleanup(WorkerPlugin):
+    """Dask worker plugin: at worker close, stop its LibreOffice and remove the profiles."""
+
+    name = "packets-profile-cleanup"
+
+    def teardown(self, worker):
+        global _worker_folder
+        if _worker_folder is not None:
+            reap_strays(_worker_folder)
+            shutil.rmtree(_worker_folder, ignore_errors=True)
+            _worker_folder = None
+
+
+class DaskPool:
+    def __init__(self, address: str, in_flight: int | None = None,
+                 task: Callable[[Chunk], list[CaseOutcome]] = run_chunk_on_worker):
+        self.address = address
+        self.in_flight = in_flight  # chunks submitted and not yet consumed; default two per worker thread
+        self.task = task
+
+    def __enter__(self) -> DaskPool:
+        try:
+            import dask  # noqa: PLC0415 - only with --cluster
+            from distributed import Client, as_completed  # noqa: PLC0415
+        except ImportError as exc:
+            raise RunError(_("使用 --cluster 需要安装 dask distributed：pip install 'distributed>=2024.1'")) from exc
+        try:
+            from distributed.comm.addressing import parse_address, parse_host_port  # noqa: PLC0415
+
+            parse_host_port(parse_address(self.address)[1])
+        except ValueError as exc:
+            raise RunError(_("Dask 调度器地址 {address} 无效，应形如 tcp://HOST:8786").format(address=self.address)) from exc
+        try:
+            # Dask keeps a debugging log of the last messages sent to the scheduler, 1,000 by default:
+            # with every chunk's cases in them, that alone is tens of MB held for nothing.
+            with dask.config.set({"distributed.admin.low-level-log-length": RECENT_MESSAGES_KEPT}):
+                self._client = Client(self.address, timeout=10, set_as_default=False)
+        except (OSError, TimeoutError) as exc:
+            raise RunError(_("无法连接 Dask 集群 {address}（{reason}）").format(address=self.address, reason=exc)) from exc
+        try:
+            self._client.register_plugin(ProfileCleanup())
+            threads = sum(self._client.nthreads().values()) or 1
+        except BaseException:
+            self._client.close()
+            raise
+        self._limit = self.in_flight or threads * IN_FLIGHT_PER_THREAD
+        self._pending = as_completed(loop=self._client.loop)
+        self._submitted = {}
+        return self
+
+    def __exit__(self, kind, value, traceback) -> None:
+        self._client.close()
+
+    def submit(self, chunk: Chunk) -> list[ChunkResult]:
+        finished = []
+        while len(self._submitted) >= self._limit:
+            finished.append(self._collect(next(self._pending)))
+        future = self._client.submit(self.task, chunk, retries=RETRIES, pure=False)
+        self._submitted[future.key] = chunk
+        self._pending.add(future)
+        return finished
+
+    def drain(self) -> Iterator[ChunkResult]:
+        while self._submitted:
+            yield self._collect(next(self._pending))
+
+    def _collect(self, future) -> ChunkResult:
+        chunk = self._submitted.pop(future.key)
+        try:
+            outcomes = future.result()
+        except Exception as exc:  # every retry failed: the chunk's cases fail, the batch goes on
+            log.error("chunk of %d cases failed on the cluster", len(chunk.jobs), exc_info=exc)
+            outcomes = failed_outcomes(chunk, exc)
+        future.release()
+        return ChunkResult(chunk, outcomes)

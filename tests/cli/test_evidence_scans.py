@@ -1,0 +1,62 @@
+"""Evidence scans named in 证明文件 end up in the packet, after the cover sheet that lists them."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+from conftest import DATA
+from e2e import outline_titles, read_report, run_cli
+from PIL import Image
+from pypdf import PdfReader, PdfWriter
+
+from pipeline.documents.kinds import DOCUMENTS
+
+
+def _pdf(pages: int) -> bytes:
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def test_scans_follow_the_cover_sheet_and_bad_ones_invalidate_only_their_row(tmp_path):
+    (tmp_path / "scans").mkdir()
+    (tmp_path / "scans" / "流水.pdf").write_bytes(_pdf(3))
+    Image.new("RGB", (300, 400), (20, 20, 200)).save(tmp_path / "诊断.jpg", "JPEG")
+    with (DATA / "cases.csv").open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))[:3]
+    files = {"E2E-001": "scans/流水.pdf、诊断.jpg", "E2E-002": "scans/没有这个.pdf", "E2E-003": ""}
+    for row in rows:
+        row["证明文件"] = files[row["案件编号"]]
+    source = tmp_path / "cases.csv"
+    with source.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+    out = tmp_path / "out"
+    result = run_cli("build", str(source), "--out", str(out), "--date", "2026-11-24")
+    assert result.returncode == 1, result.stderr
+    report = {r["case_id"]: r for r in read_report(out)}
+    assert report["E2E-001"]["status"] == "ok" and report["E2E-003"]["status"] == "ok"
+    assert report["E2E-002"]["status"] == "invalid"
+    assert "「证明文件」“scans/没有这个.pdf”找不到该文件" in report["E2E-002"]["messages"]
+
+    packet = out / "E2E-001" / "packet.pdf"
+    outline = outline_titles(packet)
+    titles = [t for t, _ in outline]
+    cover = [k.title for k in DOCUMENTS].index("证明材料清单")
+    assert titles[: cover + 1] == [k.title for k in DOCUMENTS][: cover + 1]
+    assert titles[cover + 1: cover + 3] == ["证明文件：流水.pdf", "证明文件：诊断.jpg"]
+    assert titles[cover + 3:] == [k.title for k in DOCUMENTS][cover + 1:]
+    starts = dict(outline)
+    assert starts["证明文件：诊断.jpg"] - starts["证明文件：流水.pdf"] == 3  # the scan's own three pages
+    assert starts[titles[cover + 3]] - starts["证明文件：诊断.jpg"] == 1
+    reader = PdfReader(packet)
+    cover_text = re.sub(r"\s+", "", reader.pages[starts["证明材料清单"]].extract_text())
+    assert "证明文件：流水.pdf3" in cover_text and "证明文件：诊断.jpg1" in cover_text
+    assert [t for t, _ in outline_titles(out / "E2E-003" / "packet.pdf")] == [k.title for k in DOCUMENTS]

@@ -1,0 +1,81 @@
+"""The YAML files staff edit are checked before anything uses them: a typo is one line naming the
+file, the entry and the key (exit 2, no traceback); aliases, pipes and huge files are refused."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+from click.testing import CliRunner
+from conftest import DATA, ROOT
+
+from pipeline import cli
+from pipeline.common import resources
+from pipeline.common.errors import RunError
+from pipeline.contract import Contract
+from pipeline.contract.data_files import load_data_file
+
+
+@pytest.fixture
+def schemas(tmp_path):
+    folder = tmp_path / "schemas"
+    shutil.copytree(ROOT / "schemas", folder)
+    return folder
+
+
+def edit(path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+def test_the_shipped_files_pass():
+    contract = Contract()
+    assert "网商贷" in contract.lenders and contract.evidence_always
+
+
+@pytest.mark.parametrize(("file", "old", "new", "expected"), [
+    ("lenders.yaml", "  legal_name: 深圳前海微众银行股份有限公司", "  legal_nmae: 深圳前海微众银行股份有限公司",
+     "lenders.yaml：「微粒贷」的「legal_nmae」不是可用的项目"),
+    ("lenders.yaml", "  legal_name: 浙江网商银行股份有限公司", "  legal_name: ''", "「网商贷」的「legal_name」不能为空"),
+    ("lenders.yaml", "  aliases: [网商银行, MYbank, mybank]", "  aliases: 网商银行", "「网商贷」的「aliases」应为列表"),
+    ("evidence.yaml", "  - [bank_statement]", "  - [bank_statment]", "evidence.yaml：「always」第1项的第1项的“bank_statment”不是可用的值"),
+    ("evidence.yaml", "  unemployment:", "  unemploymnet:", "「by_hardship」的「unemploymnet」不是可用的值"),
+])
+def test_a_typo_names_the_file_the_entry_and_the_key(schemas, file, old, new, expected):
+    edit(schemas / file, old, new)
+    with pytest.raises(RunError, match=expected) as caught:
+        Contract(schemas)
+    assert "\n" not in str(caught.value)
+
+
+def test_through_the_cli_a_typo_exits_2_in_one_line(schemas, monkeypatch):
+    edit(schemas / "lenders.yaml", "  legal_name: 深圳前海微众银行股份有限公司", "  legal_nmae: 深圳前海微众银行股份有限公司")
+    real = resources.shipped_path
+    monkeypatch.setattr(resources, "shipped_path", lambda *parts: schemas if parts == ("schemas",) else real(*parts))
+    monkeypatch.setattr("pipeline.contract.schema.shipped_path", resources.shipped_path)
+    monkeypatch.setattr("pipeline.contract.schema._default", None)
+    result = CliRunner().invoke(cli.main, ["validate", str(DATA / "cases.csv"), "--date", "2026-11-24"])
+    assert result.exit_code == 2
+    assert "lenders.yaml：「微粒贷」的「legal_nmae」不是可用的项目" in result.output
+    assert "Traceback" not in result.output and len(result.output.strip().splitlines()) == 1
+
+
+def test_yaml_aliases_are_refused(tmp_path):
+    bomb = tmp_path / "org.yaml"
+    bomb.write_text("a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+                    "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nname: [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n")
+    with pytest.raises(RunError, match="第2行使用了YAML别名"):
+        load_data_file(bomb, "organisation")
+
+
+def test_a_named_pipe_or_a_huge_file_is_not_read(tmp_path):
+    pipe = tmp_path / "lenders.yaml"
+    os.mkfifo(pipe)
+    with pytest.raises(RunError, match="不是普通文件"):
+        load_data_file(pipe, "lenders")
+    huge = tmp_path / "evidence.yaml"
+    huge.write_bytes(b"# " + b"x" * (2 * 2**20))
+    with pytest.raises(RunError, match="超过1MB的大小上限"):
+        load_data_file(huge, "evidence")

@@ -1,0 +1,133 @@
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from conftest import PACKET_DATE
+
+from pipeline.contract import BatchValidator, default_contract
+from pipeline.intake import RawRow
+
+GOOD = {
+    "case_id": "WS-2026-001",
+    "borrower_name": "张晓明",
+    "id_number": "11010519491231002X",
+    "phone": "13800138000",
+    "principal": "¥45,000.00",
+    "overdue_since": "2026年6月15日",
+    "monthly_income": "6500",
+    "monthly_expenses": "3500",
+    "hardship_types": "经营困难、illness",
+    "hardship_details": "今年三月起网店销量下滑，月营业额由三万元降至八千元。",
+    "requests": "分期还款;减免罚息",
+}
+
+
+def row(cells, number=2, **changes):
+    cells = dict(cells, **changes)
+    cells = {k: v for k, v in cells.items() if v is not None}
+    # As if the file used English keys, except for three columns headed in Chinese.
+    headers = {k: k for k in default_contract().columns} | {"deferral_months": "延期月数", "id_number": "身份证号", "phone": "手机号"}
+    return RawRow("cases.csv", number, cells, headers)
+
+
+@pytest.fixture
+def validator(contract):
+    return BatchValidator(contract, PACKET_DATE)
+
+
+def test_good_row_becomes_a_typed_case_with_defaults(validator):
+    result = validator.validate(row(GOOD))
+    case = result.case
+    assert result.problems == ()
+    assert case.principal == Decimal("45000.00") and case.interest == 0 and case.penalty == 0
+    assert case.overdue_since == date(2026, 6, 15)
+    assert case.lender.legal_name == "浙江网商银行股份有限公司"
+    assert case.hardship_types == ("business_loss", "illness")
+    assert case.requests == ("installments", "penalty_waiver")
+    assert case.dependents == 0 and case.installments is None
+
+
+def test_lender_by_alias_and_legal_name(validator):
+    assert validator.validate(row(GOOD, lender="微众银行")).case.lender.key == "微粒贷"
+    assert validator.validate(row(GOOD, case_id="B", lender="深圳前海微众银行股份有限公司")).case.lender.key == "微粒贷"
+
+
+def messages(result):
+    return [e.message for e in result.problems]
+
+
+@pytest.mark.parametrize(
+    "column, value, says",
+    [
+        ("case_id", "../../etc/passwd", "格式不正确"),
+        ("case_id", "CON", "保留名称"),
+        ("case_id", "A" * 200, "格式不正确"),
+        ("borrower_name", None, "必填"),
+        ("borrower_name", "名" * 51, "最多50个字符"),
+        ("id_number", "110105194912310021", "校验码"),
+        ("id_number", "1234", "18位"),
+        ("phone", "12800138000", "11位手机号码"),
+        ("lender", "某某贷", "不在贷款机构名单"),
+        ("principal", "0", "应大于0"),
+        ("principal", "12.345", "两位小数"),
+        ("interest", "-1", "正负号"),
+        ("overdue_since", "2026-02-30", "日期不存在"),
+        ("overdue_since", "2026-11-25", "晚于材料日期"),
+        ("monthly_income", "1e5", "科学计数法"),
+        ("dependents", "21", "超出范围"),
+        ("hardship_types", "失业、破产", "“破产”"),
+        ("requests", "分期还款、免除全部", "“免除全部”"),
+        ("hardship_details", "太难了", "至少10个字符"),
+        ("hardship_details", "难" * 10000, "最多2000个字符"),
+        ("installments", "61", "超出范围"),
+        ("installments", "0", "超出范围"),
+        ("first_payment_date", "2026-11-23", "早于材料日期"),
+        ("evidence", "工资单:3;护照", "“护照”"),
+        ("address", "路\x0b口", "控制字符"),
+    ],
+)
+def test_each_rule_names_column_value_and_expectation(validator, column, value, says):
+    result = validator.validate(row(GOOD, **{column: value}))
+    assert result.case is None
+    (error,) = result.problems
+    assert says in error.message
+    assert error.column == {"id_number": "身份证号", "phone": "手机号"}.get(column, column)
+    assert f"「{error.column}」" in error.message
+
+
+def test_every_problem_of_a_row_is_reported(validator):
+    result = validator.validate(row(GOOD, phone="123", principal="abc", hardship_types="穷"))
+    assert len(result.problems) == 3
+
+
+def test_personal_numbers_are_masked_in_messages(validator):
+    result = validator.validate(row(GOOD, id_number="330106199001011235", phone="1380013800"))
+    text = " ".join(messages(result))
+    assert "330106199001011235" not in text and "330106********1235" in text
+    assert "1380013800" not in text and "138***3800" in text
+    assert {e.value for e in result.problems} == {"330106********1235", "138***3800"}
+
+
+def test_deferral_needs_months_and_months_need_deferral(validator):
+    missing = validator.validate(row(GOOD, requests="延期还款"))
+    assert any("延期月数" in m and "必填" in m for m in messages(missing))
+    extra = validator.validate(row(GOOD, case_id="X2", deferral_months="3"))
+    assert any("应留空" in m for m in messages(extra))
+    fine = validator.validate(row(GOOD, case_id="X3", requests="延期还款", deferral_months="3"))
+    assert fine.case.deferral_months == 3
+
+
+def test_repeated_case_id_names_the_first_row_even_in_other_case(validator):
+    assert validator.validate(row(GOOD, number=2)).case
+    repeat = validator.validate(row(GOOD, number=7, case_id="ws-2026-001"))
+    assert repeat.case is None and "第2行" in repeat.problems[0].message
+
+
+def test_full_width_and_lowercase_forms_are_accepted(validator):
+    case = validator.validate(row(GOOD, principal="４５，０００．００", id_number="11010519491231002x")).case
+    assert case.principal == Decimal("45000.00") and case.id_number.endswith("X")
+
+
+def test_template_syntax_in_text_is_kept_as_text(validator):
+    case = validator.validate(row(GOOD, hardship_details="{{ 7*7 }} {% for x in y %} <w:t>&amp; ]]>")).case
+    assert case.hardship_details == "{{ 7*7 }} {% for x in y %} <w:t>&amp; ]]>"

@@ -1,0 +1,109 @@
+"""Template-variable coverage and rendering of every branch of the templates (no LibreOffice)."""
+
+from __future__ import annotations
+
+import io
+import itertools
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from conftest import PACKET_DATE, make_case
+from docx import Document
+
+from pipeline.common.model import EvidenceItem
+from pipeline.contract import default_contract
+from pipeline.documents.context import build_context
+from pipeline.documents.kinds import DOCUMENTS
+from pipeline.documents.render import TemplateSet
+from pipeline.documents.template_check import check_templates, example_context, template_source, unknown_names
+from pipeline.plan import plan_repayment
+
+HARDSHIPS = ("unemployment", "illness", "business_loss", "income_drop", "family_emergency", "disaster", "other")
+
+
+def text_of(document) -> str:
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            parts += [cell.text for cell in row.cells]
+    return "\n".join(parts)
+
+
+def render_all(case) -> dict[str, str]:
+    planned = plan_repayment(case, PACKET_DATE)
+    assert planned.plan is not None, planned.problems
+    context = build_context(case, planned.plan, default_contract())
+    templates = TemplateSet()
+    return {kind.name: text_of(templates.render(kind.name, context)) for kind in DOCUMENTS}
+
+
+def test_shipped_templates_use_only_names_the_pipeline_provides():
+    context = example_context(default_contract(), PACKET_DATE)
+    assert check_templates(TemplateSet(), context) == []
+
+
+def test_a_misspelt_name_is_reported_with_the_closest_provided_name(tmp_path):
+    document = Document()
+    document.add_paragraph("致：{{ lender.legal_nmae }}")
+    document.add_paragraph("{% for item in evidence.rows %}{{ item.lable }}{% endfor %}")
+    document.sections[0].footer.paragraphs[0].text = "{{ case_idd }}"
+    path = tmp_path / "hardship_letter.docx"
+    document.save(path)
+    context = example_context(default_contract(), PACKET_DATE)
+    found = {(u.name, u.suggestion) for u in unknown_names(template_source(str(path)), path.name, context)}
+    assert found == {
+        ("lender.legal_nmae", "lender.legal_name"),
+        ("evidence.rows[].lable", "evidence.rows[].label"),
+        ("case_idd", "case_id"),
+    }
+
+
+VARIANTS = {
+    "every hardship, every request, deferral": dict(
+        hardship_types=HARDSHIPS, requests=("installments", "deferral", "interest_freeze", "penalty_waiver"),
+        deferral_months=3),
+    "one payment, no waiver, no evidence, no address": dict(
+        requests=("interest_freeze",), evidence=(), address="", loan_contract_no="", caseworker=""),
+    "nothing left each month but a given count": dict(
+        monthly_income=Decimal("2000"), monthly_expenses=Decimal("2600"), installments=24, penalty=Decimal("0")),
+    "evidence without page counts": dict(evidence=(EvidenceItem("medical_record", None), EvidenceItem("other", 2))),
+    "overdue today, fixed first date": dict(overdue_since=PACKET_DATE, first_payment_date=date(2027, 1, 31),
+                                           installments=3),
+}
+
+
+@pytest.mark.parametrize("changes", VARIANTS.values(), ids=VARIANTS.keys())
+def test_every_branch_renders_without_leftover_tags(changes):
+    for name, text in render_all(make_case(**changes)).items():
+        assert "{{" not in text and "{%" not in text and "}}" not in text, name
+
+
+def test_waiver_and_deferral_paragraphs_follow_the_requests():
+    with_both = render_all(make_case(requests=("installments", "deferral", "penalty_waiver"), deferral_months=2))
+    neither = render_all(make_case(requests=("installments",)))
+    assert "甲方同意减免乙方罚息及相关费用人民币800.00元" in with_both["repayment_agreement"]
+    assert "延期" in with_both["hardship_letter"]
+    assert "延期还款" not in neither["hardship_letter"]
+    assert "甲方同意减免" not in neither["repayment_agreement"]
+
+
+def test_each_hardship_type_gets_its_own_paragraph():
+    texts = {h: render_all(make_case(hardship_types=(h,)))["hardship_letter"] for h in HARDSHIPS}
+    # every letter differs from every other: each type adds its own explanation
+    for a, b in itertools.combinations(HARDSHIPS, 2):
+        assert texts[a] != texts[b], (a, b)
+
+
+@pytest.mark.parametrize("hostile", ["{{ 7*7 }}", "{% for x in y %}", "{%p if 1 %}", "<w:t>x</w:t>", "&amp; ]]>", "𠀀𡃁😀"])
+def test_cell_text_prints_literally(hostile):
+    details = f"我的情况：{hostile}，收入骤降无力还款。"
+    document = TemplateSet().render("hardship_letter", _context(make_case(hardship_details=details)))
+    buffer = io.BytesIO()
+    document.save(buffer)  # must still be a well-formed .docx that reads back
+    assert hostile in text_of(Document(io.BytesIO(buffer.getvalue())))
+
+
+def _context(case):
+    planned = plan_repayment(case, PACKET_DATE)
+    return build_context(case, planned.plan, default_contract())

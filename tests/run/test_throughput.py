@@ -1,0 +1,169 @@
+"""The chunked, parallel path: same documents as the simple path, faster, no LibreOffice left behind."""
+
+from __future__ import annotations
+
+import os
+import pty
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+from e2e import outline_titles, run_cli
+from pypdf import PdfReader
+
+from bench.measure import PACKET_DATE, baseline_per_document, run_pipeline
+from bench.synthetic import write_batch
+from pipeline.documents.kinds import DOCUMENTS
+from pipeline.pdf.libreoffice import find_soffice
+from pipeline.pdf.soffice_converter import SofficeConverter
+
+FOOTER = re.compile(r"案件编号：\S+?\s*第\s*\d+\s*页\s*/\s*共\s*\d+\s*页")
+
+
+def page_words(text: str) -> str:
+    return re.sub(r"\s+", "", FOOTER.sub("", text))
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("batch")
+    source = write_batch(folder / "batch.csv", 12, PACKET_DATE)
+    out = folder / "out"
+    result = run_cli("build", str(source), "--out", str(out), "--date", PACKET_DATE.isoformat(),
+                     "--jobs", "2", "--chunk-size", "5")
+    assert result.returncode == 0, result.stderr
+    return source, out
+
+
+def test_every_case_of_a_parallel_run_is_built_once(batch):
+    _, out = batch
+    folders = sorted(p.name for p in out.iterdir() if p.is_dir())
+    assert folders == [f"SYN-{n:06d}" for n in range(1, 13)]
+    report = (out / "report.csv").read_text("utf-8-sig").splitlines()
+    assert len(report) == 13 and all(",ok," in line for line in report[1:])
+
+
+@pytest.mark.parametrize("case_id", ["SYN-000001", "SYN-000007", "SYN-000012"])
+def test_documents_in_a_packet_match_the_same_document_converted_on_its_own(batch, case_id, tmp_path):
+    """Chunked conversion must not change pagination or text: each document is also converted
+    alone from its editable copy, and compared page by page (footers aside)."""
+    _, out = batch
+    folder = out / case_id
+    packet = PdfReader(folder / "packet.pdf")
+    starts = [page for _, page in outline_titles(folder / "packet.pdf")] + [len(packet.pages)]
+    with SofficeConverter(find_soffice()) as converter:
+        for n, name in enumerate(kind.name for kind in DOCUMENTS):
+            copy = tmp_path / f"{name}.docx"
+            copy.write_bytes((folder / f"{name}.docx").read_bytes())
+            alone = PdfReader(converter.convert(copy))
+            in_packet = packet.pages[starts[n]:starts[n + 1]]
+            assert len(alone.pages) == len(in_packet), name
+            for page_alone, page_packet in zip(alone.pages, in_packet, strict=True):
+                assert page_words(page_alone.extract_text()) == page_words(page_packet.extract_text()), name
+
+
+def test_one_worker_and_two_workers_give_the_same_packets(batch, tmp_path):
+    source, out = batch
+    single = tmp_path / "single"
+    result = run_cli("build", str(source), "--out", str(single), "--date", PACKET_DATE.isoformat(), "--jobs", "1")
+    assert result.returncode == 0
+    for case in ("SYN-000003", "SYN-000010"):
+        texts = [[page_words(p.extract_text()) for p in PdfReader(o / case / "packet.pdf").pages] for o in (out, single)]
+        assert texts[0] == texts[1]
+
+
+def test_chunked_path_beats_one_soffice_per_document(tmp_path):
+    source = write_batch(tmp_path / "small.csv", 6, PACKET_DATE)
+    chunked = run_pipeline(source, tmp_path / "out", jobs=1)
+    naive = baseline_per_document(source, 3, tmp_path)
+    assert chunked.packets == 6 and naive.packets == 3
+    assert chunked.per_packet < naive.per_packet, (chunked, naive)
+
+
+def _our_soffice() -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                command = (entry / "cmdline").read_bytes()
+            except OSError:
+                continue
+            if b"packets-run-" in command and b"soffice" in command:
+                found.append(int(entry.name))
+    return found
+
+
+def _wait_until(condition, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return condition()
+
+
+@pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGTERM, signal.SIGKILL], ids=["ctrl-c", "terminate", "kill-9"])
+def test_no_libreoffice_is_left_running_after_an_interrupted_run(tmp_path, how):
+    assert _our_soffice() == []
+    source = write_batch(tmp_path / "batch.csv", 60, PACKET_DATE)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pipeline", "build", str(source), "--out", str(tmp_path / "out"),
+         "--date", PACKET_DATE.isoformat(), "--jobs", "2"],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+    )
+    try:
+        assert _wait_until(lambda: _our_soffice() != [], 60), "LibreOffice never started"
+        # Ctrl-C reaches the whole foreground process group; `kill` reaches only the main process;
+        # `kill -9` of the group leaves no cleanup code running: the kernel must take LibreOffice down.
+        if how in (signal.SIGINT, signal.SIGKILL):
+            os.killpg(process.pid, how)
+        else:
+            process.send_signal(how)
+        process.wait(timeout=60)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+    assert process.returncode != 0
+    assert _wait_until(lambda: _our_soffice() == [], 10), _our_soffice()
+    if how == signal.SIGKILL:
+        return  # nothing could print
+    assert b"Traceback" not in process.stderr.read()
+
+
+def test_no_libreoffice_is_left_running_after_a_normal_run(batch):
+    assert _our_soffice() == []
+
+
+def _run_in_terminal(*args: str) -> str:
+    """Run the CLI with a pseudo-terminal as stdout/stderr, as staff see it."""
+    main, secondary = pty.openpty()
+    process = subprocess.Popen([sys.executable, "-m", "pipeline", *args], cwd=ROOT,
+                               stdin=secondary, stdout=secondary, stderr=secondary)
+    os.close(secondary)
+    chunks = []
+    while True:
+        try:
+            data = os.read(main, 4096)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    process.wait(timeout=120)
+    os.close(main)
+    return b"".join(chunks).decode("utf-8", errors="replace")
+
+
+def test_progress_bar_on_a_terminal_only_and_quiet_silences_it(batch, tmp_path):
+    source, _ = batch
+    shown = _run_in_terminal("build", str(source), "--out", str(tmp_path / "a"), "--date", PACKET_DATE.isoformat())
+    assert "生成中" in shown and "12/12" in shown and "份/秒" in shown
+    piped = run_cli("build", str(source), "--out", str(tmp_path / "b"), "--date", PACKET_DATE.isoformat())
+    assert "生成中" not in piped.stderr + piped.stdout and "共12行：成功12" in piped.stdout
+    quiet = _run_in_terminal("build", str(source), "--out", str(tmp_path / "c"), "--date", PACKET_DATE.isoformat(), "--quiet")
+    assert quiet.strip() == ""
