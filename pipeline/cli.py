@@ -263,3 +263,9 @@ def schema_command(markdown):
     from pipeline.contract.describe import schema_markdown, schema_text
 
     click.echo(schema_markdown(default_contract()) if markdown else schema_text(default_contract()))
+
+
+from pipeline.serve.commands import serve_command, user_group  # noqa: E402
+
+main.add_command(serve_command)
+main.add_command(user_group)

@@ -1,0 +1,54 @@
+"""The access log: who uploaded, checked, built, viewed, downloaded or deleted which batch, when and
+from which address. It names batches and cases by their ids only — never a borrower's name, ID
+number, phone or a file name — and it is kept when the batch itself is deleted."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from enum import StrEnum
+
+from pipeline.serve.store import Store
+
+SYSTEM = "-"  # the server itself (retention)
+
+
+class Action(StrEnum):
+    LOGIN = "login"
+    LOGIN_FAILED = "login_failed"
+    LOGOUT = "logout"
+    UPLOAD = "upload"
+    BUILD = "build"
+    VIEW = "view"
+    DOWNLOAD = "download"
+    DELETE = "delete"
+    PURGE = "purge"  # deleted by retention
+
+
+@dataclass(frozen=True)
+class Entry:
+    at: float
+    user: str
+    address: str
+    action: str
+    batch_id: str
+    case_id: str
+    item: str
+
+
+def record(store: Store, user: str, address: str, action: Action, batch_id: str = "", case_id: str = "",
+           item: str = "") -> None:
+    with store.connect() as db:
+        db.execute("INSERT INTO access_log (at, user, address, action, batch_id, case_id, item)"
+                   " VALUES (?, ?, ?, ?, ?, ?, ?)", (time.time(), user, address, action, batch_id, case_id, item))
+
+
+def entries(store: Store, batch_id: str | None = None, limit: int = 500, offset: int = 0) -> list[Entry]:
+    query = "SELECT at, user, address, action, batch_id, case_id, item FROM access_log"
+    values: tuple = ()
+    if batch_id is not None:
+        query += " WHERE batch_id = ?"
+        values = (batch_id,)
+    with store.connect() as db:
+        rows = db.execute(query + " ORDER BY id DESC LIMIT ? OFFSET ?", (*values, limit, offset)).fetchall()
+    return [Entry(**dict(row)) for row in rows]

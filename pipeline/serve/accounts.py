@@ -1,0 +1,165 @@
+"""Staff accounts: argon2 password hashes, API tokens, login sessions and the failed-login limit.
+
+Tokens and session cookies are random; only their SHA-256 digests are stored, so a copy of the
+database opens no account. Users are added and removed with `packets user …`, also while the
+server runs (it reads the same database).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import re
+import secrets
+import time
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from pipeline.common.i18n import _
+from pipeline.serve.store import Store
+
+NAME = re.compile(r"^[\w.@-]{1,40}$")
+MIN_PASSWORD = 8
+SESSION_IDLE = 12 * 3600  # seconds without a request before a session ends
+LOGIN_WINDOW = 60.0  # failed logins are counted over this many seconds…
+LOGIN_FAILURES = 5  # …and this many, per account or per address, block further attempts
+
+_hasher = PasswordHasher()
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Compared against when the name is unknown, so that a wrong name takes as long as a wrong password."""
+    return _hasher.hash(secrets.token_hex(16))
+
+
+class AccountError(Exception):
+    """A `packets user …` request that cannot be done; the message is for the person typing it."""
+
+
+@dataclass(frozen=True)
+class User:
+    id: int
+    name: str
+    admin: bool
+
+
+@dataclass(frozen=True)
+class Session:
+    user: User
+    csrf: str
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _user(row) -> User:
+    return User(row["id"], row["name"], bool(row["admin"]))
+
+
+def add_user(store: Store, name: str, password: str, admin: bool = False) -> User:
+    if not NAME.match(name):
+        raise AccountError(_("用户名只能包含字母、数字、汉字和 . _ - @，最长40个字符：{name}").format(name=name))
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(_("密码至少需要{count}个字符").format(count=MIN_PASSWORD))
+    with store.transaction() as db:
+        if db.execute("SELECT 1 FROM users WHERE name = ?", (name,)).fetchone():
+            raise AccountError(_("用户 {name} 已存在").format(name=name))
+        cursor = db.execute("INSERT INTO users (name, password, admin, created) VALUES (?, ?, ?, ?)",
+                            (name, _hasher.hash(password), int(admin), time.time()))
+    return User(cursor.lastrowid, name, admin)
+
+
+def remove_user(store: Store, name: str) -> None:
+    """The account, its sessions and tokens go at once; its batches stay until retention deletes them."""
+    with store.transaction() as db:
+        if db.execute("DELETE FROM users WHERE name = ?", (name,)).rowcount == 0:
+            raise AccountError(_("没有用户 {name}").format(name=name))
+
+
+def list_users(store: Store) -> list[User]:
+    with store.connect() as db:
+        return [_user(row) for row in db.execute("SELECT id, name, admin FROM users ORDER BY name")]
+
+
+def new_token(store: Store, name: str) -> str:
+    """A new API token for `name`; the user's earlier tokens stop working."""
+    token = secrets.token_urlsafe(32)
+    with store.transaction() as db:
+        row = db.execute("SELECT id FROM users WHERE name = ?", (name,)).fetchone()
+        if row is None:
+            raise AccountError(_("没有用户 {name}").format(name=name))
+        db.execute("DELETE FROM tokens WHERE user_id = ?", (row["id"],))
+        db.execute("INSERT INTO tokens (digest, user_id, created) VALUES (?, ?, ?)",
+                   (_digest(token), row["id"], time.time()))
+    return token
+
+
+def user_for_token(store: Store, token: str) -> User | None:
+    with store.connect() as db:
+        row = db.execute("SELECT users.id, users.name, users.admin FROM tokens JOIN users ON users.id = tokens.user_id"
+                         " WHERE tokens.digest = ?", (_digest(token),)).fetchone()
+    return _user(row) if row else None
+
+
+def check_password(store: Store, name: str, password: str) -> User | None:
+    with store.connect() as db:
+        row = db.execute("SELECT id, name, admin, password FROM users WHERE name = ?", (name,)).fetchone()
+    try:
+        _hasher.verify(row["password"] if row else _dummy_hash(), password)
+    except (VerificationError, InvalidHashError):
+        return None
+    return _user(row) if row else None
+
+
+def login_blocked(store: Store, name: str, address: str, now: float | None = None) -> bool:
+    since = (now or time.time()) - LOGIN_WINDOW
+    with store.connect() as db:
+        by_name, by_address = db.execute(
+            "SELECT COALESCE(SUM(name = ?), 0), COALESCE(SUM(address = ?), 0) FROM login_failures WHERE at > ?",
+            (name, address, since)).fetchone()
+    return by_name >= LOGIN_FAILURES or by_address >= LOGIN_FAILURES
+
+
+def record_login_failure(store: Store, name: str, address: str) -> None:
+    with store.connect() as db:
+        db.execute("INSERT INTO login_failures (at, name, address) VALUES (?, ?, ?)", (time.time(), name, address))
+
+
+def open_session(store: Store, user: User) -> str:
+    """A new session for `user`; returns the cookie value."""
+    cookie = secrets.token_urlsafe(32)
+    now = time.time()
+    with store.connect() as db:
+        db.execute("INSERT INTO sessions (digest, user_id, csrf, created, seen) VALUES (?, ?, ?, ?, ?)",
+                   (_digest(cookie), user.id, secrets.token_urlsafe(32), now, now))
+    return cookie
+
+
+def session_for(store: Store, cookie: str) -> Session | None:
+    now = time.time()
+    with store.connect() as db:
+        row = db.execute("SELECT users.id, users.name, users.admin, sessions.csrf, sessions.seen FROM sessions"
+                         " JOIN users ON users.id = sessions.user_id WHERE sessions.digest = ?",
+                         (_digest(cookie),)).fetchone()
+        if row is None or row["seen"] < now - SESSION_IDLE:
+            return None
+        if row["seen"] < now - 60:  # one write a minute at most per session
+            db.execute("UPDATE sessions SET seen = ? WHERE digest = ?", (now, _digest(cookie)))
+    return Session(_user(row), row["csrf"])
+
+
+def close_session(store: Store, cookie: str) -> None:
+    with store.connect() as db:
+        db.execute("DELETE FROM sessions WHERE digest = ?", (_digest(cookie),))
+
+
+def forget_stale(store: Store, now: float | None = None) -> None:
+    """Expired sessions and failed logins older than a day (the limit only looks back a minute)."""
+    now = now or time.time()
+    with store.connect() as db:
+        db.execute("DELETE FROM sessions WHERE seen < ?", (now - SESSION_IDLE,))
+        db.execute("DELETE FROM login_failures WHERE at < ?", (now - 86400,))

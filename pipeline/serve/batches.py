@@ -1,0 +1,217 @@
+"""Batch records: one upload of a spreadsheet (and its evidence), its status, its progress and its place in
+the queue. A batch belongs to the user who uploaded it; every lookup here takes the owner, so another
+user's batch is simply not found.
+
+    uploaded → checking → checked → queued → running → done | failed
+    (the API skips the check: its batches start queued)
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import time
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from pipeline.common.errors import RowOutcome
+from pipeline.serve.store import Store
+
+
+class BatchStatus(StrEnum):
+    UPLOADED = "uploaded"  # waiting for the check lane
+    CHECKING = "checking"  # the spreadsheet is being checked (validate_inputs)
+    CHECKED = "checked"  # the check is shown; waiting for the user to build
+    QUEUED = "queued"  # waiting for the build lane
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"  # could not be checked or built at all; `reason` says why
+    DELETING = "deleting"  # being stopped and removed
+
+
+FINISHED = (BatchStatus.DONE, BatchStatus.FAILED)
+
+
+@dataclass(frozen=True)
+class Batch:
+    id: str
+    user_id: int
+    status: BatchStatus
+    source: str  # the spreadsheet's file name (shown to its owner only, never logged)
+    packet_date: date
+    organisation: str  # profile file stem under DATA/organisations, or ''
+    duplex: bool
+    print_file: bool
+    lang: str  # of the messages in its report
+    created: float
+    queued: float | None
+    started: float | None
+    finished: float | None
+    total: int
+    done: int
+    ok: int
+    invalid: int
+    failed: int
+    reason: str
+    notices: str
+    attempts: int
+
+    @property
+    def finished_building(self) -> bool:
+        return self.status == BatchStatus.DONE
+
+    def rate(self, now: float | None = None) -> float:
+        """Rows per second since the build started."""
+        if not self.started or not self.done:
+            return 0.0
+        elapsed = (now or time.time()) - self.started
+        return self.done / elapsed if elapsed > 0 else 0.0
+
+    def eta(self, now: float | None = None) -> float | None:
+        """Seconds until the last row, at the rate so far; None before the first row."""
+        rate = self.rate(now)
+        return max(self.total - self.done, 0) / rate if rate else None
+
+
+def _batch(row) -> Batch:
+    values = dict(row)
+    values["status"] = BatchStatus(values["status"])
+    values["packet_date"] = date.fromisoformat(values["packet_date"])
+    for flag in ("duplex", "print_file"):
+        values[flag] = bool(values[flag])
+    return Batch(**values)
+
+
+def new_batch_id() -> str:
+    """Random, so that batch ids say nothing and cannot be guessed."""
+    return secrets.token_hex(8)
+
+
+def create(store: Store, batch_id: str, user_id: int, *, source: str, packet_date: date, organisation: str,
+           duplex: bool, print_file: bool, lang: str, status: BatchStatus) -> Batch:
+    now = time.time()
+    with store.connect() as db:
+        db.execute(
+            "INSERT INTO batches (id, user_id, status, source, packet_date, organisation, duplex, print_file, lang,"
+            " created, queued) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (batch_id, user_id, status, source, packet_date.isoformat(), organisation, int(duplex), int(print_file),
+             lang, now, now if status == BatchStatus.QUEUED else None))
+    return load(store, batch_id)
+
+
+def load(store: Store, batch_id: str) -> Batch | None:
+    """Any user's batch: for the server's own work, never for answering a request."""
+    with store.connect() as db:
+        row = db.execute("SELECT * FROM batches WHERE id = ?", (batch_id,)).fetchone()
+    return _batch(row) if row else None
+
+
+def owned(store: Store, batch_id: str, user_id: int) -> Batch | None:
+    with store.connect() as db:
+        row = db.execute("SELECT * FROM batches WHERE id = ? AND user_id = ? AND status != ?",
+                         (batch_id, user_id, BatchStatus.DELETING)).fetchone()
+    return _batch(row) if row else None
+
+
+def of_user(store: Store, user_id: int) -> list[Batch]:
+    with store.connect() as db:
+        rows = db.execute("SELECT * FROM batches WHERE user_id = ? AND status != ? ORDER BY created DESC",
+                          (user_id, BatchStatus.DELETING)).fetchall()
+    return [_batch(row) for row in rows]
+
+
+def ahead_of(store: Store, batch: Batch) -> int:
+    """How many batches will be built before this one: the one running and those queued earlier."""
+    if batch.status != BatchStatus.QUEUED:
+        return 0
+    with store.connect() as db:
+        (count,) = db.execute("SELECT COUNT(*) FROM batches WHERE status = ? OR (status = ? AND queued < ?)",
+                              (BatchStatus.RUNNING, BatchStatus.QUEUED, batch.queued)).fetchone()
+    return count
+
+
+def enqueue(store: Store, batch: Batch) -> bool:
+    """A checked batch joins the queue; False when it was not waiting to be built."""
+    with store.connect() as db:
+        return db.execute("UPDATE batches SET status = ?, queued = ? WHERE id = ? AND status = ?",
+                          (BatchStatus.QUEUED, time.time(), batch.id, BatchStatus.CHECKED)).rowcount == 1
+
+
+def claim(store: Store, waiting: BatchStatus, working: BatchStatus) -> Batch | None:
+    """Take the oldest batch in state `waiting` and mark it `working`, in one transaction."""
+    with store.transaction() as db:
+        order = "queued" if waiting == BatchStatus.QUEUED else "created"
+        row = db.execute(f"SELECT id FROM batches WHERE status = ? ORDER BY {order}, id LIMIT 1", (waiting,)).fetchone()
+        if row is None:
+            return None
+        db.execute("UPDATE batches SET status = ?, started = ?, done = 0, ok = 0, invalid = 0, failed = 0"
+                   " WHERE id = ?", (working, time.time() if working == BatchStatus.RUNNING else None, row["id"]))
+    return load(store, row["id"])
+
+
+def set_status(store: Store, batch_id: str, status: BatchStatus, *, expected: BatchStatus | None = None,
+               reason: str = "") -> bool:
+    """Change a batch's status (only from `expected`, when given); finishing stamps the time."""
+    finished = time.time() if status in FINISHED else None
+    query = "UPDATE batches SET status = ?, reason = ?, finished = COALESCE(?, finished) WHERE id = ?"
+    values: tuple = (status, reason, finished, batch_id)
+    if expected is not None:
+        query += " AND status = ?"
+        values += (expected,)
+    with store.connect() as db:
+        return db.execute(query, values).rowcount == 1
+
+
+def record_progress(store: Store, batch_id: str, counts: dict[str, int], notices: list[str] | None = None) -> None:
+    with store.connect() as db:
+        db.execute("UPDATE batches SET total = ?, done = ?, ok = ?, invalid = ?, failed = ? WHERE id = ?",
+                   (counts["total"], counts["done"], counts["ok"], counts["invalid"], counts["failed"], batch_id))
+        if notices is not None:
+            db.execute("UPDATE batches SET notices = ? WHERE id = ?", ("\n".join(notices), batch_id))
+
+
+def record_checked_rows(store: Store, batch_id: str, first: int, outcomes: list[RowOutcome]) -> None:
+    rows = [(batch_id, first + n, o.source, o.row, o.case_id, o.status, json.dumps(
+        [{"column": p.column, "message": p.message, "warning": not p.is_error} for p in o.problems],
+        ensure_ascii=False)) for n, o in enumerate(outcomes)]
+    with store.connect() as db:
+        db.executemany("INSERT OR REPLACE INTO checked_rows VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+
+
+@dataclass(frozen=True)
+class CheckedRow:
+    row: int
+    case_id: str
+    status: str
+    problems: list[dict]
+
+
+def checked_rows(store: Store, batch_id: str, offset: int, limit: int) -> list[CheckedRow]:
+    with store.connect() as db:
+        rows = db.execute("SELECT row, case_id, status, problems FROM checked_rows WHERE batch_id = ?"
+                          " ORDER BY seq LIMIT ? OFFSET ?", (batch_id, limit, offset)).fetchall()
+    return [CheckedRow(r["row"], r["case_id"], r["status"], json.loads(r["problems"])) for r in rows]
+
+
+def forget(store: Store, batch_id: str) -> None:
+    """The batch's record and its checked rows (its folder is removed by the caller first)."""
+    with store.transaction() as db:
+        db.execute("DELETE FROM checked_rows WHERE batch_id = ?", (batch_id,))
+        db.execute("DELETE FROM batches WHERE id = ?", (batch_id,))
+
+
+def with_status(store: Store, *statuses: BatchStatus) -> list[Batch]:
+    marks = ", ".join("?" for _ in statuses)
+    with store.connect() as db:
+        rows = db.execute(f"SELECT * FROM batches WHERE status IN ({marks})", statuses).fetchall()
+    return [_batch(row) for row in rows]
+
+
+def expired(store: Store, cutoff: float) -> list[Batch]:
+    """Finished before `cutoff`, or uploaded before it and never built (a check nobody acted on)."""
+    with store.connect() as db:
+        rows = db.execute(
+            "SELECT * FROM batches WHERE (status IN (?, ?) AND finished < ?) OR (status IN (?, ?) AND created < ?)",
+            (*FINISHED, cutoff, BatchStatus.UPLOADED, BatchStatus.CHECKED, cutoff)).fetchall()
+    return [_batch(row) for row in rows]

@@ -1,0 +1,181 @@
+"""`packets serve` (the office web server) and `packets user add|remove|list|token` (its accounts).
+
+Registered on the `packets` group by cli.py. The web libraries and the password hasher are imported
+inside the commands, so that `packets build` never loads them.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from pipeline.common.errors import RunError
+from pipeline.common.i18n import LANGUAGES, _, set_language
+from pipeline.common.mask import scrub
+from pipeline.output.files import FILE_MODE, private_file, private_folder
+from pipeline.serve.settings import MB, ServerSettings, cores
+
+EXIT_RUN_ERROR = 2
+LOCK_FILE = ".serve.lock"
+
+
+def _language(ctx, param, value):
+    set_language(value)
+    return value
+
+
+lang_option = click.option(
+    "--lang", type=click.Choice(LANGUAGES), default="zh", envvar="PACKETS_LANG", callback=_language,
+    is_eager=True, expose_value=False, help="提示的语言 / language of messages.",
+)
+data_option = click.option(
+    "--data", type=click.Path(path_type=Path, file_okay=False), default="serve-data", show_default=True,
+    envvar="PACKETS_DATA", help="服务器的数据文件夹：数据库、上传的表格和生成的材料（仅本账户可读）。",
+)
+
+
+class _Scrubbed(logging.Formatter):
+    def format(self, record):
+        return scrub(super().format(record))
+
+
+def _log_to(path: Path) -> None:
+    """Errors and requests to stderr and DATA/server.log, ID and phone numbers masked."""
+    private_file(path)
+    formatter = _Scrubbed("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    handlers = [logging.FileHandler(path, encoding="utf-8"), logging.StreamHandler(sys.stderr)]
+    for handler in handlers:
+        handler.setFormatter(formatter)
+    root = logging.getLogger()
+    root.handlers[:] = handlers
+    root.setLevel(logging.INFO)
+
+
+def _store(data: Path):
+    from pipeline.serve.store import Store  # noqa: PLC0415
+
+    os.umask(0o077)
+    return Store(ServerSettings(data=private_folder(data)).database).initialise()
+
+
+@click.command("serve")
+@lang_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="监听的地址（在反向代理之后请保持 127.0.0.1）。")
+@click.option("--port", default=8080, show_default=True, type=click.IntRange(1, 65535), help="监听的端口。")
+@data_option
+@click.option("--retain-days", default=30, show_default=True, type=click.IntRange(1, 3650),
+              help="批次完成后保留的天数，到期由服务器自动删除（访问记录保留）。")
+@click.option("--jobs", "-j", default=cores(), show_default="CPU核数", type=click.IntRange(1, 64),
+              help="一个批次生成时的工作进程数（批次逐个排队生成）。")
+@click.option("--max-sheet-mb", default=20, show_default=True, type=click.IntRange(1, 1024), help="案件表的大小上限（MB）。")
+@click.option("--max-evidence-mb", default=200, show_default=True, type=click.IntRange(1, 10240),
+              help="证明材料压缩包的大小上限（MB）；解压后的上限为其5倍。")
+@click.option("--soffice", envvar="PACKETS_SOFFICE", help="LibreOffice 程序（默认在 PATH 中查找 soffice）。")
+@click.option("--forwarded-allow-ips", default="127.0.0.1", show_default=True,
+              help="可信的反向代理地址：只采用它们发来的 X-Forwarded-For / X-Forwarded-Proto。")
+def serve_command(host, port, data, retain_days, jobs, max_sheet_mb, max_evidence_mb, soffice, forwarded_allow_ips):
+    """办公室网页服务：同事在浏览器中上传案件表、检查、生成并下载材料，各自只能看到自己的批次。"""
+    import uvicorn  # noqa: PLC0415 - web libraries only for the server
+
+    from pipeline.pdf.libreoffice import find_soffice  # noqa: PLC0415
+    from pipeline.serve.web import create_app  # noqa: PLC0415
+
+    os.umask(0o077)  # everything the server and its builds create: 0600 files in 0700 folders
+    try:
+        private_folder(data)
+        lock = os.open(data / LOCK_FILE, os.O_RDWR | os.O_CREAT, FILE_MODE)
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        click.echo(_("无法运行：另一个服务器正在使用数据文件夹 {folder}").format(folder=data), err=True)
+        sys.exit(EXIT_RUN_ERROR)
+    except OSError as exc:
+        click.echo(_("无法运行：无法使用数据文件夹 {folder}（{reason}）").format(folder=data, reason=exc.strerror), err=True)
+        sys.exit(EXIT_RUN_ERROR)
+    try:
+        find_soffice(soffice)
+    except RunError as exc:
+        click.echo(_("无法运行：{reason}").format(reason=exc), err=True)
+        sys.exit(EXIT_RUN_ERROR)
+    settings = ServerSettings(data=data.resolve(), retain_days=retain_days, jobs=jobs, soffice=soffice,
+                              max_sheet_bytes=max_sheet_mb * MB, max_evidence_bytes=max_evidence_mb * MB,
+                              max_unpacked_bytes=5 * max_evidence_mb * MB)
+    _log_to(settings.log_file)
+    click.echo(_("办公室服务器：http://{host}:{port}/ （数据：{folder}；按 Ctrl-C 停止）").format(
+        host=host, port=port, folder=settings.data), err=True)
+    uvicorn.run(create_app(settings), host=host, port=port, proxy_headers=True,
+                forwarded_allow_ips=forwarded_allow_ips, log_config=None, server_header=False, workers=None)
+
+
+@click.group("user")
+def user_group():
+    """办公室服务器的用户：添加、删除、列出，生成 API 令牌。"""
+
+
+def _password() -> str:
+    if sys.stdin.isatty():
+        return click.prompt(_("密码"), hide_input=True, confirmation_prompt=_("再次输入密码"))
+    return sys.stdin.readline().rstrip("\r\n")  # a script: the first line of standard input
+
+
+def _account_call(action):
+    from pipeline.serve.accounts import AccountError  # noqa: PLC0415
+
+    try:
+        return action()
+    except AccountError as exc:
+        click.echo(_("无法完成：{reason}").format(reason=exc), err=True)
+        sys.exit(1)
+
+
+@user_group.command("add")
+@click.argument("name")
+@click.option("--admin", is_flag=True, help="管理员：可以查看访问记录。")
+@data_option
+@lang_option
+def user_add(name, admin, data):
+    """添加用户（密码在提示时输入；标准输入不是终端时读取其第一行）。"""
+    from pipeline.serve import accounts  # noqa: PLC0415
+
+    store = _store(data)
+    password = _password()
+    _account_call(lambda: accounts.add_user(store, name, password, admin))
+    click.echo(_("已添加用户 {name}").format(name=name) + (_("（管理员）") if admin else ""))
+
+
+@user_group.command("remove")
+@click.argument("name")
+@data_option
+@lang_option
+def user_remove(name, data):
+    """删除用户：其登录和令牌立即失效；其批次到期后由服务器删除。"""
+    from pipeline.serve import accounts  # noqa: PLC0415
+
+    _account_call(lambda: accounts.remove_user(_store(data), name))
+    click.echo(_("已删除用户 {name}").format(name=name))
+
+
+@user_group.command("list")
+@data_option
+@lang_option
+def user_list(data):
+    """列出用户。"""
+    from pipeline.serve import accounts  # noqa: PLC0415
+
+    for user in accounts.list_users(_store(data)):
+        click.echo(user.name + ("\t" + _("管理员") if user.admin else ""))
+
+
+@user_group.command("token")
+@click.argument("name")
+@data_option
+@lang_option
+def user_token(name, data):
+    """为用户生成新的 API 令牌（单独一行输出）；该用户以前的令牌随即失效。"""
+    from pipeline.serve import accounts  # noqa: PLC0415
+
+    click.echo(_account_call(lambda: accounts.new_token(_store(data), name)))

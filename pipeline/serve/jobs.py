@@ -1,0 +1,215 @@
+"""Running batches in the background: two lanes — checks and builds — each taking one batch at a time
+from the database, oldest first, and running it in a fresh child process (`work.py`). One build at a
+time: a build already uses every core (`--jobs`), so batches wait in a queue that tells their owners
+how many are ahead.
+
+Stopping the server stops the child (SIGTERM: the build's pool kills its workers and LibreOffice),
+and anything left of its process tree is killed, so nothing outlives the server. A batch stopped
+that way is queued again; one found "running" when the server starts (the server died) is resumed —
+re-running a build skips the packets already finished — up to MAX_ATTEMPTS times, then marked failed.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import shutil
+import threading
+from collections.abc import Callable
+
+import psutil
+
+from pipeline.common.i18n import N_
+from pipeline.serve.batches import Batch, BatchStatus, claim, forget, load, set_status, with_status
+from pipeline.serve.settings import ServerSettings
+from pipeline.serve.store import Store
+from pipeline.serve.work import build_batch, check_batch
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 3  # builds of one batch cut short by the server dying
+STOP_GRACE = 30.0  # seconds a stopped child gets to stop its workers before it is killed
+POLL = 1.0  # seconds between looks at the queue (uploads also wake the lanes at once)
+WATCH = 0.2  # seconds between looks at a running child
+
+GAVE_UP = N_("服务器在生成这个批次时多次意外停止，已放弃；请重新上传")
+DIED = N_("生成进程意外退出；请重新上传，如再次发生请联系管理员")
+CHECK_DIED = N_("检查进程意外退出；请重新上传，如再次发生请联系管理员")
+
+
+class Jobs:
+    """The lanes, and what the rest of the server asks of them: wake up, delete a batch, stop."""
+
+    def __init__(self, settings: ServerSettings, store: Store):
+        self.settings = settings
+        self.store = store
+        self.stopping = threading.Event()
+        self.lock = threading.Condition()  # claim + `current`, against delete
+        self.lanes = [
+            Lane(self, "check", BatchStatus.UPLOADED, BatchStatus.CHECKING, self._check_work, self._settle_check),
+            Lane(self, "build", BatchStatus.QUEUED, BatchStatus.RUNNING, self._build_work, self._settle_build),
+        ]
+
+    def recover(self) -> None:
+        """The state a previous server left: resume or fail its running batches, finish its deletions."""
+        for batch in with_status(self.store, BatchStatus.RUNNING):
+            if batch.attempts + 1 >= MAX_ATTEMPTS:
+                set_status(self.store, batch.id, BatchStatus.FAILED, expected=BatchStatus.RUNNING, reason=GAVE_UP)
+                log.warning("batch %s: interrupted %d times, marked failed", batch.id, batch.attempts + 1)
+            else:
+                with self.store.connect() as db:
+                    db.execute("UPDATE batches SET status = ?, attempts = attempts + 1 WHERE id = ? AND status = ?",
+                               (BatchStatus.QUEUED, batch.id, BatchStatus.RUNNING))
+                log.info("batch %s: interrupted by a restart, resumed", batch.id)
+        for batch in with_status(self.store, BatchStatus.CHECKING):
+            set_status(self.store, batch.id, BatchStatus.UPLOADED, expected=BatchStatus.CHECKING)
+        for batch in with_status(self.store, BatchStatus.DELETING):
+            self._remove(batch.id)
+
+    def start(self) -> None:
+        for lane in self.lanes:
+            lane.start()
+
+    def wake(self) -> None:
+        for lane in self.lanes:
+            lane.wake.set()
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.wake()
+        for lane in self.lanes:
+            if lane.is_alive():
+                lane.join()
+
+    def delete(self, batch: Batch) -> None:
+        """Stop the batch if it is being worked on, then remove its folder and its record."""
+        with self.lock:
+            set_status(self.store, batch.id, BatchStatus.DELETING)
+            for lane in self.lanes:
+                lane.cancelled.add(batch.id)
+            self.lock.wait_for(lambda: all(lane.current != batch.id for lane in self.lanes), timeout=STOP_GRACE * 2)
+        self._remove(batch.id)
+
+    def _remove(self, batch_id: str) -> None:
+        shutil.rmtree(self.settings.batch_folder(batch_id), ignore_errors=True)
+        forget(self.store, batch_id)
+
+    # what each lane runs, and what it records when its child has ended
+
+    def _check_work(self, batch: Batch) -> tuple[Callable, tuple]:
+        folder = self.settings.batch_folder(batch.id)
+        return check_batch, (self.settings.database, batch.id, folder / "input" / batch.source, os.getpid(),
+                             folder / "work.log")
+
+    def _build_work(self, batch: Batch) -> tuple[Callable, tuple]:
+        folder = self.settings.batch_folder(batch.id)
+        organisation = self.settings.organisations / f"{batch.organisation}.yaml" if batch.organisation else None
+        return build_batch, (self.settings.database, batch.id, folder / "input" / batch.source, folder / "out",
+                             organisation, self.settings.jobs, self.settings.soffice, os.getpid(), folder / "work.log")
+
+    def _settle_check(self, batch: Batch, exitcode: int | None, stopped: bool) -> None:
+        if stopped:
+            set_status(self.store, batch.id, BatchStatus.UPLOADED, expected=BatchStatus.CHECKING)
+        elif set_status(self.store, batch.id, BatchStatus.FAILED, expected=BatchStatus.CHECKING, reason=CHECK_DIED):
+            log.error("batch %s: check process ended with exit code %s", batch.id, exitcode)
+
+    def _settle_build(self, batch: Batch, exitcode: int | None, stopped: bool) -> None:
+        if stopped:  # the server is stopping: the next one resumes it, in its place in the queue
+            set_status(self.store, batch.id, BatchStatus.QUEUED, expected=BatchStatus.RUNNING)
+        elif set_status(self.store, batch.id, BatchStatus.FAILED, expected=BatchStatus.RUNNING, reason=DIED):
+            log.error("batch %s: build process ended with exit code %s", batch.id, exitcode)
+
+
+class Lane(threading.Thread):
+    """One kind of work, one batch at a time. The thread lives as long as the server: its children
+    are told to die with it (PR_SET_PDEATHSIG follows the thread that started them)."""
+
+    def __init__(self, jobs: Jobs, name: str, waiting: BatchStatus, working: BatchStatus,
+                 work: Callable[[Batch], tuple[Callable, tuple]], settle: Callable[[Batch, int | None, bool], None]):
+        super().__init__(name=f"packets-{name}-lane", daemon=True)
+        self.jobs = jobs
+        self.waiting = waiting
+        self.working = working
+        self.work = work
+        self.settle = settle
+        self.wake = threading.Event()
+        self.current: str | None = None
+        self.cancelled: set[str] = set()
+        self.context = multiprocessing.get_context("spawn")  # a clean interpreter, not a copy of the server
+
+    def run(self) -> None:
+        while not self.jobs.stopping.is_set():
+            with self.jobs.lock:
+                batch = claim(self.jobs.store, self.waiting, self.working)
+                self.current = batch.id if batch else None
+            if batch is None:
+                self.wake.wait(POLL)
+                self.wake.clear()
+                continue
+            try:
+                self._run(batch)
+            except Exception:  # the lane must go on: the batch fails, the next one is taken
+                log.exception("batch %s: could not be run", batch.id)
+                self.settle(batch, None, False)
+            finally:
+                with self.jobs.lock:
+                    self.current = None
+                    self.cancelled.discard(batch.id)
+                    self.jobs.lock.notify_all()
+
+    def _run(self, batch: Batch) -> None:
+        if batch.id in self.cancelled:
+            return
+        target, args = self.work(batch)
+        process = self.context.Process(target=target, args=args, name=f"packets-{batch.id}")
+        process.start()
+        tree: dict[int, psutil.Process] = {}
+        stopped = cancelled = False
+        while process.is_alive():
+            _remember_tree(process.pid, tree)
+            process.join(WATCH)
+            stopped = self.jobs.stopping.is_set()
+            cancelled = batch.id in self.cancelled
+            if stopped or cancelled:
+                _stop(process, tree)
+                break
+        _kill_leftovers(tree)
+        if cancelled:
+            return
+        if stopped or _unsettled(self.jobs.store, batch, self.working):
+            self.settle(batch, process.exitcode, stopped)
+
+
+def _unsettled(store: Store, batch: Batch, working: BatchStatus) -> bool:
+    """The child ended without recording an outcome (it crashed, or was killed)."""
+    current = load(store, batch.id)
+    return current is not None and current.status == working
+
+
+def _remember_tree(pid: int, tree: dict[int, psutil.Process]) -> None:
+    try:
+        parent = psutil.Process(pid)
+        for process in [parent, *parent.children(recursive=True)]:
+            tree.setdefault(process.pid, process)
+    except psutil.NoSuchProcess:
+        pass
+
+
+def _stop(process, tree: dict[int, psutil.Process]) -> None:
+    """SIGTERM (the child stops its pool and LibreOffice itself), then SIGKILL for whatever remains."""
+    _remember_tree(process.pid, tree)
+    process.terminate()
+    process.join(STOP_GRACE)
+    if process.is_alive():
+        process.kill()
+        process.join()
+
+
+def _kill_leftovers(tree: dict[int, psutil.Process]) -> None:
+    for process in tree.values():
+        try:
+            if process.is_running():  # psutil also checks the start time: never a recycled pid
+                process.kill()
+        except psutil.NoSuchProcess:
+            pass

@@ -1,0 +1,322 @@
+"""The pages staff use, server-rendered and working without JavaScript: log in, upload a spreadsheet
+(and evidence), see every row's problems before anything is built, build, watch the progress, download
+the results; the history of one's own batches, each deletable; the access log for administrators.
+
+Every form carries the session's CSRF token; every batch is looked up with its owner, so another
+user's batch is "not found". Page titles never name a file or a borrower.
+"""
+
+from __future__ import annotations
+
+import time
+from urllib.parse import urlsplit
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from pipeline.common.i18n import N_
+from pipeline.output.report import STATUS_LABELS
+from pipeline.serve import access_log, accounts, batches, downloads
+from pipeline.serve.access_log import Action
+from pipeline.serve.auth import (
+    LANGUAGE_COOKIE,
+    LOGIN_COOKIE,
+    SESSION_COOKIE,
+    address,
+    check_csrf,
+    forget_cookie,
+    new_login_token,
+    page_session,
+    server_of,
+    session_of,
+    set_cookie,
+)
+from pipeline.serve.batches import Batch, BatchStatus
+from pipeline.serve.refusals import Refusal
+from pipeline.serve.server import Server, duration
+from pipeline.serve.submissions import FORM_LIMITS, receive
+from pipeline.serve.translations import Translate, chosen
+
+PAGE_SIZE = 200
+LOGIN_FORM_LIMITS = {"max_files": 0, "max_fields": 5, "max_part_size": 4096}
+BATCH_STATUS_LABELS = {
+    BatchStatus.UPLOADED: N_("等待检查"),
+    BatchStatus.CHECKING: N_("检查中"),
+    BatchStatus.CHECKED: N_("已检查，待生成"),
+    BatchStatus.QUEUED: N_("排队中"),
+    BatchStatus.RUNNING: N_("生成中"),
+    BatchStatus.DONE: N_("已完成"),
+    BatchStatus.FAILED: N_("未能完成"),
+    BatchStatus.DELETING: N_("删除中"),
+}
+CHECKED_LABELS = {"ok": N_("可以生成"), "invalid": N_("无效")}
+
+
+def owned(request: Request, user_id: int) -> Batch:
+    batch = batches.owned(server_of(request).store, request.path_params["batch_id"], user_id)
+    if batch is None:
+        raise Refusal(404, N_("找不到这个批次（可能已被删除）"))
+    return batch
+
+
+def _page_number(request: Request) -> int:
+    text = request.query_params.get("page", "1")
+    return max(int(text), 1) if text.isdigit() and len(text) < 7 else 1
+
+
+def _log(request: Request, user: str, action: Action, batch_id: str = "", case_id: str = "", item: str = "") -> None:
+    access_log.record(server_of(request).store, user, address(request), action, batch_id, case_id, item)
+
+
+async def home(request: Request) -> Response:
+    return RedirectResponse("/batches" if session_of(request) else "/login", status_code=303)
+
+
+def _login_page(request: Request, message: str | None = None, status: int = 200) -> Response:
+    _ = request.state.translate
+    token = new_login_token()
+    response = server_of(request).render(request, "login.html", title=_("登录"), status=status,
+                                         login_token=token, message=message)
+    set_cookie(request, response, LOGIN_COOKIE, token)
+    return response
+
+
+async def login_form(request: Request) -> Response:
+    if session_of(request):
+        return RedirectResponse("/batches", status_code=303)
+    return _login_page(request)
+
+
+async def login(request: Request) -> Response:
+    server = server_of(request)
+    _ = request.state.translate
+    form = await request.form(**LOGIN_FORM_LIMITS)
+    check_csrf(request.cookies.get(LOGIN_COOKIE), form.get("csrf"))
+    name = str(form.get("name", "")).strip()[:100]
+    password = str(form.get("password", ""))[:1024]
+    where = address(request)
+    if accounts.login_blocked(server.store, name, where):
+        return _login_page(request, _("登录失败次数过多，请一分钟后再试"), status=429)
+    user = await run_in_threadpool(accounts.check_password, server.store, name, password)
+    if user is None:
+        accounts.record_login_failure(server.store, name, where)
+        known = any(u.name == name for u in accounts.list_users(server.store))
+        _log(request, name if known else "?", Action.LOGIN_FAILED)
+        return _login_page(request, _("用户名或密码不正确"), status=401)
+    response = RedirectResponse("/batches", status_code=303)
+    set_cookie(request, response, SESSION_COOKIE, accounts.open_session(server.store, user))
+    forget_cookie(request, response, LOGIN_COOKIE)
+    _log(request, user.name, Action.LOGIN)
+    return response
+
+
+async def logout(request: Request) -> Response:
+    session = page_session(request)
+    form = await request.form(**LOGIN_FORM_LIMITS)
+    check_csrf(session.csrf, form.get("csrf"))
+    accounts.close_session(server_of(request).store, request.cookies[SESSION_COOKIE])
+    _log(request, session.user.name, Action.LOGOUT)
+    response = RedirectResponse("/login", status_code=303)
+    forget_cookie(request, response, SESSION_COOKIE)
+    return response
+
+
+async def choose_language(request: Request) -> Response:
+    """The language switch: a cookie, then back to the page it was clicked on (on this site only)."""
+    target = request.query_params.get("next", "/")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        target = "/"
+    response = RedirectResponse(target, status_code=303)
+    set_cookie(request, response, LANGUAGE_COOKIE, chosen(request.path_params["code"]), max_age=365 * 86400)
+    return response
+
+
+async def history(request: Request) -> Response:
+    session = page_session(request)
+    server = server_of(request)
+    _ = request.state.translate
+    return server.render(request, "batches.html", title=_("我的批次"),
+                         batches=batches.of_user(server.store, session.user.id), labels=BATCH_STATUS_LABELS)
+
+
+def _new_page(request: Request, server: Server, message: str | None = None, status: int = 200) -> Response:
+    _ = request.state.translate
+    return server.render(request, "new.html", title=_("新建批次"), status=status, message=message,
+                         profiles=server.profiles(), today=time.strftime("%Y-%m-%d"),
+                         limits={"sheet": server.settings.max_sheet_bytes // 2**20,
+                                 "evidence": server.settings.max_evidence_bytes // 2**20})
+
+
+async def new_batch(request: Request) -> Response:
+    page_session(request)
+    return _new_page(request, server_of(request))
+
+
+async def upload(request: Request) -> Response:
+    session = page_session(request)  # before a byte of the upload is read
+    server = server_of(request)
+    form = await request.form(**FORM_LIMITS)
+    try:
+        check_csrf(session.csrf, form.get("csrf"))
+        try:
+            batch = await run_in_threadpool(receive, server, session.user.id, form, request.state.language,
+                                            BatchStatus.UPLOADED)
+        except Refusal as refusal:
+            if refusal.status != 400:
+                raise
+            return _new_page(request, server, refusal.text(request.state.translate), status=400)
+    finally:
+        await form.close()
+    _log(request, session.user.name, Action.UPLOAD, batch.id)
+    server.jobs.wake()
+    return RedirectResponse(f"/batches/{batch.id}", status_code=303)
+
+
+def progress_of(server: Server, batch: Batch, _: Translate) -> dict:
+    """The figures the progress page shows, and the same as JSON for its script."""
+    ahead = batches.ahead_of(server.store, batch)
+    rate, eta = batch.rate(), batch.eta()
+    if batch.status == BatchStatus.QUEUED:
+        status = _("排队中：前面还有 {count} 个批次").format(count=ahead) if ahead else _("排队中，即将开始")
+    else:
+        status = _(BATCH_STATUS_LABELS[batch.status])
+    return {
+        "status": batch.status, "finished": batch.status not in (BatchStatus.QUEUED, BatchStatus.RUNNING,
+                                                               BatchStatus.UPLOADED, BatchStatus.CHECKING),
+        "total": batch.total, "done": batch.done, "ok": batch.ok, "invalid": batch.invalid, "failed": batch.failed,
+        "ahead": ahead, "rate": round(rate, 2), "eta": round(eta) if eta is not None else None,
+        "text": {
+            "status": status,
+            "count": _("已处理 {done} / {total} 行（成功 {ok}，无效 {invalid}，失败 {failed}）").format(
+                done=batch.done, total=batch.total, ok=batch.ok, invalid=batch.invalid, failed=batch.failed),
+            "rate": _("速度：每秒 {rate:.1f} 行").format(rate=rate) if rate else "",
+            "eta": _("预计还需 {time}").format(time=duration(eta, _)) if eta is not None else "",
+        },
+    }
+
+
+async def batch_page(request: Request) -> Response:
+    session = page_session(request)
+    server = server_of(request)
+    batch = owned(request, session.user.id)
+    _ = request.state.translate
+    _log(request, session.user.name, Action.VIEW, batch.id)
+    page = _page_number(request)
+    common = {"batch": batch, "labels": BATCH_STATUS_LABELS, "page": page, "page_size": PAGE_SIZE,
+              "notices": [n for n in batch.notices.splitlines() if n]}
+    short = batch.id[:8]
+    if batch.status in (BatchStatus.UPLOADED, BatchStatus.CHECKING):
+        return server.render(request, "checking.html", title=_("批次 {id} · 检查中").format(id=short),
+                             progress=progress_of(server, batch, _), **common)
+    if batch.status == BatchStatus.CHECKED:
+        rows = batches.checked_rows(server.store, batch.id, (page - 1) * PAGE_SIZE, PAGE_SIZE)
+        return server.render(request, "checked.html", title=_("批次 {id} · 检查结果").format(id=short),
+                             rows=rows, row_labels=CHECKED_LABELS, **common)
+    if batch.status in (BatchStatus.QUEUED, BatchStatus.RUNNING):
+        return server.render(request, "progress.html", title=_("批次 {id} · 生成中").format(id=short),
+                             progress=progress_of(server, batch, _), **common)
+    lines = list(downloads.report_lines(server.settings, batch, (page - 1) * PAGE_SIZE, PAGE_SIZE))
+    return server.render(request, "results.html", title=_("批次 {id} · 结果").format(id=short), lines=lines,
+                         row_labels=STATUS_LABELS, has_report=bool(lines) or page > 1,
+                         has_print=downloads.print_file_path(server.settings, batch) is not None, **common)
+
+
+async def progress(request: Request) -> Response:
+    session = page_session(request)
+    batch = owned(request, session.user.id)
+    return JSONResponse(progress_of(server_of(request), batch, request.state.translate))
+
+
+async def build(request: Request) -> Response:
+    session = page_session(request)
+    server = server_of(request)
+    form = await request.form(**LOGIN_FORM_LIMITS)
+    check_csrf(session.csrf, form.get("csrf"))
+    batch = owned(request, session.user.id)
+    if batches.enqueue(server.store, batch):
+        _log(request, session.user.name, Action.BUILD, batch.id)
+        server.jobs.wake()
+    return RedirectResponse(f"/batches/{batch.id}", status_code=303)
+
+
+async def delete(request: Request) -> Response:
+    session = page_session(request)
+    server = server_of(request)
+    form = await request.form(**LOGIN_FORM_LIMITS)
+    check_csrf(session.csrf, form.get("csrf"))
+    batch = owned(request, session.user.id)
+    await run_in_threadpool(server.jobs.delete, batch)
+    _log(request, session.user.name, Action.DELETE, batch.id)
+    return RedirectResponse("/batches", status_code=303)
+
+
+def _finished(request: Request) -> tuple[str, Batch]:
+    session = page_session(request)
+    batch = owned(request, session.user.id)
+    if batch.status != BatchStatus.DONE:
+        raise Refusal(404, downloads.NOT_FOUND)
+    return session.user.name, batch
+
+
+async def report(request: Request) -> Response:
+    user, batch = _finished(request)
+    response = downloads.report(server_of(request).settings, batch)
+    _log(request, user, Action.DOWNLOAD, batch.id, item="report.csv")
+    return response
+
+
+async def packets_zip(request: Request) -> Response:
+    user, batch = _finished(request)
+    response = downloads.packets_zip(server_of(request).settings, batch)
+    _log(request, user, Action.DOWNLOAD, batch.id, item="packets.zip")
+    return response
+
+
+async def print_file(request: Request) -> Response:
+    user, batch = _finished(request)
+    response = downloads.print_file(server_of(request).settings, batch)
+    _log(request, user, Action.DOWNLOAD, batch.id, item="print")
+    return response
+
+
+async def case_file(request: Request) -> Response:
+    user, batch = _finished(request)
+    case_id, name = request.path_params["case_id"], request.path_params["name"]
+    response = downloads.case_file(server_of(request).settings, batch, case_id, name)
+    _log(request, user, Action.DOWNLOAD, batch.id, case_id, name)
+    return response
+
+
+async def access_log_page(request: Request) -> Response:
+    session = page_session(request)
+    if not session.user.admin:
+        raise Refusal(404, N_("找不到这个页面或批次"))
+    page = _page_number(request)
+    entries = access_log.entries(server_of(request).store, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    _ = request.state.translate
+    return server_of(request).render(request, "access_log.html", title=_("访问记录"), entries=entries,
+                                     page=page, page_size=PAGE_SIZE)
+
+
+routes = [
+    Route("/", home),
+    Route("/login", login_form, methods=["GET"]),
+    Route("/login", login, methods=["POST"]),
+    Route("/logout", logout, methods=["POST"]),
+    Route("/language/{code}", choose_language),
+    Route("/batches", history, methods=["GET"]),
+    Route("/batches", upload, methods=["POST"]),
+    Route("/batches/new", new_batch),
+    Route("/batches/{batch_id}", batch_page),
+    Route("/batches/{batch_id}/progress", progress),
+    Route("/batches/{batch_id}/build", build, methods=["POST"]),
+    Route("/batches/{batch_id}/delete", delete, methods=["POST"]),
+    Route("/batches/{batch_id}/report.csv", report),
+    Route("/batches/{batch_id}/packets.zip", packets_zip),
+    Route("/batches/{batch_id}/print.pdf", print_file),
+    Route("/batches/{batch_id}/cases/{case_id}/{name}", case_file),
+    Route("/admin/access-log", access_log_page),
+]

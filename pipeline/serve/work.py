@@ -1,0 +1,147 @@
+"""The work a batch needs, as it runs in its own child process: checking the spreadsheet
+(`validate_inputs`) and building it (`build`) — the library calls `packets validate` and
+`packets build` make, with the same options — and recording the outcome in the database.
+
+A child process per batch gives the build its own language setting (messages and report.csv are in
+its owner's language), and lets the server stop it: SIGTERM becomes KeyboardInterrupt, as with
+`packets build`, so the build's pool kills its workers and their LibreOffice on the way out. The
+child also asks the kernel to send it SIGTERM should the server die without stopping it.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import logging
+import os
+import signal
+import time
+from pathlib import Path
+
+from pipeline.batch import BuildOptions, build, count_rows, validate_inputs
+from pipeline.common.errors import RowOutcome, RunError
+from pipeline.common.i18n import N_, set_language
+from pipeline.common.mask import scrub
+from pipeline.output.files import private_file
+from pipeline.serve.batches import BatchStatus, load, record_checked_rows, record_progress, set_status
+from pipeline.serve.store import Store
+
+log = logging.getLogger(__name__)
+
+PR_SET_PDEATHSIG = 1
+PROGRESS_EVERY = 0.5  # seconds between progress writes: a page polls once a second
+CHECKED_ROWS_AT_ONCE = 200
+
+INTERNAL_ERROR = N_("程序内部错误；管理员可在服务器上该批次文件夹中的 work.log 查看详情")
+
+
+class _Scrubbed(logging.Formatter):
+    def format(self, record):
+        return scrub(super().format(record))
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+def become_child(parent: int, log_file: Path) -> None:
+    """Private files, SIGTERM as Ctrl-C, gone with the server, errors to the batch's own log."""
+    os.umask(0o077)
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):  # not Linux: the server still stops its children on shutdown
+        pass
+    if os.getppid() != parent:  # the server was gone before the request above was made
+        raise SystemExit(1)
+    private_file(log_file)
+    handler = logging.FileHandler(log_file, encoding="utf-8")
+    handler.setFormatter(_Scrubbed("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(logging.INFO)
+
+
+class _Counts:
+    """Row outcomes counted as they arrive, written to the database at most every PROGRESS_EVERY s."""
+
+    def __init__(self, store: Store, batch_id: str, total: int):
+        self.store = store
+        self.batch_id = batch_id
+        self.counts = {"total": total, "done": 0, "ok": 0, "invalid": 0, "failed": 0}
+        self.written = 0.0
+
+    def row(self, outcome: RowOutcome) -> None:
+        self.counts["done"] += 1
+        self.counts[str(outcome.status)] += 1
+        if time.monotonic() - self.written >= PROGRESS_EVERY:
+            self.flush()
+
+    def flush(self, notices: list[str] | None = None) -> None:
+        self.counts["total"] = max(self.counts["total"], self.counts["done"])
+        record_progress(self.store, self.batch_id, self.counts, notices)
+        self.written = time.monotonic()
+
+
+class _CheckedRows(_Counts):
+    """The check also keeps every row's outcome, for the check page."""
+
+    def __init__(self, store: Store, batch_id: str):
+        super().__init__(store, batch_id, 0)
+        self.waiting: list[RowOutcome] = []
+
+    def row(self, outcome: RowOutcome) -> None:
+        self.waiting.append(outcome)
+        if len(self.waiting) >= CHECKED_ROWS_AT_ONCE:
+            self._write_rows()
+        super().row(outcome)
+
+    def _write_rows(self) -> None:
+        record_checked_rows(self.store, self.batch_id, self.counts["done"] - len(self.waiting) + 1, self.waiting)
+        self.waiting = []
+
+    def flush(self, notices: list[str] | None = None) -> None:
+        self._write_rows()
+        super().flush(notices)
+
+
+def check_batch(database: Path, batch_id: str, sheet: Path, parent: int, log_file: Path) -> None:
+    become_child(parent, log_file)
+    store = Store(database)
+    batch = load(store, batch_id)
+    set_language(batch.lang)
+    rows = _CheckedRows(store, batch_id)
+    try:
+        summary = validate_inputs([sheet], batch.packet_date, rows.row)
+    except RunError as exc:
+        set_status(store, batch_id, BatchStatus.FAILED, expected=BatchStatus.CHECKING, reason=str(exc))
+        return
+    except Exception:
+        log.exception("check of batch %s failed", batch_id)
+        set_status(store, batch_id, BatchStatus.FAILED, expected=BatchStatus.CHECKING, reason=INTERNAL_ERROR)
+        return
+    rows.flush(summary.notices)
+    set_status(store, batch_id, BatchStatus.CHECKED, expected=BatchStatus.CHECKING)
+
+
+def build_batch(database: Path, batch_id: str, sheet: Path, out: Path, organisation: Path | None,
+                jobs: int, soffice: str | None, parent: int, log_file: Path) -> None:
+    become_child(parent, log_file)
+    store = Store(database)
+    batch = load(store, batch_id)
+    set_language(batch.lang)
+    options = BuildOptions(out=out, packet_date=batch.packet_date, soffice=soffice, jobs=jobs, duplex=batch.duplex,
+                           print_file=batch.print_file, organisation=organisation)
+    try:
+        progress = _Counts(store, batch_id, count_rows([sheet]))
+        progress.flush()
+        summary = build([sheet], options, on_row=progress.row)
+    except RunError as exc:
+        set_status(store, batch_id, BatchStatus.FAILED, expected=BatchStatus.RUNNING, reason=str(exc))
+        return
+    except Exception:
+        log.exception("build of batch %s failed", batch_id)
+        set_status(store, batch_id, BatchStatus.FAILED, expected=BatchStatus.RUNNING, reason=INTERNAL_ERROR)
+        return
+    progress.flush(summary.notices)
+    set_status(store, batch_id, BatchStatus.DONE, expected=BatchStatus.RUNNING)
+

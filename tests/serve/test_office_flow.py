@@ -1,0 +1,288 @@
+"""The office server end to end, as an office runs it: `packets serve` in its own process with the real
+LibreOffice, a real Chromium (Debian's, driven by Selenium) that logs in, uploads the sample workbook,
+sees the bad row's problems, builds, watches the progress and downloads a packet; the JSON API reading
+the same batch, its packets checked inside the downloaded zip. One server and one real build for all.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import stat
+import zipfile
+from pathlib import Path
+
+import httpx
+import pytest
+from e2e import outline_titles, pdf_text
+from office import PERSONAL, add_user, csv_bytes, running_server, wait_for, write_workbook
+from pypdf import PdfReader
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+FIRST_TITLE = "协商还款申请书"
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def office(tmp_path_factory):
+    root = tmp_path_factory.mktemp("office")
+    data = root / "data"
+    tokens = {"alice": add_user(data, "alice", admin=True), "bob": add_user(data, "bob")}
+    with running_server(data) as server:
+        yield server, tokens, root
+
+
+@pytest.fixture(scope="module")
+def browsed(office):
+    """Alice's whole visit, in Chromium; what she saw is recorded for the tests below."""
+    if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
+        pytest.skip("Debian's chromium and chromium-driver are not installed (make system installs them)")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+
+    server, _, root = office
+    downloads = root / "downloads"
+    downloads.mkdir()
+    workbook = write_workbook(root / "sample.xlsx")
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                     "--window-size=1280,1000", "--lang=zh-CN"):
+        options.add_argument(argument)
+    options.add_experimental_option("prefs", {"download.default_directory": str(downloads),
+                                              "download.prompt_for_download": False,
+                                              "plugins.always_open_pdf_externally": True})
+    driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
+    seen = {"titles": [], "urls": [], "progress": []}
+
+    def visit_note():
+        seen["titles"].append(driver.title)
+        seen["urls"].append(driver.current_url)
+
+    def present(element_id):
+        found = driver.find_elements(By.ID, element_id)
+        return found[0] if found else None
+
+    try:
+        driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
+        driver.get(server.url + "/batches")
+        seen["redirected_to"] = driver.current_url
+        visit_note()
+        driver.find_element(By.NAME, "name").send_keys("alice")
+        driver.find_element(By.NAME, "password").send_keys("correct horse battery")
+        driver.find_element(By.CSS_SELECTOR, "#login button[type=submit]").click()
+        wait_for(lambda: driver.current_url.endswith("/batches"), 30, what="the history page")
+        visit_note()
+
+        driver.find_element(By.ID, "new-batch").click()
+        wait_for(lambda: present("upload"), 30, what="the upload form")
+        visit_note()
+        driver.find_element(By.NAME, "file").send_keys(str(workbook))
+        driver.execute_script("document.getElementsByName('date')[0].value = '2026-11-24';")
+        driver.find_element(By.NAME, "print_file").click()
+        driver.find_element(By.CSS_SELECTOR, "#upload button[type=submit]").click()
+
+        wait_for(lambda: present("validation"), 120, what="the check page")
+        visit_note()
+        seen["summary"] = driver.find_element(By.ID, "summary").text
+        seen["rows"] = {row.get_attribute("id"): row.text
+                        for row in driver.find_elements(By.CSS_SELECTOR, "#rows tbody tr")}
+        driver.find_element(By.ID, "build").click()
+
+        def finished():
+            count = present("progress-count")
+            if count is not None:
+                try:
+                    seen["progress"].append(count.text)
+                except Exception:  # the page was replaced while being read
+                    pass
+            return present("results")
+
+        wait_for(finished, 240, every=0.05, what="the results page")
+        visit_note()
+        seen["results"] = driver.find_element(By.ID, "summary").text
+        seen["batch_url"] = driver.current_url
+        seen["links"] = [a.get_attribute("href") for a in driver.find_elements(By.CSS_SELECTOR, "#cases a")]
+        driver.find_element(By.CSS_SELECTOR, "#case-2 a[href$='/packet.pdf']").click()
+        packet = downloads / "E2E-001-packet.pdf"
+        wait_for(lambda: packet.exists() and not list(downloads.glob("*.crdownload")), 60, what="the download")
+        seen["packet"] = packet
+
+        driver.find_element(By.ID, "language").click()
+        wait_for(lambda: present("results") and "English" not in driver.page_source.split("<main>")[0], 30)
+        seen["english_heading"] = driver.find_element(By.ID, "results").text
+    finally:
+        driver.quit()
+    return seen
+
+
+def test_a_visitor_without_a_session_is_sent_to_the_login_page(browsed):
+    assert browsed["redirected_to"].endswith("/login")
+
+
+def test_the_check_page_shows_the_bad_row_with_its_problems_before_anything_is_built(browsed):
+    assert "共4行：可以生成3行，有问题1行" in browsed["summary"]
+    bad = browsed["rows"]["row-5"]
+    assert "E2E-004" in bad and "无效" in bad
+    assert "「身份证号」“330106********1232”：校验码不正确" in bad
+    assert "「手机号」" in bad and "「月收入」“abc”" in bad
+    assert "330106198503121232" not in bad  # masked on the page too
+    assert "可以生成" in browsed["rows"]["row-2"]
+
+
+def test_progress_is_shown_while_building_and_ends_on_the_results(browsed):
+    shown = [text for text in browsed["progress"] if text]
+    assert shown, "the progress page showed no count"
+    assert all(text.startswith("已处理 ") and "/ 4 行" in text for text in shown)
+    assert "共4行：成功3，无效1，失败0" in browsed["results"]
+
+
+def test_the_downloaded_packet_is_the_borrowers_real_packet(browsed):
+    text = pdf_text(browsed["packet"])
+    assert FIRST_TITLE in text and "张晓明" in text and "E2E-001" in text
+    assert [title for title, _ in outline_titles(browsed["packet"])][0] == FIRST_TITLE
+
+
+def test_results_link_every_case_file_and_the_language_switch_works(browsed):
+    names = {link.rsplit("/", 2)[-2] + "/" + link.rsplit("/", 1)[-1] for link in browsed["links"]}
+    for case in ("E2E-001", "E2E-002", "E2E-003"):
+        assert f"{case}/packet.pdf" in names and f"{case}/hardship_letter.docx" in names
+    assert not any("E2E-004" in link for link in browsed["links"])
+    assert browsed["english_heading"] == "Results"
+
+
+def test_no_personal_data_in_page_titles_or_urls(browsed):
+    for text in browsed["titles"] + browsed["urls"] + browsed["links"]:
+        assert not [p for p in PERSONAL if p in text], text
+
+
+def _browser_batch(office) -> dict:
+    server, tokens, _ = office
+    with server.api(tokens["alice"]) as api:
+        (batch,) = [b for b in api.get("/api/batches").json() if b["status"] == "done" and b["total"] == 4]
+    return batch
+
+
+def test_api_reports_the_batch_built_in_the_browser(office, browsed):
+    batch = _browser_batch(office)
+    assert {k: batch[k] for k in ("total", "done", "ok", "invalid", "failed")} == \
+        {"total": 4, "done": 4, "ok": 3, "invalid": 1, "failed": 0}
+    server, tokens, _ = office
+    with server.api(tokens["alice"]) as api:
+        assert api.get(f"/api/batches/{batch['id']}").json()["status"] == "done"
+
+
+def test_api_packets_zip_holds_every_packet_the_report_and_the_print_file(office, browsed, tmp_path):
+    server, tokens, _ = office
+    batch = _browser_batch(office)
+    with server.api(tokens["alice"]) as api:
+        response = api.get(f"/api/batches/{batch['id']}/packets.zip")
+    assert response.status_code == 200 and response.headers["content-type"] == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    names = set(archive.namelist())
+    assert {"report.csv", "print/batch-2026-11-24.pdf"} <= names
+    report = list(csv.DictReader(archive.read("report.csv").decode("utf-8-sig").splitlines()))
+    assert [(r["case_id"], r["status"]) for r in report] == [
+        ("E2E-001", "ok"), ("E2E-002", "ok"), ("E2E-003", "ok"), ("E2E-004", "invalid")]
+    assert not [n for n in names if n.startswith("E2E-004")]
+    for case, borrower in (("E2E-001", "张晓明"), ("E2E-002", "李秀英")):
+        packet = tmp_path / f"{case}.pdf"
+        packet.write_bytes(archive.read(f"{case}/packet.pdf"))
+        assert outline_titles(packet)[0] == (FIRST_TITLE, 0)
+        assert case in PdfReader(packet).metadata.title
+        text = pdf_text(packet)
+        assert borrower in text and f"案件编号：{case}" in text
+        assert f"{case}/repayment_agreement.docx" in names
+
+
+def test_api_downloads_one_packet_and_the_report(office, browsed):
+    server, tokens, _ = office
+    batch = _browser_batch(office)
+    with server.api(tokens["alice"]) as api:
+        packet = api.get(f"/api/batches/{batch['id']}/cases/E2E-002/packet.pdf")
+        report = api.get(f"/api/batches/{batch['id']}/report.csv")
+        missing = api.get(f"/api/batches/{batch['id']}/cases/E2E-004/packet.pdf")
+        sneaky = api.get(f"/api/batches/{batch['id']}/cases/E2E-002/case.json")
+    assert packet.status_code == 200 and packet.content.startswith(b"%PDF")
+    assert report.status_code == 200 and report.content.startswith(b"\xef\xbb\xbf")
+    assert missing.status_code == 404 and missing.json()["error"] == "not_found"
+    assert sneaky.status_code == 404
+
+
+def test_another_user_cannot_see_or_delete_the_batch(office, browsed):
+    server, tokens, _ = office
+    batch = _browser_batch(office)
+    with server.api(tokens["bob"]) as api:
+        assert api.get("/api/batches").json() == []
+        for response in (api.get(f"/api/batches/{batch['id']}"), api.get(f"/api/batches/{batch['id']}/packets.zip"),
+                         api.delete(f"/api/batches/{batch['id']}")):
+            assert response.status_code == 404
+            assert response.json()["error"] == "not_found"
+    assert (server.data / "batches" / batch["id"] / "out" / "E2E-001" / "packet.pdf").exists()
+
+
+def test_api_builds_a_posted_batch_and_deletes_it(office, browsed):
+    """POST → 201 queued → the build (its only row is invalid, so no LibreOffice) → done → DELETE → 204."""
+    server, tokens, _ = office
+    with server.api(tokens["bob"]) as api:
+        created = api.post("/api/batches", files={"file": ("bad.csv", csv_bytes(("E2E-004",)), "text/csv")},
+                           data={"date": "2026-11-24"})
+        assert created.status_code == 201, created.text
+        assert created.json()["status"] == "queued"
+        batch_id = created.json()["id"]
+        state = wait_for(lambda: (s := api.get(f"/api/batches/{batch_id}").json())["status"] in ("done", "failed") and s,
+                         120, every=0.2)
+        assert (state["status"], state["total"], state["invalid"], state["ok"]) == ("done", 1, 1, 0)
+        report = api.get(f"/api/batches/{batch_id}/report.csv").content.decode("utf-8-sig")
+        assert "E2E-004,invalid" in report
+        assert (server.data / "batches" / batch_id).is_dir()
+        deleted = api.delete(f"/api/batches/{batch_id}")
+        assert deleted.status_code == 204
+        assert not (server.data / "batches" / batch_id).exists()
+        assert api.get(f"/api/batches/{batch_id}").status_code == 404
+
+
+def test_api_without_a_valid_token_is_401(office):
+    server, _, _ = office
+    assert httpx.get(server.url + "/api/batches").status_code == 401
+    wrong = httpx.get(server.url + "/api/batches", headers={"Authorization": "Bearer not-a-token"})
+    assert wrong.status_code == 401 and wrong.json()["error"] == "unauthorized"
+
+
+def test_server_files_are_private_and_its_log_holds_no_personal_data(office, browsed):
+    server, _, root = office
+    for path in [server.data, *server.data.rglob("*")]:
+        mode = stat.S_IMODE(os.lstat(path).st_mode)
+        assert mode == (0o700 if path.is_dir() else 0o600), (path, oct(mode))
+    logged = (server.data / "server.log").read_text("utf-8") + server.log.read_text("utf-8")
+    assert "/api/batches" in logged  # requests are logged…
+    assert not [p for p in PERSONAL if p in logged]  # …without a borrower's name, ID or phone
+    assert "sample.xlsx" not in logged
+
+
+def test_the_access_log_names_who_did_what_without_personal_data(office, browsed):
+    server, _, _ = office
+    batch = _browser_batch(office)
+    import sqlite3
+
+    with sqlite3.connect(server.data / "packets.sqlite3") as db:
+        lines = db.execute("SELECT user, address, action, batch_id, case_id, item FROM access_log").fetchall()
+    mine = [(user, action, case, item) for user, address, action, batch_id, case, item in lines
+            if batch_id == batch["id"]]
+    for expected in (("alice", "upload", "", ""), ("alice", "build", "", ""), ("alice", "view", "", ""),
+                     ("alice", "download", "E2E-001", "packet.pdf"), ("alice", "download", "", "packets.zip")):
+        assert expected in mine, expected
+    assert all(address == "127.0.0.1" for _, address, *_ in lines)
+    flat = " ".join(str(value) for line in lines for value in line)
+    assert not [p for p in PERSONAL if p in flat] and "sample.xlsx" not in flat
+
+
+def test_packets_are_in_the_batch_folder_as_packets_build_writes_them(office, browsed):
+    server, _, _ = office
+    batch = _browser_batch(office)
+    out = server.data / "batches" / batch["id"] / "out"
+    assert sorted(p.name for p in out.iterdir() if p.is_dir()) == ["E2E-001", "E2E-002", "E2E-003", "print"]
