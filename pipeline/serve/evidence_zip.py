@@ -20,6 +20,7 @@ from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
 from pipeline.common.i18n import N_
+from pipeline.common.safe_files import size_text
 from pipeline.output.files import FILE_MODE, FOLDER_MODE
 from pipeline.serve.refusals import Refusal
 
@@ -86,7 +87,7 @@ def unpack_evidence(source: Path | BinaryIO, into: Path, *, max_bytes: int, max_
             raise Refusal(400, N_("证明材料压缩包中的文件过多（{count} 个，上限 {limit} 个）"),
                           count=len(infos), limit=max_entries)
         if sum(info.file_size for info in infos) > max_bytes:
-            raise Refusal(400, N_("证明材料压缩包解压后超过大小上限（{limit} MB）"), limit=max_bytes // 2**20)
+            raise Refusal(400, N_("证明材料压缩包解压后超过大小上限（{limit}）"), limit=size_text(max_bytes))
         plan: list[tuple[zipfile.ZipInfo, tuple[str, ...]]] = []
         seen: set[tuple[str, ...]] = set()
         for info in infos:
@@ -132,7 +133,7 @@ def _extract(archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, tota
             while chunk := source.read(2**20):
                 total += len(chunk)
                 if total > max_bytes:  # a header that understates its entry's size
-                    raise Refusal(400, N_("证明材料压缩包解压后超过大小上限（{limit} MB）"), limit=max_bytes // 2**20)
+                    raise Refusal(400, N_("证明材料压缩包解压后超过大小上限（{limit}）"), limit=size_text(max_bytes))
                 out.write(chunk)
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, zipfile.LargeZipFile):
         raise _refuse(entry_name(info), N_("已损坏或使用了不支持的压缩方式")) from None

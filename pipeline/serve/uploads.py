@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from pipeline.common.i18n import N_
+from pipeline.common.safe_files import size_text
 from pipeline.output.files import FILE_MODE
 from pipeline.serve.refusals import Refusal
 
@@ -76,7 +77,7 @@ def check_evidence(handle: BinaryIO) -> None:
 
 def check_size(size: int, limit: int, what: str) -> None:
     if size > limit:
-        raise Refusal(413, N_("{what}超过大小上限（{limit} MB），请拆分后分批上传"), what=what, limit=limit // 2**20)
+        raise Refusal(413, N_("{what}超过大小上限（{limit}），请拆分后分批上传"), what=what, limit=size_text(limit))
 
 
 def safe_name(filename: str, suffix: str) -> str:

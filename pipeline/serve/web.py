@@ -22,6 +22,7 @@ from starlette.staticfiles import StaticFiles
 
 from pipeline.common.i18n import N_
 from pipeline.common.resources import shipped_path
+from pipeline.common.safe_files import size_text
 from pipeline.output.files import private_folder
 from pipeline.serve import api, pages
 from pipeline.serve.auth import LANGUAGE_COOKIE
@@ -187,7 +188,7 @@ class BodyLimit:
 
 
 def too_large(limit: int) -> Refusal:
-    return Refusal(413, N_("上传的内容超过大小上限（共 {limit} MB），请拆分后分批上传"), limit=limit // 2**20)
+    return Refusal(413, N_("上传的内容超过大小上限（共 {limit}），请拆分后分批上传"), limit=size_text(limit))
 
 
 def create_app(settings: ServerSettings) -> Starlette:

@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import time
+import warnings
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -23,6 +24,10 @@ from conftest import DATA, ROOT
 from openpyxl import Workbook
 
 from pipeline.serve.commands import user_group
+
+with warnings.catch_warnings():  # Starlette 1.x prefers httpx2 for its test client; httpx still works
+    warnings.filterwarnings("ignore", message=".*httpx2")
+    from starlette.testclient import TestClient
 
 PASSWORD = "correct horse battery"
 # The personal data of tests/data/cases.csv that must never appear in logs, titles or URLs.
@@ -155,7 +160,7 @@ def login(client: httpx.Client, name: str, password: str = PASSWORD) -> httpx.Re
 
 def zip_of(entries: dict[str, bytes], *, symlinks: dict[str, str] | None = None) -> bytes:
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name, data in entries.items():
             archive.writestr(name, data)
         for name, target in (symlinks or {}).items():
@@ -164,6 +169,9 @@ def zip_of(entries: dict[str, bytes], *, symlinks: dict[str, str] | None = None)
             info.external_attr = (0o120777 << 16)
             archive.writestr(info, target)
     return buffer.getvalue()
+
+
+__all__ = ["TestClient"]
 
 
 def every_path(root: Path) -> set[str]:

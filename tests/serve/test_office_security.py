@@ -1,0 +1,261 @@
+"""The office server at the door, in process (no build runs): who may see what, forms without their
+CSRF token, oversized uploads, hostile evidence zips, the login rate limit, retention, and errors that
+never show a traceback."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+
+import pytest
+from office import PASSWORD, TestClient, csv_bytes, every_path, form_token, login, zip_of
+
+from pipeline.serve import accounts
+from pipeline.serve.settings import MB, ServerSettings
+from pipeline.serve.store import Store
+from pipeline.serve.web import create_app
+
+SHEET = csv_bytes(("E2E-001",))
+LIMITS = {"max_sheet_bytes": 64 * 1024, "max_evidence_bytes": 256 * 1024, "max_unpacked_bytes": MB,
+          "max_evidence_entries": 50}
+
+
+def settings_in(tmp_path, **changes) -> ServerSettings:
+    return ServerSettings(data=tmp_path / "data", run_jobs=False, **{**LIMITS, **changes})
+
+
+@pytest.fixture
+def office(tmp_path):
+    settings = settings_in(tmp_path)
+    with TestClient(create_app(settings), base_url="http://testserver") as client:
+        store = Store(settings.database)
+        tokens = {}
+        for name in ("alice", "bob"):
+            accounts.add_user(store, name, PASSWORD)
+            tokens[name] = accounts.new_token(store, name)
+        yield client, tokens, settings
+
+
+def bearer(token: str) -> dict:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def post_batch(client, token, sheet=SHEET, evidence: bytes | None = None, name="cases.csv"):
+    files = {"file": (name, sheet, "text/csv")}
+    if evidence is not None:
+        files["evidence"] = ("scans.zip", evidence, "application/zip")
+    return client.post("/api/batches", headers=bearer(token), files=files, data={"date": "2026-11-24"})
+
+
+def test_pages_without_a_session_go_to_the_login_page(office):
+    client, _, _ = office
+    for path in ("/batches", "/batches/new", "/batches/0123456789abcdef", "/admin/access-log"):
+        response = client.get(path, follow_redirects=False)
+        assert response.status_code == 303 and response.headers["location"] == "/login", path
+    upload = client.post("/batches", files={"file": ("c.csv", SHEET)}, follow_redirects=False)
+    assert upload.status_code == 303 and upload.headers["location"] == "/login"
+
+
+def test_api_without_a_token_or_with_a_wrong_one_is_401(office):
+    client, tokens, settings = office
+    assert client.get("/api/batches").status_code == 401
+    assert client.get("/api/batches", headers={"Authorization": "Basic YWxpY2U6eA=="}).status_code == 401
+    response = post_batch(client, tokens["alice"] + "x")
+    assert response.status_code == 401 and response.json()["error"] == "unauthorized"
+    assert response.headers["www-authenticate"] == "Bearer"
+    assert not list(settings.batches.iterdir())
+
+
+def test_another_users_batch_is_not_found(office):
+    client, tokens, _ = office
+    batch_id = post_batch(client, tokens["alice"]).json()["id"]
+    for method, path in (("GET", ""), ("GET", "/report.csv"), ("GET", "/packets.zip"), ("GET", "/print.pdf"),
+                         ("GET", "/cases/E2E-001/packet.pdf"), ("DELETE", "")):
+        response = client.request(method, f"/api/batches/{batch_id}{path}", headers=bearer(tokens["bob"]))
+        assert response.status_code == 404, (method, path)
+        assert response.json() == {"error": "not_found", "message": "找不到这个批次（可能已被删除）"}
+    assert client.get(f"/api/batches/{batch_id}", headers=bearer(tokens["alice"])).status_code == 200
+    login(client, "bob")
+    assert client.get(f"/batches/{batch_id}").status_code == 404
+    csrf = form_token(client.get("/batches").text)
+    assert client.post(f"/batches/{batch_id}/delete", data={"csrf": csrf}).status_code == 404
+    assert client.get(f"/api/batches/{batch_id}", headers=bearer(tokens["alice"])).status_code == 200
+
+
+def test_a_form_posted_without_its_csrf_token_is_403(office):
+    client, _, settings = office
+    page = client.get("/login")
+    assert client.post("/login", data={"name": "alice", "password": PASSWORD}).status_code == 403
+    assert client.post("/login", data={"name": "alice", "password": PASSWORD, "csrf": "forged"}).status_code == 403
+    assert login(client, "alice").status_code == 303
+    assert "packets_session" in client.cookies and page.status_code == 200
+    for path, files in (("/batches", {"file": ("c.csv", SHEET)}), ("/logout", None)):
+        response = client.post(path, files=files, data={"csrf": "forged"} if files else {})
+        assert response.status_code == 403, path
+        assert "缺少安全令牌" in response.text
+    assert not list(settings.batches.iterdir())
+    assert client.get("/batches", follow_redirects=False).status_code == 200  # still logged in
+
+
+def test_session_cookie_is_httponly_and_samesite_lax(office):
+    client, _, _ = office
+    response = login(client, "alice")
+    cookie = response.headers["set-cookie"]
+    assert "packets_session=" in cookie and "HttpOnly" in cookie and "SameSite=lax" in cookie
+    assert "Secure" not in cookie  # plain http here; behind TLS the proxy's X-Forwarded-Proto adds it
+
+
+def test_an_oversized_upload_is_413_with_a_clear_message(office):
+    client, tokens, settings = office
+    big_sheet = SHEET + b"x" * (65 * 1024)
+    response = post_batch(client, tokens["alice"], big_sheet)
+    assert response.status_code == 413
+    assert response.json()["message"] == "案件表超过大小上限（64KB），请拆分后分批上传"
+    huge = client.post("/api/batches", headers={**bearer(tokens["alice"]), "Content-Type": "multipart/form-data; boundary=x"},
+                       content=b"x" * (settings.max_request_bytes + 1))
+    assert huge.status_code == 413 and huge.json()["error"] == "too_large"
+    login(client, "alice")
+    csrf = form_token(client.get("/batches/new").text)
+    page = client.post("/batches", files={"file": ("c.csv", big_sheet)}, data={"csrf": csrf})
+    assert page.status_code == 413 and "案件表超过大小上限" in page.text
+    assert not list(settings.batches.iterdir())
+
+
+def test_a_file_of_the_wrong_type_is_named_as_such(office):
+    client, tokens, _ = office
+    pdf = post_batch(client, tokens["alice"], b"%PDF-1.7\n...", name="cases.xlsx")
+    assert pdf.status_code == 400 and "上传的案件表是PDF 文件" in pdf.json()["message"]
+    xls = post_batch(client, tokens["alice"], b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, name="cases.xls")
+    assert xls.status_code == 400 and "旧版 Office 文件（.xls 或 .doc）" in xls.json()["message"]
+    not_zip = post_batch(client, tokens["alice"], evidence=b"\x89PNG\r\n\x1a\n....")
+    assert not_zip.status_code == 400 and "证明材料应为一个 .zip 压缩包，上传的是PNG 图片" in not_zip.json()["message"]
+
+
+@pytest.mark.parametrize("evidence, why", [
+    (zip_of({"../evil.txt": b"pwned"}), "指向压缩包以外的位置"),
+    (zip_of({"scans/../../evil.txt": b"pwned"}), "指向压缩包以外的位置"),
+    (zip_of({"/tmp/evil.txt": b"pwned"}), "是绝对路径"),
+    (zip_of({"C:\\evil.txt": b"pwned"}), "是绝对路径"),
+    (zip_of({"scans/ok.pdf": b"%PDF"}, symlinks={"scans/evil": "/etc/passwd"}), "是符号链接"),
+], ids=["dotdot", "nested-dotdot", "absolute", "drive", "symlink"])
+def test_zip_slip_is_400_and_nothing_is_written_outside_the_batch_folder(office, tmp_path, evidence, why):
+    client, tokens, settings = office
+    before = every_path(tmp_path)
+    response = post_batch(client, tokens["alice"], evidence=evidence)
+    assert response.status_code == 400
+    assert why in response.json()["message"] and "整个压缩包未被使用" in response.json()["message"]
+    assert not list(settings.batches.iterdir())  # the refused batch's own folder is gone too
+    assert not [p for p in every_path(tmp_path) - before if "evil" in p]
+    assert not (tmp_path / "evil.txt").exists() and not (settings.data / "evil.txt").exists()
+
+
+def test_zip_bombs_are_400_by_unpacked_size_and_by_entry_count(office):
+    client, tokens, settings = office
+    bomb = zip_of({"scans/zeros.pdf": b"\0" * (2 * MB)})  # 2 MB of zeros: a few KB zipped
+    assert len(bomb) < settings.max_evidence_bytes
+    response = post_batch(client, tokens["alice"], evidence=bomb)
+    assert response.status_code == 400 and "解压后超过大小上限" in response.json()["message"]
+    many = zip_of({f"scans/{n}.pdf": b"" for n in range(51)})
+    response = post_batch(client, tokens["alice"], evidence=many)
+    assert response.status_code == 400 and "文件过多（51 个，上限 50 个）" in response.json()["message"]
+    assert not list(settings.batches.iterdir())
+
+
+def test_a_good_evidence_zip_lands_next_to_the_spreadsheet(office):
+    client, tokens, settings = office
+    response = post_batch(client, tokens["alice"], evidence=zip_of({"scans/流水.pdf": b"%PDF-1.4"}))
+    assert response.status_code == 201
+    inputs = settings.batch_folder(response.json()["id"]) / "input"
+    assert (inputs / "scans" / "流水.pdf").read_bytes() == b"%PDF-1.4" and (inputs / "cases.csv").exists()
+
+
+def test_failed_logins_are_limited_per_account_and_per_address(office):
+    client, _, _ = office
+    for _ in range(5):
+        assert login(client, "alice", "wrong password").status_code == 401
+    blocked = login(client, "alice")  # even the right password, within the minute
+    assert blocked.status_code == 429 and "一分钟后再试" in blocked.text
+    assert login(client, "bob").status_code == 429  # the same address: blocked for every account
+
+
+def test_the_login_limit_is_per_account_across_addresses(office, tmp_path):
+    client, _, settings = office
+    store = Store(settings.database)
+    for n in range(5):
+        accounts.record_login_failure(store, "alice", f"10.0.0.{n}")
+    assert accounts.login_blocked(store, "alice", "10.0.0.99")
+    assert not accounts.login_blocked(store, "bob", "10.0.0.99")
+    assert not accounts.login_blocked(store, "alice", "10.0.0.99", now=time.time() + 61)  # a minute later
+
+
+def test_retention_deletes_an_expired_batch_and_keeps_its_access_log_lines(tmp_path):
+    settings = settings_in(tmp_path, retain_days=30)
+    with TestClient(create_app(settings)) as client:
+        store = Store(settings.database)
+        accounts.add_user(store, "alice", PASSWORD)
+        token = accounts.new_token(store, "alice")
+        old, recent = (post_batch(client, token).json()["id"] for _ in range(2))
+    day = 86400
+    with sqlite3.connect(settings.database) as db:
+        db.execute("UPDATE batches SET status = 'done', finished = ? WHERE id = ?", (time.time() - 31 * day, old))
+        db.execute("UPDATE batches SET status = 'done', finished = ? WHERE id = ?", (time.time() - 29 * day, recent))
+    assert settings.batch_folder(old).is_dir()
+
+    with TestClient(create_app(settings)) as client:  # the server itself purges, at start and then hourly
+        assert client.get(f"/api/batches/{old}", headers=bearer(token)).status_code == 404
+        assert client.get(f"/api/batches/{recent}", headers=bearer(token)).status_code == 200
+    assert not settings.batch_folder(old).exists() and settings.batch_folder(recent).is_dir()
+    with sqlite3.connect(settings.database) as db:
+        lines = db.execute("SELECT user, action FROM access_log WHERE batch_id = ? ORDER BY id", (old,)).fetchall()
+        rows = db.execute("SELECT COUNT(*) FROM checked_rows WHERE batch_id = ?", (old,)).fetchone()[0]
+    assert lines == [("alice", "upload"), ("alice", "build"), ("-", "purge")]
+    assert rows == 0
+
+
+def test_wrong_method_and_malformed_requests_get_a_json_message(office):
+    client, tokens, _ = office
+    wrong = client.put("/api/batches", headers=bearer(tokens["alice"]))
+    assert wrong.status_code == 405 and wrong.json()["error"] == "method_not_allowed"
+    no_file = client.post("/api/batches", headers=bearer(tokens["alice"]), data={"date": "2026-11-24"})
+    assert no_file.status_code == 400 and "请以 multipart/form-data 上传" in no_file.json()["message"]
+    empty = client.post("/api/batches", headers=bearer(tokens["alice"]), files={"other": ("x", b"")})
+    assert empty.status_code == 400 and "请选择要上传的案件表" in empty.json()["message"]
+    bad_date = client.post("/api/batches", headers=bearer(tokens["alice"]), files={"file": ("c.csv", SHEET)},
+                           data={"date": "24.11.2026"})
+    assert bad_date.status_code == 400 and "YYYY-MM-DD" in bad_date.json()["message"]
+    broken = client.post("/api/batches", headers={**bearer(tokens["alice"]),
+                                                  "Content-Type": "multipart/form-data; boundary=zz"},
+                         content=b"--zz\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a\"\r\n\r\nabc")
+    assert 400 <= broken.status_code < 500 and "error" in broken.json()
+    unknown = client.get("/api/nothing-here", headers=bearer(tokens["alice"]))
+    assert unknown.status_code == 404 and unknown.json()["error"] == "not_found"
+
+
+def test_an_unexpected_error_shows_no_traceback(office, monkeypatch):
+    client, tokens, _ = office
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom in 330106198503121231")
+
+    monkeypatch.setattr("pipeline.serve.batches.of_user", broken)
+    login(client, "alice")
+    for response in (client.get("/batches"), client.get("/api/batches", headers=bearer(tokens["alice"]))):
+        assert response.status_code == 500
+        assert "Traceback" not in response.text and "boom" not in response.text and "RuntimeError" not in response.text
+        assert "服务器内部错误" in response.text
+
+
+def test_english_pages_and_api_messages_from_the_same_catalog(office):
+    client, tokens, _ = office
+    client.get("/language/en?next=/login")
+    page = client.get("/login")
+    assert "<title>Log in · " in page.text and 'lang="en"' in page.text
+    response = client.get("/api/batches/0000000000000000", headers={**bearer(tokens["alice"]), "Accept-Language": "en"})
+    assert response.json()["message"] == "No such batch (it may have been deleted)"
+
+
+def test_the_language_switch_only_returns_to_this_site(office):
+    client, _, _ = office
+    for target in ("https://evil.example/", "//evil.example/x", "/\\evil.example"):
+        response = client.get("/language/en", params={"next": target}, follow_redirects=False)
+        assert response.headers["location"] == "/", target
