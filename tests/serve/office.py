@@ -58,15 +58,16 @@ def write_workbook(path: Path, case_ids: tuple[str, ...] | None = None) -> Path:
 
 
 def csv_bytes(case_ids: tuple[str, ...], change: Callable[[dict], None] | None = None) -> bytes:
+    """Rows of tests/data/cases.csv as CSV bytes; `change(record)` may alter cells or add columns."""
     header, body = case_rows(case_ids)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    for row in body:
-        record = dict(zip(header, row, strict=True))
+    records = [dict(zip(header, row, strict=True)) for row in body]
+    for record in records:
         if change:
             change(record)
-        writer.writerow([record[h] for h in header])
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(records[0]))
+    writer.writeheader()
+    writer.writerows(records)
     return buffer.getvalue().encode("utf-8-sig")
 
 

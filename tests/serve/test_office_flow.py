@@ -16,8 +16,8 @@ from pathlib import Path
 import httpx
 import pytest
 from e2e import outline_titles, pdf_text
-from office import PERSONAL, add_user, csv_bytes, running_server, wait_for, write_workbook
-from pypdf import PdfReader
+from office import PERSONAL, add_user, csv_bytes, form_token, login, running_server, wait_for, write_workbook, zip_of
+from pypdf import PdfReader, PdfWriter
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -286,3 +286,33 @@ def test_packets_are_in_the_batch_folder_as_packets_build_writes_them(office, br
     batch = _browser_batch(office)
     out = server.data / "batches" / batch["id"] / "out"
     assert sorted(p.name for p in out.iterdir() if p.is_dir()) == ["E2E-001", "E2E-002", "E2E-003", "print"]
+
+
+def test_evidence_scans_in_the_zip_resolve_next_to_the_uploaded_sheet(office, browsed):
+    """The check page, reached without a browser: E2E-001 names a scan that is in the zip, E2E-002 one
+    that is not; only E2E-002 gets the 证明文件 problem."""
+    server, _, _ = office
+    named = {"E2E-001": "scans/流水.pdf", "E2E-002": "scans/没有这个.pdf"}
+    sheet = csv_bytes(("E2E-001", "E2E-002"), lambda row: row.update({"证明文件": named[row["案件编号"]]}))
+    scan = io.BytesIO()
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.write(scan)
+    with httpx.Client(base_url=server.url, timeout=60) as client:
+        assert login(client, "bob").status_code == 303
+        csrf = form_token(client.get("/batches/new").text)
+        uploaded = client.post("/batches", data={"csrf": csrf, "date": "2026-11-24"}, files={
+            "file": ("带扫描件.csv", sheet, "text/csv"),
+            "evidence": ("scans.zip", zip_of({"scans/流水.pdf": scan.getvalue()}), "application/zip")})
+        assert uploaded.status_code == 303
+        page_url = uploaded.headers["location"]
+        page = wait_for(lambda: (text := client.get(page_url).text) and 'id="validation"' in text and text, 120,
+                        every=0.2, what="the check page")
+        assert "共2行：可以生成1行，有问题1行" in page
+        assert "「证明文件」“scans/没有这个.pdf”找不到该文件" in page
+        ok_row = page.split('id="row-2"')[1].split("</tr>")[0]
+        assert "可以生成" in ok_row and "证明文件" not in ok_row
+        batch_id = page_url.rsplit("/", 1)[-1]
+        assert (server.data / "batches" / batch_id / "input" / "scans" / "流水.pdf").is_file()
+        assert client.post(f"/batches/{batch_id}/delete", data={"csrf": csrf}).status_code == 303
+    assert not (server.data / "batches" / batch_id).exists()
