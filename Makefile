@@ -7,9 +7,11 @@ IN ?= samples/clients.csv
 OUT ?= out
 DATE ?=
 ORG ?=
-APT_PACKAGES := libreoffice-writer-nogui libreoffice-calc-nogui fonts-noto-cjk fonts-hanazono fonts-noto-color-emoji poppler-utils
+DATA ?= serve-data
+APT_PACKAGES := libreoffice-writer-nogui libreoffice-calc-nogui fonts-noto-cjk fonts-hanazono fonts-noto-color-emoji poppler-utils \
+	chromium chromium-driver
 
-.PHONY: setup system packets validate test bench lint messages columns templates clean
+.PHONY: setup system packets validate serve test bench lint messages columns templates clean
 
 setup: $(VENV)/.installed system
 
@@ -20,7 +22,8 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 # LibreOffice (PDF conversion; Calc for the test that re-saves an intake workbook), the Noto CJK fonts (Chinese text), HanaMin and Noto Color Emoji
-# (rare characters beyond Noto CJK, emoji typed by borrowers) and poppler (tests read PDFs).
+# (rare characters beyond Noto CJK, emoji typed by borrowers), poppler (tests read PDFs) and Debian's
+# Chromium with its driver (the office server's browser test drives it; no browser is downloaded).
 system:
 	@missing=""; \
 	command -v soffice >/dev/null || missing="$$missing libreoffice-writer-nogui"; \
@@ -30,6 +33,8 @@ system:
 	fc-list 2>/dev/null | grep -q "HanaMinB" || missing="$$missing fonts-hanazono"; \
 	fc-list 2>/dev/null | grep -q "Noto Color Emoji" || missing="$$missing fonts-noto-color-emoji"; \
 	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v chromedriver >/dev/null || missing="$$missing chromium-driver"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "Installing$$missing"; \
@@ -46,6 +51,10 @@ packets: setup
 
 validate: setup
 	$(PY) -m pipeline validate $(IN) $(if $(DATE),--date $(DATE))
+
+# The office server on this machine only (README "For an office": accounts, TLS proxy, systemd).
+serve: setup
+	$(PY) -m pipeline serve --host 127.0.0.1 --port 8080 --data $(DATA)
 
 test: setup
 	$(PY) -m pytest
