@@ -82,41 +82,20 @@ async def delete_batch(request: Request) -> Response:
     return Response(status_code=204)
 
 
-def _finished(request: Request) -> tuple[User, Batch]:
-    user = api_user(request)
-    batch = _owned(request, user)
-    if batch.status != BatchStatus.DONE:
-        raise Refusal(404, downloads.NOT_FOUND)
-    return user, batch
+def _download(what: str):
+    """An API route for one kind of download of the caller's finished batch."""
 
+    async def endpoint(request: Request) -> Response:
+        user = api_user(request)
+        batch = _owned(request, user)
+        if batch.status != BatchStatus.DONE:
+            raise Refusal(404, downloads.NOT_FOUND)
+        case_id, name = request.path_params.get("case_id", ""), request.path_params.get("name", "")
+        response, item = downloads.answer(server_of(request).settings, batch, what, case_id, name)
+        _log(request, user, Action.DOWNLOAD, batch.id, case_id, item)
+        return response
 
-async def report(request: Request) -> Response:
-    user, batch = _finished(request)
-    response = downloads.report(server_of(request).settings, batch)
-    _log(request, user, Action.DOWNLOAD, batch.id, item="report.csv")
-    return response
-
-
-async def packets_zip(request: Request) -> Response:
-    user, batch = _finished(request)
-    response = downloads.packets_zip(server_of(request).settings, batch)
-    _log(request, user, Action.DOWNLOAD, batch.id, item="packets.zip")
-    return response
-
-
-async def print_file(request: Request) -> Response:
-    user, batch = _finished(request)
-    response = downloads.print_file(server_of(request).settings, batch)
-    _log(request, user, Action.DOWNLOAD, batch.id, item="print")
-    return response
-
-
-async def case_file(request: Request) -> Response:
-    user, batch = _finished(request)
-    case_id, name = request.path_params["case_id"], request.path_params["name"]
-    response = downloads.case_file(server_of(request).settings, batch, case_id, name)
-    _log(request, user, Action.DOWNLOAD, batch.id, case_id, name)
-    return response
+    return endpoint
 
 
 routes = [
@@ -124,8 +103,8 @@ routes = [
     Route("/api/batches", create_batch, methods=["POST"]),
     Route("/api/batches/{batch_id}", get_batch, methods=["GET"]),
     Route("/api/batches/{batch_id}", delete_batch, methods=["DELETE"]),
-    Route("/api/batches/{batch_id}/report.csv", report, methods=["GET"]),
-    Route("/api/batches/{batch_id}/packets.zip", packets_zip, methods=["GET"]),
-    Route("/api/batches/{batch_id}/print.pdf", print_file, methods=["GET"]),
-    Route("/api/batches/{batch_id}/cases/{case_id}/{name}", case_file, methods=["GET"]),
+    Route("/api/batches/{batch_id}/report.csv", _download("report"), methods=["GET"]),
+    Route("/api/batches/{batch_id}/packets.zip", _download("zip"), methods=["GET"]),
+    Route("/api/batches/{batch_id}/print.pdf", _download("print"), methods=["GET"]),
+    Route("/api/batches/{batch_id}/cases/{case_id}/{name}", _download("case"), methods=["GET"]),
 ]

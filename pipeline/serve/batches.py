@@ -57,10 +57,6 @@ class Batch:
     notices: str
     attempts: int
 
-    @property
-    def finished_building(self) -> bool:
-        return self.status == BatchStatus.DONE
-
     def rate(self, now: float | None = None) -> float:
         """Rows per second since the build started."""
         if not self.started or not self.done:

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from starlette.responses import FileResponse, StreamingResponse
+from starlette.responses import FileResponse, Response, StreamingResponse
 
 from pipeline.common.i18n import N_
 from pipeline.documents.kinds import DOCUMENTS
@@ -185,3 +185,12 @@ def packets_zip(settings: ServerSettings, batch: Batch) -> StreamingResponse:
         raise Refusal(404, NOT_FOUND)
     return StreamingResponse(_zip_stream(_zip_members(settings, batch)), media_type=MEDIA_TYPES[".zip"],
                              headers={"Content-Disposition": f'attachment; filename="packets-{batch.id}.zip"'})
+
+
+def answer(settings: ServerSettings, batch: Batch, what: str, case_id: str = "", name: str = "") -> tuple[Response, str]:
+    """The response for one of a finished batch's downloads, and the name the access log gives it."""
+    if what == "case":
+        return case_file(settings, batch, case_id, name), name
+    responses = {"report": (report, "report.csv"), "zip": (packets_zip, "packets.zip"), "print": (print_file, "print")}
+    make, item = responses[what]
+    return make(settings, batch), item

@@ -220,7 +220,7 @@ async def batch_page(request: Request) -> Response:
                              progress=progress_of(server, batch, _), **common)
     lines = list(downloads.report_lines(server.settings, batch, (page - 1) * PAGE_SIZE, PAGE_SIZE))
     return server.render(request, "results.html", title=_("批次 {id} · 结果").format(id=short), lines=lines,
-                         row_labels=STATUS_LABELS, has_report=bool(lines) or page > 1,
+                         row_labels=STATUS_LABELS,
                          has_print=downloads.print_file_path(server.settings, batch) is not None, **common)
 
 
@@ -253,41 +253,20 @@ async def delete(request: Request) -> Response:
     return RedirectResponse("/batches", status_code=303)
 
 
-def _finished(request: Request) -> tuple[str, Batch]:
-    session = page_session(request)
-    batch = owned(request, session.user.id)
-    if batch.status != BatchStatus.DONE:
-        raise Refusal(404, downloads.NOT_FOUND)
-    return session.user.name, batch
+def _download(what: str):
+    """A page route for one kind of download of the user's finished batch (the API has its own)."""
 
+    async def endpoint(request: Request) -> Response:
+        session = page_session(request)
+        batch = owned(request, session.user.id)
+        if batch.status != BatchStatus.DONE:
+            raise Refusal(404, downloads.NOT_FOUND)
+        case_id, name = request.path_params.get("case_id", ""), request.path_params.get("name", "")
+        response, item = downloads.answer(server_of(request).settings, batch, what, case_id, name)
+        _log(request, session.user.name, Action.DOWNLOAD, batch.id, case_id, item)
+        return response
 
-async def report(request: Request) -> Response:
-    user, batch = _finished(request)
-    response = downloads.report(server_of(request).settings, batch)
-    _log(request, user, Action.DOWNLOAD, batch.id, item="report.csv")
-    return response
-
-
-async def packets_zip(request: Request) -> Response:
-    user, batch = _finished(request)
-    response = downloads.packets_zip(server_of(request).settings, batch)
-    _log(request, user, Action.DOWNLOAD, batch.id, item="packets.zip")
-    return response
-
-
-async def print_file(request: Request) -> Response:
-    user, batch = _finished(request)
-    response = downloads.print_file(server_of(request).settings, batch)
-    _log(request, user, Action.DOWNLOAD, batch.id, item="print")
-    return response
-
-
-async def case_file(request: Request) -> Response:
-    user, batch = _finished(request)
-    case_id, name = request.path_params["case_id"], request.path_params["name"]
-    response = downloads.case_file(server_of(request).settings, batch, case_id, name)
-    _log(request, user, Action.DOWNLOAD, batch.id, case_id, name)
-    return response
+    return endpoint
 
 
 async def access_log_page(request: Request) -> Response:
@@ -314,9 +293,9 @@ routes = [
     Route("/batches/{batch_id}/progress", progress),
     Route("/batches/{batch_id}/build", build, methods=["POST"]),
     Route("/batches/{batch_id}/delete", delete, methods=["POST"]),
-    Route("/batches/{batch_id}/report.csv", report),
-    Route("/batches/{batch_id}/packets.zip", packets_zip),
-    Route("/batches/{batch_id}/print.pdf", print_file),
-    Route("/batches/{batch_id}/cases/{case_id}/{name}", case_file),
+    Route("/batches/{batch_id}/report.csv", _download("report")),
+    Route("/batches/{batch_id}/packets.zip", _download("zip")),
+    Route("/batches/{batch_id}/print.pdf", _download("print")),
+    Route("/batches/{batch_id}/cases/{case_id}/{name}", _download("case")),
     Route("/admin/access-log", access_log_page),
 ]

@@ -3,7 +3,6 @@ database, the job lanes and the page templates, and the organisation profiles st
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -65,8 +64,11 @@ class Server:
         return HTMLResponse(html, status_code=status)
 
 
-def when(timestamp: float | None) -> str:
-    return datetime.fromtimestamp(timestamp).strftime("%Y-%m-%d %H:%M") if timestamp else ""
+def when(timestamp: float | None, seconds: bool = False) -> str:
+    """A moment in the server's local time, as pages show it."""
+    if not timestamp:
+        return ""
+    return datetime.fromtimestamp(timestamp).strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
 
 
 def duration(seconds: float | None, _: Translate) -> str:
@@ -76,7 +78,3 @@ def duration(seconds: float | None, _: Translate) -> str:
     if seconds < 60:
         return _("{seconds} 秒").format(seconds=seconds)
     return _("{minutes} 分 {seconds} 秒").format(minutes=seconds // 60, seconds=seconds % 60)
-
-
-def now() -> float:
-    return time.time()

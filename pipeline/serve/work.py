@@ -82,12 +82,13 @@ class _Counts:
         self.written = time.monotonic()
 
 
-class _CheckedRows(_Counts):
-    """The check also keeps every row's outcome, for the check page."""
+class CheckedRows(_Counts):
+    """The check also keeps every row's outcome, in input order, for the check page."""
 
     def __init__(self, store: Store, batch_id: str):
         super().__init__(store, batch_id, 0)
         self.waiting: list[RowOutcome] = []
+        self.stored = 0  # rows already in the database
 
     def row(self, outcome: RowOutcome) -> None:
         self.waiting.append(outcome)
@@ -96,7 +97,8 @@ class _CheckedRows(_Counts):
         super().row(outcome)
 
     def _write_rows(self) -> None:
-        record_checked_rows(self.store, self.batch_id, self.counts["done"] - len(self.waiting) + 1, self.waiting)
+        record_checked_rows(self.store, self.batch_id, self.stored + 1, self.waiting)
+        self.stored += len(self.waiting)
         self.waiting = []
 
     def flush(self, notices: list[str] | None = None) -> None:
@@ -109,7 +111,7 @@ def check_batch(database: Path, batch_id: str, sheet: Path, parent: int, log_fil
     store = Store(database)
     batch = load(store, batch_id)
     set_language(batch.lang)
-    rows = _CheckedRows(store, batch_id)
+    rows = CheckedRows(store, batch_id)
     try:
         summary = validate_inputs([sheet], batch.packet_date, rows.row)
     except RunError as exc:

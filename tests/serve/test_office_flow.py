@@ -316,3 +316,10 @@ def test_evidence_scans_in_the_zip_resolve_next_to_the_uploaded_sheet(office, br
         assert (server.data / "batches" / batch_id / "input" / "scans" / "流水.pdf").is_file()
         assert client.post(f"/batches/{batch_id}/delete", data={"csrf": csrf}).status_code == 303
     assert not (server.data / "batches" / batch_id).exists()
+
+
+def test_a_user_added_while_the_server_runs_can_use_it_at_once(office):
+    server, _, _ = office
+    token = add_user(server.data, "carol")
+    with server.api(token) as api:
+        assert api.get("/api/batches").json() == []

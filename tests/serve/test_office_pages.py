@@ -15,6 +15,7 @@ from pipeline.serve.page_messages import PAGE_MESSAGES
 from pipeline.serve.settings import ServerSettings
 from pipeline.serve.store import Store
 from pipeline.serve.web import create_app
+from pipeline.serve.work import CheckedRows
 
 CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]+")
 
@@ -58,3 +59,27 @@ def test_english_pages_show_no_chinese_but_the_data(tmp_path):
         assert "the phone number is wrong" in client.get(f"/batches/{batch_id}").text
         client.get("/language/zh")
         assert "检查结果" in client.get(f"/batches/{batch_id}").text
+
+
+def test_a_long_check_is_stored_in_input_order_and_shown_page_by_page(tmp_path):
+    settings = ServerSettings(data=tmp_path / "data", run_jobs=False)
+    with TestClient(create_app(settings)) as client:
+        store = Store(settings.database)
+        accounts.add_user(store, "alice", PASSWORD)
+        token = accounts.new_token(store, "alice")
+        batch_id = client.post("/api/batches", headers={"Authorization": f"Bearer {token}"},
+                               files={"file": ("cases.csv", csv_bytes(("E2E-001",)))}).json()["id"]
+        rows = CheckedRows(store, batch_id)  # what the check process writes as validate_inputs reports rows
+        for n in range(450):
+            rows.row(RowOutcome("cases.csv", n + 2, f"C-{n:03d}", Status.OK if n % 3 else Status.INVALID))
+        rows.flush()
+        stored = batches.checked_rows(store, batch_id, 0, 1000)
+        assert [r.row for r in stored] == list(range(2, 452))
+        with sqlite3.connect(settings.database) as db:
+            db.execute("UPDATE batches SET status = 'checked' WHERE id = ?", (batch_id,))
+            assert db.execute("SELECT total, ok, invalid FROM batches WHERE id = ?", (batch_id,)).fetchone() == \
+                (450, 300, 150)
+        login(client, "alice")
+        first, last = client.get(f"/batches/{batch_id}").text, client.get(f"/batches/{batch_id}?page=3").text
+    assert 'id="row-2"' in first and 'id="row-201"' in first and 'id="row-202"' not in first
+    assert "?page=2" in first and 'id="row-402"' in last and 'id="row-451"' in last and "?page=4" not in last

@@ -105,6 +105,24 @@ def test_session_cookie_is_httponly_and_samesite_lax(office):
     assert "Secure" not in cookie  # plain http here; behind TLS the proxy's X-Forwarded-Proto adds it
 
 
+def test_behind_tls_the_session_cookie_is_secure(tmp_path):
+    settings = settings_in(tmp_path)
+    with TestClient(create_app(settings), base_url="https://testserver") as client:
+        accounts.add_user(Store(settings.database), "alice", PASSWORD)
+        cookie = login(client, "alice").headers["set-cookie"]
+    assert "packets_session=" in cookie and "Secure" in cookie
+
+
+def test_only_administrators_see_the_access_log(office):
+    client, _, _ = office
+    login(client, "alice")
+    assert client.get("/admin/access-log").status_code == 404
+    with Store(office[2].database).connect() as db:
+        db.execute("UPDATE users SET admin = 1 WHERE name = 'alice'")
+    page = client.get("/admin/access-log")
+    assert page.status_code == 200 and "login" in page.text and "testclient" in page.text
+
+
 def test_an_oversized_upload_is_413_with_a_clear_message(office):
     client, tokens, settings = office
     big_sheet = SHEET + b"x" * (65 * 1024)
