@@ -155,6 +155,16 @@ def test_results_link_every_case_file_and_the_language_switch_works(browsed):
     assert browsed["english_heading"] == "Results"
 
 
+def test_results_link_every_document_the_build_wrote(office, browsed):
+    """to_lender.pdf, packet.pdf, the Word copies, reminders.ics: whatever the case folder holds."""
+    server, _, _ = office
+    batch_id = browsed["batch_url"].rsplit("/", 1)[-1]
+    folder = server.data / "batches" / batch_id / "out" / "E2E-001"
+    written = {p.name for p in folder.iterdir() if p.suffix in (".pdf", ".docx", ".ics")}
+    linked = {link.rsplit("/", 1)[-1] for link in browsed["links"] if "/cases/E2E-001/" in link}
+    assert linked == written and "packet.pdf" in linked
+
+
 def test_no_personal_data_in_page_titles_or_urls(browsed):
     for text in browsed["titles"] + browsed["urls"] + browsed["links"]:
         assert not [p for p in PERSONAL if p in text], text

@@ -20,6 +20,10 @@ LIMITS = {"max_sheet_bytes": 64 * 1024, "max_evidence_bytes": 256 * 1024, "max_u
           "max_evidence_entries": 50}
 
 
+def batch_folders(settings: ServerSettings) -> list[str]:
+    return [p.name for p in settings.batches.iterdir() if p.is_dir()]
+
+
 def settings_in(tmp_path, **changes) -> ServerSettings:
     return ServerSettings(data=tmp_path / "data", run_jobs=False, **{**LIMITS, **changes})
 
@@ -63,7 +67,7 @@ def test_api_without_a_token_or_with_a_wrong_one_is_401(office):
     response = post_batch(client, tokens["alice"] + "x")
     assert response.status_code == 401 and response.json()["error"] == "unauthorized"
     assert response.headers["www-authenticate"] == "Bearer"
-    assert not list(settings.batches.iterdir())
+    assert batch_folders(settings) == []
 
 
 def test_another_users_batch_is_not_found(office):
@@ -93,7 +97,7 @@ def test_a_form_posted_without_its_csrf_token_is_403(office):
         response = client.post(path, files=files, data={"csrf": "forged"} if files else {})
         assert response.status_code == 403, path
         assert "缺少安全令牌" in response.text
-    assert not list(settings.batches.iterdir())
+    assert batch_folders(settings) == []
     assert client.get("/batches", follow_redirects=False).status_code == 200  # still logged in
 
 
@@ -136,7 +140,7 @@ def test_an_oversized_upload_is_413_with_a_clear_message(office):
     csrf = form_token(client.get("/batches/new").text)
     page = client.post("/batches", files={"file": ("c.csv", big_sheet)}, data={"csrf": csrf})
     assert page.status_code == 413 and "案件表超过大小上限" in page.text
-    assert not list(settings.batches.iterdir())
+    assert batch_folders(settings) == []
 
 
 def test_a_file_of_the_wrong_type_is_named_as_such(office):
@@ -162,7 +166,7 @@ def test_zip_slip_is_400_and_nothing_is_written_outside_the_batch_folder(office,
     response = post_batch(client, tokens["alice"], evidence=evidence)
     assert response.status_code == 400
     assert why in response.json()["message"] and "整个压缩包未被使用" in response.json()["message"]
-    assert not list(settings.batches.iterdir())  # the refused batch's own folder is gone too
+    assert batch_folders(settings) == []  # the refused batch's own folder is gone too
     assert not [p for p in every_path(tmp_path) - before if "evil" in p]
     assert not (tmp_path / "evil.txt").exists() and not (settings.data / "evil.txt").exists()
 
@@ -176,7 +180,7 @@ def test_zip_bombs_are_400_by_unpacked_size_and_by_entry_count(office):
     many = zip_of({f"scans/{n}.pdf": b"" for n in range(51)})
     response = post_batch(client, tokens["alice"], evidence=many)
     assert response.status_code == 400 and "文件过多（51 个，上限 50 个）" in response.json()["message"]
-    assert not list(settings.batches.iterdir())
+    assert batch_folders(settings) == []
 
 
 def test_a_good_evidence_zip_lands_next_to_the_spreadsheet(office):
