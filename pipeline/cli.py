@@ -17,30 +17,43 @@ from pipeline import __version__
 from pipeline.batch import BuildOptions, build, count_rows, validate_inputs
 from pipeline.common.errors import RowOutcome, RunError, Status
 from pipeline.common.i18n import LANGUAGES, _, set_language
-from pipeline.common.mask import scrub
-from pipeline.output.files import private_file, private_folder
+from pipeline.common.mask import for_terminal, scrub, visible
+from pipeline.output.files import open_private_append, prepare_output_folder, private_folder
 from pipeline.output.report import row_line, summary_line
 
 EXIT_RUN_ERROR = 2
+PRIVATE_UMASK = 0o077  # nothing this process (or a worker, or LibreOffice) creates is readable by others
 
 
 class _Scrubbed(logging.Formatter):
+    """Log lines with ID and phone numbers masked and control characters visible (a maintainer reads
+    the log in a terminal too); tracebacks keep their line breaks."""
+
     def format(self, record):
-        return scrub(super().format(record))
+        return visible(scrub(super().format(record)), keep_newlines=True)
 
 
 def _log_to(path: Path) -> None:
-    private_file(path)  # the log may name cases; only the owner reads it
-    handler = logging.FileHandler(path, encoding="utf-8")
+    """Everything logged — by this process, by library warnings (pypdf, Pillow) and, through the pool,
+    by the workers — goes to `path`, never to the terminal. The file is created 0600 (it names cases)
+    and is never opened through a symbolic link."""
+    stream = os.fdopen(open_private_append(path), "a", encoding="utf-8", errors="backslashreplace")
+    handler = logging.StreamHandler(stream)
     handler.setFormatter(_Scrubbed("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(logging.INFO)
+    logging.captureWarnings(True)
+
+
+def _say(text: str, err: bool = False) -> None:
+    """Every line for the terminal: numbers masked, escape sequences and bidi controls made visible."""
+    click.echo(for_terminal(text), err=err)
 
 
 def _print_row(outcome: RowOutcome) -> None:
     if outcome.problems:
-        click.echo(row_line(outcome), err=outcome.status != Status.OK)
+        _say(row_line(outcome), err=outcome.status != Status.OK)
 
 
 class _Terminal:
@@ -67,7 +80,7 @@ class _Terminal:
         if outcome.problems and not (self.quiet and outcome.status == Status.OK):
             if self.bar:
                 click.echo("\r\033[K", nl=False, err=True)  # clear the bar's line before printing
-            click.echo(row_line(outcome), err=outcome.status != Status.OK)
+            _say(row_line(outcome), err=outcome.status != Status.OK)
         if self.bar:
             self.bar.update(1, outcome)
 
@@ -82,15 +95,19 @@ def _run(action, log_file: Path):
     try:
         return action()
     except RunError as exc:
-        click.echo(_("无法运行：{reason}").format(reason=exc), err=True)
-        sys.exit(EXIT_RUN_ERROR)
+        _cannot_run(exc)
     except KeyboardInterrupt:
-        click.echo(_("已中断。"), err=True)
+        _say(_("已中断。"), err=True)
         sys.exit(130)
     except Exception as exc:
         logging.getLogger("pipeline").exception("unexpected error")
-        click.echo(_("程序内部错误（{kind}），详情见日志 {log}").format(kind=type(exc).__name__, log=log_file), err=True)
+        _say(_("程序内部错误（{kind}），详情见日志 {log}").format(kind=type(exc).__name__, log=log_file), err=True)
         sys.exit(EXIT_RUN_ERROR)
+
+
+def _cannot_run(reason) -> None:
+    _say(_("无法运行：{reason}").format(reason=reason), err=True)
+    sys.exit(EXIT_RUN_ERROR)
 
 
 def _interrupt(signum, frame):
@@ -159,13 +176,16 @@ def main():
 def build_command(inputs, out, packet_date, templates, soffice, jobs, chunk_size, timeout, quiet, force,
                   print_file, duplex, organisation, sheet, cluster):
     """读取案件表（CSV 或 Excel .xlsx），为每个有效案件生成 packet.pdf 及可编辑的 Word 文书。"""
+    os.umask(PRIVATE_UMASK)  # inherited by the workers and their LibreOffice
     try:
-        private_folder(out)
+        out = prepare_output_folder(out)  # resolved: a link given as OUT is followed once, here
+        log_file = out / "packets.log"
+        _log_to(log_file)
+    except RunError as exc:
+        _cannot_run(exc)
     except OSError as exc:
-        click.echo(_("无法运行：无法创建输出文件夹 {folder}（{reason}）").format(folder=out, reason=exc.strerror), err=True)
-        sys.exit(EXIT_RUN_ERROR)
-    log_file = out / "packets.log"
-    _log_to(log_file)
+        _cannot_run(_("无法写入输出文件夹 {folder}：{reason}（{file}）").format(
+            folder=out, reason=exc.strerror or exc, file=exc.filename or ""))
     signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops a run as cleanly as Ctrl-C
     options = BuildOptions(out=out, packet_date=packet_date, templates=templates, soffice=soffice, jobs=jobs,
                            chunk_size=chunk_size, timeout=timeout, force=force, duplex=duplex, print_file=print_file,
@@ -177,8 +197,8 @@ def build_command(inputs, out, packet_date, templates, soffice, jobs, chunk_size
         terminal.close()
     if not quiet:
         for notice in summary.notices:
-            click.echo(_("提示：{notice}").format(notice=notice), err=True)
-        click.echo(summary_line(summary.outcomes, summary.report))
+            _say(_("提示：{notice}").format(notice=notice), err=True)
+        _say(summary_line(summary.outcomes, summary.report))
     sys.exit(summary.exit_code)
 
 
@@ -189,14 +209,28 @@ def build_command(inputs, out, packet_date, templates, soffice, jobs, chunk_size
 @sheet_option
 def validate_command(inputs, packet_date, sheet):
     """只检查案件表，不生成任何文件；提示与 build 相同。"""
-    # validate writes no output folder; its log goes to a folder only this user can read
-    log_file = private_folder(Path(tempfile.gettempdir()) / f"packets-{os.getuid()}") / "validate.log"
+    os.umask(PRIVATE_UMASK)
+    log_file = _validate_log()
     _log_to(log_file)
     summary = _run(lambda: validate_inputs(list(inputs), packet_date, _print_row, sheet), log_file)
     for notice in summary.notices:
-        click.echo(_("提示：{notice}").format(notice=notice), err=True)
-    click.echo(summary_line(summary.outcomes, None))
+        _say(_("提示：{notice}").format(notice=notice), err=True)
+    _say(summary_line(summary.outcomes, None))
     sys.exit(summary.exit_code)
+
+
+def _validate_log() -> Path:
+    """validate writes no output folder; its log goes to a folder only this user can read — a
+    fresh one when the usual name in /tmp is taken by someone else or open to others."""
+    folder = Path(tempfile.gettempdir()) / f"packets-{os.getuid()}"
+    try:
+        private_folder(folder)
+        info = folder.stat()
+        if info.st_uid == os.getuid() and not info.st_mode & 0o077:
+            return folder / "validate.log"
+    except (OSError, RunError):
+        pass
+    return Path(tempfile.mkdtemp(prefix="packets-validate-")) / "validate.log"
 
 
 @main.group("templates")
@@ -219,15 +253,15 @@ def templates_check_command(folder, packet_date):
     custom = [path.name for path in templates.custom.values()]
     if not custom:
         names = "、".join(f"{kind.name}.docx" for kind in DOCUMENTS)
-        click.echo(_("{folder} 中没有可替换的模板（文件名应为 {names}）").format(folder=folder, names=names), err=True)
+        _say(_("{folder} 中没有可替换的模板（文件名应为 {names}）").format(folder=folder, names=names), err=True)
         sys.exit(1)
     found = check_templates(templates, example_context(default_contract(), packet_date))
     found = [f for f in found if Path(f.template).name in custom]
     for finding in found:
-        click.echo(finding.message() if finding.is_error else _("提示：{note}").format(note=finding.message()), err=True)
+        _say(finding.message() if finding.is_error else _("提示：{note}").format(note=finding.message()), err=True)
     errors = sum(1 for f in found if f.is_error)
     verdict = _("发现 {count} 处问题").format(count=errors) if errors else _("全部变量均可提供")
-    click.echo(_("已检查 {names}：{verdict}").format(names="、".join(custom), verdict=verdict))
+    _say(_("已检查 {names}：{verdict}").format(names="、".join(custom), verdict=verdict))
     sys.exit(1 if errors else 0)
 
 
@@ -240,17 +274,17 @@ def init_command(path, force):
     from pipeline.contract.intake_form import write_intake_workbook
 
     if path.suffix.lower() != ".xlsx":
-        click.echo(_("无法运行：文件名应以 .xlsx 结尾，如 intake.xlsx"), err=True)
+        _say(_("无法运行：文件名应以 .xlsx 结尾，如 intake.xlsx"), err=True)
         sys.exit(EXIT_RUN_ERROR)
     if path.exists() and not force:
-        click.echo(_("无法运行：{path} 已存在；如要覆盖，请加 --force").format(path=path), err=True)
+        _say(_("无法运行：{path} 已存在；如要覆盖，请加 --force").format(path=path), err=True)
         sys.exit(EXIT_RUN_ERROR)
     try:
         write_intake_workbook(path, default_contract())
     except OSError as exc:
-        click.echo(_("无法运行：无法写入 {path}（{reason}）").format(path=path, reason=exc.strerror or exc), err=True)
+        _say(_("无法运行：无法写入 {path}（{reason}）").format(path=path, reason=exc.strerror or exc), err=True)
         sys.exit(EXIT_RUN_ERROR)
-    click.echo(_("已生成 {path}：在“案件”工作表中每行填写一个案件（第2行是示例，请删除），"
+    _say(_("已生成 {path}：在“案件”工作表中每行填写一个案件（第2行是示例，请删除），"
                  "说明见“填写说明”工作表；填好后运行 packets build {path} --out 输出文件夹").format(path=path))
 
 

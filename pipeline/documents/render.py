@@ -3,12 +3,14 @@
 Templates are data, not code: they travel between centres by e-mail, so they are rendered in
 Jinja's sandbox (no attributes beyond the context's, no `__class__` walks to the interpreter)
 with every name required to exist. Each template is read once per process and its Jinja source
-compiled once; a render then costs one .docx parse and one Jinja pass.
+compiled once; a render then costs one .docx parse and one Jinja pass. Links to outside files (a
+picture "linked to file") are removed when a template is loaded: a conversion never fetches anything.
 """
 
 from __future__ import annotations
 
 import io
+import zipfile
 from pathlib import Path
 
 import jinja2
@@ -16,11 +18,14 @@ from docx.document import Document
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+from lxml import etree
 
 from pipeline.common.resources import shipped
 from pipeline.documents.kinds import DOCUMENTS
 
 LOGO_HEIGHT_MM = 14
+_RELATIONSHIPS = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+_HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
 
 
 class TemplateEnvironment(ImmutableSandboxedEnvironment):
@@ -67,9 +72,9 @@ class TemplateSet:
             file = f"{kind.name}.docx"
             custom = override / file if override else None
             if custom is not None and custom.is_file():
-                self.custom[kind.name], self.blobs[kind.name] = custom, custom.read_bytes()
+                self.custom[kind.name], self.blobs[kind.name] = custom, without_external_links(custom.read_bytes())
             else:
-                self.blobs[kind.name] = shipped("templates", file).read_bytes()
+                self.blobs[kind.name] = without_external_links(shipped("templates", file).read_bytes())
         self._reset()
 
     def file_name(self, name: str) -> str:
@@ -99,3 +104,40 @@ class TemplateSet:
             context = {**context, "org": {**context["org"], "logo": logo}}
         template.render(context, jinja_env=self.env)
         return template.docx
+
+
+def without_external_links(docx: bytes) -> bytes:
+    """The template without its links to files outside it (a picture "linked to file", an attached
+    template, a linked object: relationships with TargetMode="External"), which LibreOffice would fetch
+    while converting — from the network, or a local file into the packet. Hyperlinks stay: they are
+    only followed when a reader clicks them. A file that is not a zip is left to fail when rendered."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(docx)) as source:
+            changed = {}
+            for info in source.infolist():
+                if info.filename.endswith(".rels"):
+                    original = source.read(info)
+                    cleaned = _internal_relationships(original)
+                    if cleaned != original:
+                        changed[info.filename] = cleaned
+            if not changed:
+                return docx
+            buffer = io.BytesIO()
+            with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+                for info in source.infolist():
+                    target.writestr(info, changed.get(info.filename) or source.read(info))
+    except (zipfile.BadZipFile, etree.XMLSyntaxError, OSError, ValueError):
+        return docx
+    return buffer.getvalue()
+
+
+def _internal_relationships(xml: bytes) -> bytes:
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    root = etree.fromstring(xml, parser)
+    external = [r for r in root.iter(_RELATIONSHIPS)
+                if (r.get("TargetMode") or "").lower() == "external" and r.get("Type") != _HYPERLINK]
+    if not external:
+        return xml
+    for relationship in external:
+        relationship.getparent().remove(relationship)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)

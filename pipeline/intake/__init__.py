@@ -38,6 +38,8 @@ class InputFile(Protocol):
 def open_input(path: Path, columns: IntakeColumns, sheet: str | None = None) -> InputFile:
     """Open a file and check its header; its rows are read later, as a stream."""
     if not path.is_file():
+        if path.exists():  # a folder, a named pipe (reading it would wait forever), a device
+            raise RunError(_("{file}：不是普通文件（可能是文件夹、管道或设备）").format(file=path))
         raise RunError(_("{file}：找不到文件").format(file=path))
     if path.suffix.lower() in SUFFIXES:  # `sheet` is for workbooks only
         return open_workbook(path, columns, sheet)

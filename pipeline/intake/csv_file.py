@@ -1,19 +1,23 @@
 """CSV input: stream rows from a text file in any of the usual encodings.
 
 One stray quote costs its own row only: a record that a quote without its closing quote ran into
-the following rows is reported as unreadable and reading goes on with the next physical line.
+the following rows is reported as unreadable and reading goes on with the next physical line. So does
+a cell or a line far longer than any real one (they are never held in memory whole). In a GB18030 file,
+a cell pasted in as UTF-8 is recognised and read as UTF-8, with a warning, instead of turning into
+other characters.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.common.errors import Code, RowError, RunError
+from pipeline.common.errors import Code, RowError, RunError, Severity
 from pipeline.common.i18n import _
 from pipeline.common.mask import shown
 from pipeline.intake.columns import IntakeColumns
@@ -22,7 +26,12 @@ from pipeline.intake.header import Header, map_header
 from pipeline.intake.rows import RawRow, clean_cell, has_broken_bytes, readable
 
 SAMPLE_BYTES = 256 * 1024
-csv.field_size_limit(1 << 24)
+MAX_CELL_CHARACTERS = 1_000_000  # free text may have 2,000; anything near this is not a cell
+MAX_LINE_CHARACTERS = 4_000_000  # one physical line; longer ones are skipped, never read whole
+csv.field_size_limit(MAX_CELL_CHARACTERS)
+# What a Chinese UTF-8 cell decodes to: ASCII, CJK and full-width forms only. GB18030 text that
+# happens to be valid UTF-8 decodes to Latin, Greek or Cyrillic letters instead.
+_CHINESE_TEXT = re.compile(r"^[\x00-\x7f\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]*$")
 
 
 @dataclass
@@ -40,7 +49,10 @@ class CsvFile:
     def rows(self) -> Iterator[RawRow]:
         count = 0
         for number, record, lines in self._records():
-            if lines is not None:
+            if lines is _TOO_LONG:
+                count += 1
+                yield self._too_long_row(number)
+            elif lines is not None:
                 count += 1
                 yield self._unreadable_row(number, lines)
             elif any(clean_cell(cell) for cell in record):
@@ -60,7 +72,8 @@ class CsvFile:
 
     def _records(self) -> Iterator[tuple[int, list[str], list[str] | None]]:
         """(spreadsheet row, cells, None) per record; (row, [], its physical lines) for a record
-        that a quote without its closing quote ran into the following rows."""
+        that a quote without its closing quote ran into the following rows; (row, [], _TOO_LONG) for
+        a record with a cell or a line over the limits."""
         with self.path.open("rb") as raw:
             text = io.TextIOWrapper(raw, encoding=self.encoding, errors=BROKEN, newline="")
             lines = _Lines(text)
@@ -72,15 +85,22 @@ class CsvFile:
             number = 1
             while True:
                 lines.consumed = []
+                lines.too_long = False
+                too_large = False
                 try:
                     record = next(reader)
                     broken = self._runaway_quote(record, lines.consumed)
                 except StopIteration:
                     return
-                except csv.Error:
+                except csv.Error as exc:
                     broken = True
+                    too_large = "field limit" in str(exc)  # the one csv.Error without a quote problem
                 number += 1
-                if broken and lines.consumed:
+                if lines.too_long or too_large:
+                    lines.replay(lines.consumed[1:] if not lines.too_long else [])
+                    reader = csv.reader(lines, delimiter=self.delimiter)
+                    yield number, [], _TOO_LONG
+                elif broken and lines.consumed:
                     lines.replay(lines.consumed[1:])
                     reader = csv.reader(lines, delimiter=self.delimiter)
                     yield number, [], lines.consumed[:1]
@@ -124,6 +144,14 @@ class CsvFile:
         )
         return RawRow(self.source, number, found, header.headers, (problem,))
 
+    def _too_long_row(self, number: int) -> RawRow:
+        problem = RowError(
+            self.source, number, "", "", Code.UNCLOSED_QUOTE,
+            _("本行有一个单元格或一行超过{limit}个字符，远超任何正常内容，本行无法读取；请检查该行"
+              "（可能粘贴了大量文字或文件内容；其后各行照常读取）").format(limit=f"{MAX_CELL_CHARACTERS:,}"),
+        )
+        return RawRow(self.source, number, {}, self.header.headers, (problem,))
+
     def _raw_row(self, number: int, record: list[str]) -> RawRow:
         header = self.header
         problems = []
@@ -132,6 +160,16 @@ class CsvFile:
             if index >= len(record):
                 continue
             value = clean_cell(record[index])
+            pasted = _utf8_inside(value) if self.encoding == "gb18030" else None
+            if pasted is not None:
+                value = pasted
+                problems.append(RowError(
+                    self.source, number, header.headers[key], shown(value, header.personal.get(key, "")), Code.ENCODING,
+                    _("「{column}」是UTF-8编码，而文件其余部分是GBK/GB18030编码（可能是从别处粘贴的），已按UTF-8读取为“{value}”，"
+                      "请核对；最好把整个文件另存为“CSV UTF-8”").format(
+                        column=header.headers[key], value=shown(value, header.personal.get(key, ""))),
+                    Severity.WARNING,
+                ))
             if has_broken_bytes(value):
                 value = shown(readable(value), header.personal.get(key, ""))
                 problems.append(RowError(
@@ -151,20 +189,46 @@ class CsvFile:
         return RawRow(self.source, number, cells, header.headers, tuple(problems))
 
 
+def _utf8_inside(value: str) -> str | None:
+    """A cell of a GB18030 file whose bytes are Chinese UTF-8 (pasted from elsewhere): its text; else None."""
+    try:
+        # undecodable bytes were kept as U+DC80–U+DCFF (encoding.BROKEN): surrogateescape gives them back
+        text = value.encode("gb18030", errors="surrogateescape").decode("utf-8")
+    except UnicodeError:
+        return None
+    if text == value or not _CHINESE_TEXT.match(text) or not any("\u2e80" <= ch for ch in text):
+        return None
+    return text
+
+
+_TOO_LONG = ["a record over the limits"]  # a marker, compared by identity
+
+
 class _Lines:
     """Physical lines for csv.reader, remembering those of the current record so that they can
-    be read again."""
+    be read again. A line longer than MAX_LINE_CHARACTERS is skipped to its end, never held whole."""
 
     def __init__(self, source):
-        self.source = iter(source)
+        self.source = source
         self.pending: deque[str] = deque()
         self.consumed: list[str] = []
+        self.too_long = False
 
     def __iter__(self):
         return self
 
     def __next__(self) -> str:
-        line = self.pending.popleft() if self.pending else next(self.source)
+        if self.pending:
+            line = self.pending.popleft()
+        else:
+            line = self.source.readline(MAX_LINE_CHARACTERS)
+            if not line:
+                raise StopIteration
+            if len(line) >= MAX_LINE_CHARACTERS and not line.endswith(("\n", "\r")):
+                while (rest := self.source.readline(MAX_LINE_CHARACTERS)) and not rest.endswith(("\n", "\r")):
+                    pass
+                self.too_long = True
+                line = "\n"  # the record ends here; its cells are gone
         self.consumed.append(line)
         return line
 
@@ -188,10 +252,13 @@ def open_csv(path: Path, columns: IntakeColumns) -> CsvFile:
     first_line = sample.decode(encoding, errors="replace").lstrip("\ufeff").splitlines()[0]
     delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
     with path.open("rb") as raw:
-        text = io.TextIOWrapper(raw, encoding=encoding, errors=BROKEN, newline="")
+        lines = _Lines(io.TextIOWrapper(raw, encoding=encoding, errors=BROKEN, newline=""))
         try:
-            cells = next(csv.reader(text, delimiter=delimiter))
+            cells = next(csv.reader(lines, delimiter=delimiter))
         except (csv.Error, StopIteration) as exc:
             raise RunError(_("{file}：无法读取表头").format(file=path.name)) from exc
+        if lines.too_long:
+            raise RunError(_("{file}：表头超过{limit}个字符，不是案件表的表头").format(
+                file=path.name, limit=f"{MAX_LINE_CHARACTERS:,}"))
     header = map_header(path.name, cells, columns)
     return CsvFile(path, encoding, delimiter, header, list(header.warnings))

@@ -1,87 +1,158 @@
-"""Evidence scans named in a row (证明文件): found, checked, measured and made into PDF pages.
+"""Evidence scans named in a row (证明文件): found, checked, measured and made into safe PDF pages.
 
-Paths are relative to the folder of the input file and may not leave it. PDFs are kept as they are;
-JPEG and PNG images are placed on A4 pages, upright by their EXIF orientation, without
-re-compression (img2pdf). A file that is missing, unreadable, encrypted or corrupt makes the row
-invalid, naming the file.
+Paths are relative to the folder of the input file and may not leave it; only regular files are read
+(a named pipe would block, a device never end). PDFs are rewritten with their visible pages only
+(pdf_safety: no scripts, actions, attachments or forms survive); JPEG and PNG images are placed on A4
+pages, upright by their EXIF orientation, without re-compression (img2pdf). A file that is missing,
+unreadable, encrypted, corrupt or over a limit makes the row invalid, naming the file — whatever the
+library reading it raises, it is that file's problem, never the batch's.
+
+A row's evidence has its own limits (every time a file is named counts, so naming one large scan
+thirty times is refused, not read thirty times): they keep a build's memory bounded whatever one row
+contains.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import img2pdf
-from pypdf import PdfReader
-from pypdf.errors import PdfReadError
+from PIL import Image
 
 from pipeline.common.errors import Code, RowError
 from pipeline.common.i18n import _
+from pipeline.common.mask import shown
 from pipeline.common.model import Attachment
+from pipeline.common.safe_files import FileRefused, read_regular_file
+from pipeline.intake.pdf_safety import TooManyPages, UnsafePdf, safe_pdf
 
 SEPARATORS = re.compile(r"[;；、\n]")
 A4 = (img2pdf.mm_to_pt(210), img2pdf.mm_to_pt(297))
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png"}
-MAX_BYTES = 50 * 2**20
+MAX_BYTES = 50 * 2**20  # one file
+MAX_ROW_BYTES = 60 * 2**20  # all the files of one row, each time it is named
+MAX_ROW_PAGES = 300  # all the pages of one row
+MAX_IMAGE_PIXELS = 60_000_000  # a 60-megapixel photo; more is a mistake or a decompression bomb
 
 
 class AttachmentProblem(Exception):
     pass
 
 
+class RowLimitReached(AttachmentProblem):
+    """The row's evidence as a whole is over a limit: the files after this one are not read."""
+
+
+@dataclass
+class _Budget:
+    """What is left of a row's evidence limits."""
+
+    bytes: int
+    pages: int
+
+    @classmethod
+    def full(cls) -> _Budget:
+        return cls(MAX_ROW_BYTES, MAX_ROW_PAGES)
+
+
 def load_attachments(text: str, base: Path, source: str, row: int, header: str
                      ) -> tuple[tuple[Attachment, ...], tuple[RowError, ...]]:
     attachments, problems = [], []
+    budget = _Budget.full()
+    done: dict[Path, tuple[Attachment, int]] = {}  # a file named twice is read once (and counted twice)
     for name in (part.strip() for part in SEPARATORS.split(text)):
         if not name:
             continue
         try:
-            attachments.append(load_attachment(name, base))
+            attachments.append(load_attachment(name, base, budget, done))
         except AttachmentProblem as problem:
-            message = _("「{column}」“{value}”{problem}").format(column=header, value=name, problem=problem)
-            problems.append(RowError(source, row, header, name, Code.EVIDENCE_FILE, message))
+            value = shown(name)
+            message = _("「{column}」“{value}”{problem}").format(column=header, value=value, problem=problem)
+            code = Code.EVIDENCE_TOO_LARGE if isinstance(problem, RowLimitReached) else Code.EVIDENCE_FILE
+            problems.append(RowError(source, row, header, value, code, message))
+            if isinstance(problem, RowLimitReached):
+                break
     return tuple(attachments), tuple(problems)
 
 
-def load_attachment(name: str, base: Path) -> Attachment:
+def load_attachment(name: str, base: Path, budget: _Budget | None = None,
+                    done: dict[Path, tuple[Attachment, int]] | None = None) -> Attachment:
+    budget = budget if budget is not None else _Budget.full()
+    done = done if done is not None else {}
     folder = base.resolve()
     path = (folder / name).resolve()
     if Path(name).is_absolute() or not path.is_relative_to(folder):
         raise AttachmentProblem(_("不在案件表所在的文件夹内，请使用相对于案件表的路径，并把文件放在该文件夹（或其子文件夹）中"))
-    if not path.is_file():
+    if path in done:
+        attachment, cost = done[path]
+        _spend(budget, cost, attachment.pages)
+        return dataclasses.replace(attachment, name=name)
+    if not path.exists():
         raise AttachmentProblem(_("找不到该文件，请检查文件名和所在文件夹"))
     suffix = path.suffix.lower()
     if suffix != ".pdf" and suffix not in IMAGE_SUFFIXES:
         raise AttachmentProblem(_("不是支持的文件类型，只支持 PDF、JPEG、PNG"))
     try:
-        if path.stat().st_size > MAX_BYTES:
-            raise AttachmentProblem(_("超过{limit}MB，请压缩或拆分后再附上").format(limit=MAX_BYTES // 2**20))
-        data = path.read_bytes()
+        size = path.stat().st_size
     except OSError as exc:
         raise AttachmentProblem(_("无法读取（{reason}）").format(reason=exc.strerror)) from None
+    if size > MAX_BYTES:
+        raise AttachmentProblem(_("超过{limit}MB，请压缩或拆分后再附上").format(limit=MAX_BYTES // 2**20))
+    _spend(budget, size, 0, check_only=True)
+    try:
+        data = read_regular_file(path, MAX_BYTES)
+    except FileRefused as refused:
+        raise AttachmentProblem(str(refused)) from None
     digest = hashlib.sha256(data).hexdigest()
-    pdf = data if suffix == ".pdf" else _image_pages(data)
-    return Attachment(name, _page_count(pdf, suffix), pdf, digest)
+    if suffix == ".pdf":
+        try:
+            pdf, pages = safe_pdf(data, budget.pages)
+        except TooManyPages as unsafe:  # alone over the row's limit, or with the files before it
+            raise RowLimitReached(str(unsafe) if budget.pages == MAX_ROW_PAGES else _row_pages_message()) from None
+        except UnsafePdf as unsafe:
+            raise AttachmentProblem(str(unsafe)) from None
+    else:
+        pdf, pages = _image_pages(data), 1
+    del data
+    cost = max(size, len(pdf))  # the file as found, or as it travels on when that is larger
+    _spend(budget, cost, pages)
+    attachment = Attachment(name, pages, pdf, digest)
+    done[path] = (attachment, cost)
+    return attachment
+
+
+def _spend(budget: _Budget, size: int, pages: int, check_only: bool = False) -> None:
+    if size > budget.bytes:
+        raise RowLimitReached(_("本行证明文件合计超过{limit}MB（同一文件每列出一次计算一次），请压缩、拆分或减少文件").format(
+            limit=MAX_ROW_BYTES // 2**20))
+    if pages > budget.pages:
+        raise RowLimitReached(_row_pages_message())
+    if not check_only:
+        budget.bytes -= size
+        budget.pages -= pages
+
+
+def _row_pages_message() -> str:
+    return _("本行证明文件合计超过{limit}页（同一文件每列出一次计算一次），请只附上需要的页面").format(limit=MAX_ROW_PAGES)
 
 
 def _image_pages(data: bytes) -> bytes:
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            pixels = image.width * image.height
+    except Image.DecompressionBombError:
+        pixels = MAX_IMAGE_PIXELS + 1
+    except Exception:  # Pillow raises several types for unreadable images
+        raise AttachmentProblem(_("图片已损坏或无法读取，请重新扫描")) from None
+    if pixels > MAX_IMAGE_PIXELS:
+        raise AttachmentProblem(_("图片像素过多（超过{limit}万像素），请缩小后再附上").format(limit=MAX_IMAGE_PIXELS // 10_000))
     try:
         return img2pdf.convert(data, layout_fun=img2pdf.get_layout_fun(A4, fit=img2pdf.FitMode.into),
                                rotation=img2pdf.Rotation.ifvalid)
     except Exception:  # img2pdf raises several types for unreadable images
         raise AttachmentProblem(_("图片已损坏或无法读取，请重新扫描")) from None
-
-
-def _page_count(pdf: bytes, suffix: str) -> int:
-    try:
-        reader = PdfReader(io.BytesIO(pdf))
-        if reader.is_encrypted:
-            raise AttachmentProblem(_("是加密的PDF，请提供未加密的文件"))
-        pages = len(reader.pages)
-    except (PdfReadError, ValueError, KeyError, TypeError):
-        raise AttachmentProblem(_("已损坏或不是有效的PDF文件")) from None
-    if pages == 0:
-        raise AttachmentProblem(_("没有页面"))
-    return pages

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from pipeline.common.errors import RunError
 from pipeline.common.i18n import _
+from pipeline.common.mask import shown
 from pipeline.intake.columns import IntakeColumns
 from pipeline.intake.rows import clean_cell, readable
 
@@ -25,6 +26,16 @@ def normalise_header(text: str) -> str:
     for marker in ("（必填）", "(必填)", "*"):
         text = text.replace(marker, "")
     return text.strip().casefold()
+
+
+UNKNOWN_SHOWN = 10  # a file with 100,000 unknown columns gets a line, not a megabyte
+
+
+def _unknown_columns(source: str, unknown: list[str]) -> str:
+    names = "、".join(shown(name) for name in unknown[:UNKNOWN_SHOWN])
+    if len(unknown) > UNKNOWN_SHOWN:
+        names = _("{names}等共{count}列").format(names=names, count=len(unknown))
+    return _("{file}：以下列不在数据规范中，已忽略：{columns}").format(file=source, columns=names)
 
 
 def map_header(source: str, cells: list[str], columns: IntakeColumns) -> Header:
@@ -48,7 +59,6 @@ def map_header(source: str, cells: list[str], columns: IntakeColumns) -> Header:
     if missing:
         raise RunError(_("{file}：缺少必填列 {columns}（表头可用中文或英文列名）").format(
             file=source, columns="、".join(missing)))
-    warnings = (_("{file}：以下列不在数据规范中，已忽略：{columns}").format(file=source, columns="、".join(unknown)),
-                ) if unknown else ()
+    warnings = (_unknown_columns(source, unknown),) if unknown else ()
     personal = {key: columns.personal[key] for key in headers if key in columns.personal}
     return Header(headers, positions, len(cells), personal, warnings)

@@ -6,7 +6,10 @@ decimal text (1234.5, 12 — never 12.0 or 1234.4999999). An ID number stored as
 already lost its last digits in Excel, so that cell is rejected with a message saying how to
 fix the column.
 
-Rows are streamed (openpyxl read-only mode); row numbers are the spreadsheet's (header = 1).
+Rows are streamed (openpyxl read-only mode); row numbers are the spreadsheet's (header = 1). The
+workbook is checked first (xlsx_scan: sizes, Excel's limits, no DTD, no truncation — before any row
+is built), then loaded once: the header and the rows come from the same loaded workbook, and the row
+count from the check.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from pipeline.common.mask import shown
 from pipeline.intake.columns import IntakeColumns
 from pipeline.intake.header import Header, map_header
 from pipeline.intake.rows import RawRow, clean_cell
+from pipeline.intake.xlsx_scan import WorkbookScan, scan_workbook
 
 SUFFIXES = (".xlsx", ".xlsm")
 # Excel serial numbers of 2000-01-01 and 2099-12-31: a plain number in this range in a date
@@ -38,6 +42,8 @@ class XlsxFile:
     header: Header
     columns: IntakeColumns
     notices: list[str] = field(default_factory=list)
+    book: object = None  # the loaded workbook (read-only), closed once its rows have been read
+    scan: WorkbookScan | None = None
 
     @property
     def source(self) -> str:
@@ -63,17 +69,19 @@ class XlsxFile:
             self._notice(_("{source}：工作表“{sheet}”只有表头，没有数据行").format(source=self.source, sheet=self.sheet))
 
     def count_rows(self) -> int:
-        return sum(1 for number, values in self._records()
-                   if (row := self._raw_row(number, values)) is not None and not self._is_example(row))
+        """Data rows (for a progress bar), as counted when the workbook was checked: nothing is read again.
+        A `packets init` example row left in is counted, though `rows` skips it."""
+        return self.scan.sheet.data_rows if self.scan else 0
 
     def _records(self) -> Iterator[tuple[int, tuple]]:
-        book = _load(self.path)
+        book = self.book if self.book is not None else _load(self.path)
+        self.book = None
         try:
             sheet = book[self.sheet]
             sheet.reset_dimensions()  # some writers record a wrong used range; read every row
             rows = sheet.iter_rows(values_only=True)
             next(rows, None)  # the header
-            yield from enumerate(rows, start=2)
+            yield from enumerate(_guarded(rows, self.path), start=2)
         finally:
             book.close()
 
@@ -159,37 +167,43 @@ def _load(path: Path):
             file=path.name, kind=type(exc).__name__)) from exc
 
 
+def _guarded(rows: Iterator[tuple], path: Path) -> Iterator[tuple]:
+    """The checked workbook should read to the end; if the library still fails, it is this file's
+    problem in one line, never an internal error."""
+    try:
+        yield from rows
+    except Exception as exc:
+        raise RunError(_("{file}：读取中途出错（{kind}），文件可能已损坏；请在Excel中打开后重新另存").format(
+            file=path.name, kind=type(exc).__name__)) from exc
+
+
 def open_workbook(path: Path, columns: IntakeColumns, sheet: str | None = None) -> XlsxFile:
-    """Read the header row of the first worksheet (or `sheet`) and check it; rows are read later."""
+    """Check the workbook (xlsx_scan), load it once, read and check the header row of the first
+    visible worksheet (or `sheet`); rows are read later from the same loaded workbook."""
+    scan = scan_workbook(path, sheet)
+    names = list(scan.titles)
+    title = scan.sheet.title
     book = _load(path)
     try:
-        names = book.sheetnames
-        if sheet is None:
-            visible = [ws.title for ws in book.worksheets if ws.sheet_state == "visible"]
-            if not visible:
-                raise RunError(_("{file}：工作簿中没有可读取的工作表").format(file=path.name))
-            title = visible[0]
-        elif sheet in names:
-            title = sheet
-        else:
-            raise RunError(_("{file}：没有名为“{sheet}”的工作表（现有：{names}）").format(
-                file=path.name, sheet=sheet, names="、".join(names)))
         worksheet = book[title]
         worksheet.reset_dimensions()
-        header_values = next(worksheet.iter_rows(max_row=1, values_only=True), ())
-    finally:
+        header_values = next(_guarded(worksheet.iter_rows(max_row=1, values_only=True), path), ())
+    except BaseException:
         book.close()
+        raise
     cells = [cell_text(v) for v in header_values]
     while cells and not clean_cell(cells[-1]):
         cells.pop()
     if not cells:
+        book.close()
         raise RunError(_("{file}：工作表“{sheet}”第1行是空的，没有表头（表头应在第1行）").format(file=path.name, sheet=title))
     try:
         header = map_header(path.name, cells, columns)
     except RunError as exc:
+        book.close()
         others = [n for n in names if n != title]
         hint = _("；读取的是工作表“{sheet}”").format(sheet=title)
         if others:
             hint += _("，如数据在其他工作表，请用 --sheet 指定（{names}）").format(names="、".join(others))
         raise RunError(f"{exc}{hint}") from exc
-    return XlsxFile(path, title, header, columns, list(header.warnings))
+    return XlsxFile(path, title, header, columns, list(header.warnings), book=book, scan=scan)

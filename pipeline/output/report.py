@@ -8,15 +8,27 @@ from pathlib import Path
 
 from pipeline.common.errors import RowOutcome, Status
 from pipeline.common.i18n import N_, _
+from pipeline.common.mask import for_terminal
 from pipeline.output.files import write_atomically
 
 STATUS_LABELS = {Status.OK: N_("成功"), Status.INVALID: N_("无效"), Status.FAILED: N_("失败")}
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+CASE_ID_SHOWN_LIMIT = 200  # an invalid row's case_id is the cell as typed, possibly a megabyte long
 
 
 def messages(outcome: RowOutcome) -> str:
-    """The row's problems as one line; warnings are marked as such."""
-    return _("；").join((_("提示：") if not p.is_error else "") + p.message for p in outcome.problems)
+    """The row's problems as one line; warnings are marked as such. Numbers that look like ID or
+    phone numbers are masked and control characters shown visibly, wherever the text came from."""
+    return for_terminal(_("；").join((_("提示：") if not p.is_error else "") + p.message for p in outcome.problems))
+
+
+def case_id_shown(outcome: RowOutcome) -> str:
+    """An invalid row's case_id is the cell as typed: escape sequences and bidi controls are made
+    visible, numbers masked, and a very long one is cut."""
+    text = for_terminal(outcome.case_id)
+    if len(text) > CASE_ID_SHOWN_LIMIT:
+        return text[:CASE_ID_SHOWN_LIMIT] + _("…（共{length}个字符）").format(length=len(outcome.case_id))
+    return text
 
 
 def neutralise(cell: str) -> str:
@@ -29,7 +41,8 @@ def report_csv(outcomes: list[RowOutcome]) -> bytes:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(["source", "row", "case_id", "status", "messages"])
     for o in outcomes:
-        writer.writerow([neutralise(o.source), o.row, neutralise(o.case_id), o.status, neutralise(messages(o))])
+        writer.writerow([neutralise(for_terminal(o.source)), o.row, neutralise(case_id_shown(o)), o.status,
+                         neutralise(messages(o))])
     # UTF-8 with BOM so that Excel on Chinese Windows shows the Chinese text.
     return buffer.getvalue().encode("utf-8-sig")
 
@@ -39,9 +52,9 @@ def write_report(path: Path, outcomes: list[RowOutcome]) -> Path:
 
 
 def row_line(outcome: RowOutcome) -> str:
-    case = f" {outcome.case_id}" if outcome.case_id else ""
+    case = f" {case_id_shown(outcome)}" if outcome.case_id else ""
     return _("{source} 第{row}行{case} [{status}] {messages}").format(
-        source=outcome.source, row=outcome.row, case=case, status=_(STATUS_LABELS[outcome.status]),
+        source=for_terminal(outcome.source), row=outcome.row, case=case, status=_(STATUS_LABELS[outcome.status]),
         messages=messages(outcome))
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from pipeline.common.errors import RunError
 from pipeline.common.i18n import _
 from pipeline.pdf.converter import Converter
-from pipeline.pdf.soffice_converter import SofficeConverter
+from pipeline.pdf.soffice_converter import SofficeConverter, office_program
 from pipeline.pdf.uno_converter import UnoConverter, uno_available
 
 SOFFICE_ENV = "PACKETS_SOFFICE"
@@ -39,14 +39,13 @@ def find_soffice(explicit: str | None = None) -> str:
 
 
 def is_libreoffice(soffice: str) -> bool:
-    return (Path(os.path.realpath(soffice)).parent / "soffice.bin").exists()
+    return office_program(soffice) is not None
 
 
 def open_converter(soffice: str, timeout: float, profile: Path) -> Converter:
     if is_libreoffice(soffice) and uno_available():
         return UnoConverter(soffice, timeout, profile)
     return SofficeConverter(soffice, timeout, profile)
-
 
 
 def reap_strays(folder: Path) -> int:

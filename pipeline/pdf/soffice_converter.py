@@ -1,4 +1,6 @@
-"""The fallback converter: one `soffice --convert-to pdf` process per call.
+"""The fallback converter: one `soffice --convert-to pdf` process per call; and what every LibreOffice
+this program starts shares: its profile settings, its temporary folder, dying with its parent, and
+the pipe sockets it leaves in /tmp.
 
 Each converter owns a LibreOffice profile folder: two LibreOffice processes must not share one.
 A conversion that exceeds its timeout, crashes, or exits without writing a PDF raises
@@ -7,16 +9,20 @@ ConversionError; the process group is killed in every case.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import hashlib
 import json
 import os
 import shutil
 import signal
+import stat
 import subprocess
 import tempfile
 from pathlib import Path
 
 from pipeline.common.i18n import _
-from pipeline.pdf.converter import ConversionError
+from pipeline.pdf.converter import ConversionError, ConversionTimeout
 
 # Word bookmarks become PDF named destinations: that is how a chunk PDF is split into packets.
 PDF_FILTER = "pdf:writer_pdf_Export:" + json.dumps(
@@ -25,6 +31,75 @@ PDF_FILTER = "pdf:writer_pdf_Export:" + json.dumps(
         "ExportBookmarks": {"type": "boolean", "value": "false"},
     }
 )
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+RESTART_REQUESTED = 81  # soffice.bin's exit code after it has set up a new profile
+# LibreOffice's pipes (sal/osl/unx/pipe.cxx): in /tmp, or /var/tmp when /tmp is not writable, named
+# OSL_PIPE_<uid>_<name>, whatever TMPDIR says; LibreOffice does not remove them when it is killed.
+PIPE_FOLDERS = ("/tmp", "/var/tmp")
+
+# Written into every profile before LibreOffice first starts. A conversion must not reach the network
+# or run anything: links from untrusted documents (all of ours) are blocked — a template's linked
+# picture would otherwise be fetched while the document loads —, links are never updated, macros
+# never run.
+PROFILE_SETTINGS = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" \
+xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="BlockUntrustedRefererLinks" \
+oor:op="fuse"><value>true</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="DisableMacrosExecution" \
+oor:op="fuse"><value>true</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="MacroSecurityLevel" \
+oor:op="fuse"><value>3</value></prop></item>
+<item oor:path="/org.openoffice.Office.Writer/Content/Update"><prop oor:name="Link" oor:op="fuse"><value>0</value>\
+</prop></item>
+</oor:items>
+"""
+
+
+def die_with_parent() -> None:
+    """In the child, before exec: the kernel kills it when its parent dies, even by SIGKILL, which no
+    cleanup code can catch."""
+    libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+def office_program(soffice: str) -> Path | None:
+    """LibreOffice's own soffice.bin next to the `soffice` launcher, or None (a test stand-in).
+    Started directly it is our child and dies with us; the launcher script would put oosplash between."""
+    program = Path(os.path.realpath(soffice)).parent / "soffice.bin"
+    return program if program.exists() else None
+
+
+def prepare_profile(profile: Path) -> dict[str, str]:
+    """Create the profile folder with its settings (see PROFILE_SETTINGS), and return the environment
+    LibreOffice runs with: its temporary files (lu*.tmp) inside the profile folder, not in /tmp."""
+    settings = profile / "user" / "registrymodifications.xcu"
+    if not settings.exists():
+        settings.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        settings.write_text(PROFILE_SETTINGS, encoding="utf-8")
+    temporary = profile / "tmp"
+    temporary.mkdir(mode=0o700, exist_ok=True)
+    return {**os.environ, "TMPDIR": str(temporary)}
+
+
+def pipe_sockets(profile: Path, *names: str) -> list[Path]:
+    """The pipe sockets a LibreOffice with this profile makes: its single-instance pipe (named after an
+    MD5 of the profile's URL in UTF-16, each byte in hex without padding: desktop/source/app/
+    officeipcthread.cxx) and the `--accept` pipes given by name."""
+    digest = hashlib.md5(profile.as_uri().encode("utf-16-le"), usedforsecurity=False).digest()
+    all_names = [f"SingleOfficeIPC_{''.join(format(b, 'x') for b in digest)}", *names]
+    return [Path(folder) / f"OSL_PIPE_{os.getuid()}_{name}" for folder in PIPE_FOLDERS for name in all_names]
+
+
+def remove_pipe_sockets(profile: Path, *names: str) -> None:
+    """Remove the sockets LibreOffice left behind (ours only: sockets owned by this user)."""
+    for path in pipe_sockets(profile, *names):
+        try:
+            info = os.lstat(path)
+            if stat.S_ISSOCK(info.st_mode) and info.st_uid == os.getuid():
+                path.unlink()
+        except OSError:
+            pass
 
 
 class SofficeConverter:
@@ -39,25 +114,37 @@ class SofficeConverter:
         """docx → PDF next to it; returns the PDF's path."""
         pdf = docx.with_suffix(".pdf")
         pdf.unlink(missing_ok=True)
+        program = office_program(self.soffice)
         command = [
-            self.soffice,
+            str(program or self.soffice),
             f"-env:UserInstallation={self.profile.as_uri()}",
             "--headless", "--invisible", "--nologo", "--norestore", "--nodefault", "--nolockcheck",
             "--convert-to", PDF_FILTER, "--outdir", str(docx.parent), str(docx),
         ]
-        process = subprocess.Popen(
-            command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True
-        )
+        environment = prepare_profile(self.profile)
         try:
-            output, _stderr = process.communicate(timeout=self.timeout)
-        except subprocess.TimeoutExpired:
-            _kill_group(process)
-            raise ConversionError(_("LibreOffice 转换超时（超过{seconds:.0f}秒）").format(seconds=self.timeout)) from None
-        except BaseException:
-            _kill_group(process)
-            raise
+            for _attempt in range(3):
+                process = subprocess.Popen(
+                    command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
+                    preexec_fn=die_with_parent, env=environment,
+                )
+                try:
+                    output, _stderr = process.communicate(timeout=self.timeout)
+                except subprocess.TimeoutExpired:
+                    _kill_group(process)
+                    raise ConversionTimeout(_("LibreOffice 转换超时（超过{seconds:.0f}秒）").format(
+                        seconds=self.timeout)) from None
+                except BaseException:
+                    _kill_group(process)
+                    raise
+                finally:
+                    _kill_group(process)  # soffice may leave helpers behind in its group
+                # soffice.bin started directly sets up a new profile, then asks to be started again
+                # (the launcher script would do that for us).
+                if not (program and process.returncode == RESTART_REQUESTED):
+                    break
         finally:
-            _kill_group(process)  # soffice may leave helpers behind in its group
+            remove_pipe_sockets(self.profile)
         if process.returncode != 0:
             raise ConversionError(_("LibreOffice 异常退出（代码 {code}）：{output}").format(code=process.returncode, output=_tail(output)))
         if not pdf.is_file() or pdf.stat().st_size == 0:
@@ -65,6 +152,7 @@ class SofficeConverter:
         return pdf
 
     def close(self) -> None:
+        remove_pipe_sockets(self.profile)
         shutil.rmtree(self.profile, ignore_errors=True)
 
     def __enter__(self):

@@ -10,8 +10,6 @@ falls back to the one-process-per-call SofficeConverter.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import logging
 import os
 import signal
@@ -22,13 +20,13 @@ import time
 from pathlib import Path
 
 from pipeline.common.i18n import _
-from pipeline.pdf.converter import ConversionError
+from pipeline.pdf.converter import ConversionError, ConversionTimeout
+from pipeline.pdf.soffice_converter import die_with_parent, office_program, prepare_profile, remove_pipe_sockets
 
 log = logging.getLogger(__name__)
 
 UNO_PATHS = ("/usr/lib/python3/dist-packages", "/usr/lib/libreoffice/program")
 CONNECT_SECONDS = 60.0
-PR_SET_PDEATHSIG = 1  # linux/prctl.h
 RESTART_REQUESTED = 81  # soffice.bin's exit code after it has set up a new profile
 
 
@@ -50,11 +48,7 @@ def uno_available() -> bool:
     return True
 
 
-def die_with_parent() -> None:
-    """In the child, before exec: the kernel kills it when its parent (the worker) dies, even by
-    SIGKILL, which no cleanup code can catch."""
-    libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
-    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+__all__ = ["UnoConverter", "die_with_parent", "uno_available"]
 
 
 class UnoConverter:
@@ -65,30 +59,37 @@ class UnoConverter:
         self.process: subprocess.Popen | None = None
         self.desktop = None
         self.starts = 0
+        self.pipe = ""  # the --accept pipe of the running instance
 
     def _start(self) -> None:
         uno, _property_value = _import_uno()
         self.starts += 1
-        pipe = f"packets-{os.getpid()}-{self.starts}"
+        pipe = self.pipe = f"packets-{os.getpid()}-{self.starts}"
         # soffice.bin itself, not the launcher script: it is then our child, and dies with us.
-        program = Path(os.path.realpath(self.soffice)).parent / "soffice.bin"
+        program = office_program(self.soffice) or Path(self.soffice)
+        environment = prepare_profile(self.profile)
         command = [str(program), f"-env:UserInstallation={self.profile.as_uri()}", "--headless", "--invisible",
                    "--nologo", "--norestore", "--nodefault", "--nolockcheck", f"--accept=pipe,name={pipe};urp;"]
-        for _attempt in range(3):
-            self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                            start_new_session=True, preexec_fn=die_with_parent)
-            # A new profile makes LibreOffice exit asking to be restarted (the launcher script's job).
-            try:
-                if self.process.wait(timeout=0.5) != RESTART_REQUESTED:
-                    break
-            except subprocess.TimeoutExpired:
-                break
+        def launch() -> subprocess.Popen:
+            return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                    start_new_session=True, preexec_fn=die_with_parent, env=environment)
+
+        self.process = launch()
+        restarts = 0
         local = uno.getComponentContext()
         resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
         deadline = time.monotonic() + min(CONNECT_SECONDS, self.timeout)
         while True:
             if self.process.poll() is not None:
-                raise ConversionError(_("LibreOffice 启动失败（代码 {code}）").format(code=self.process.returncode))
+                # A new (or half set-up) profile makes LibreOffice exit asking to be started again —
+                # the launcher script's job, and so ours; however long that first exit takes.
+                if self.process.returncode == RESTART_REQUESTED and restarts < 3:
+                    restarts += 1
+                    self.process = launch()
+                    continue
+                code = self.process.returncode
+                self._stop()
+                raise ConversionError(_("LibreOffice 启动失败（代码 {code}）").format(code=code))
             try:
                 context = resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
                 break
@@ -140,7 +141,7 @@ class UnoConverter:
         except Exception as exc:  # the bridge reports a dead or killed office as various UNO errors
             self._stop()
             if timed_out.is_set():
-                raise ConversionError(_("LibreOffice 转换超时（超过{seconds:.0f}秒）").format(seconds=self.timeout)) from None
+                raise ConversionTimeout(_("LibreOffice 转换超时（超过{seconds:.0f}秒）").format(seconds=self.timeout)) from None
             raise ConversionError(_("LibreOffice 转换失败：{kind}").format(kind=type(exc).__name__)) from None
         finally:
             watchdog.cancel()
@@ -157,6 +158,7 @@ class UnoConverter:
         except (ProcessLookupError, PermissionError):
             pass
         process.wait()
+        remove_pipe_sockets(self.profile, self.pipe)
 
     def close(self) -> None:
         self._stop()
