@@ -281,3 +281,21 @@ def test_the_language_switch_only_returns_to_this_site(office):
     for target in ("https://evil.example/", "//evil.example/x", "/\\evil.example"):
         response = client.get("/language/en", params={"next": target}, follow_redirects=False)
         assert response.headers["location"] == "/", target
+
+
+def test_logging_out_ends_the_session(office):
+    client, _, _ = office
+    login(client, "alice")
+    csrf = form_token(client.get("/batches").text)
+    assert client.post("/logout", data={"csrf": csrf}, follow_redirects=False).headers["location"] == "/login"
+    assert client.get("/batches", follow_redirects=False).status_code == 303
+
+
+def test_a_refused_upload_shows_the_form_again_with_the_reason(office):
+    client, _, settings = office
+    login(client, "alice")
+    csrf = form_token(client.get("/batches/new").text)
+    page = client.post("/batches", data={"csrf": csrf}, files={"file": ("cases.xlsx", b"%PDF-1.7 ...")})
+    assert page.status_code == 400
+    assert "上传的案件表是PDF 文件，不是案件表" in page.text and 'id="upload"' in page.text
+    assert batch_folders(settings) == []
