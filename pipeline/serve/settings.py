@@ -5,6 +5,7 @@
     DATA/organisations/*.yaml   organisation profiles staff can choose from (with their logos)
     DATA/batches/<id>/input/    the uploaded spreadsheet and the unpacked evidence scans
     DATA/batches/<id>/out/      the build's output folder, as `packets build --out` writes it
+    DATA/batches/<id>/work.log  the errors of its check and build (deleted with the batch)
 """
 
 from __future__ import annotations
