@@ -9,12 +9,14 @@ from __future__ import annotations
 import csv
 import io
 import os
+import shutil
 import stat
 import zipfile
 from pathlib import Path
 
 import httpx
 import pytest
+from conftest import ROOT
 from e2e import outline_titles, pdf_text
 from office import PERSONAL, add_user, csv_bytes, form_token, login, running_server, wait_for, write_workbook, zip_of
 from pypdf import PdfReader, PdfWriter
@@ -31,6 +33,11 @@ def office(tmp_path_factory):
     root = tmp_path_factory.mktemp("office")
     data = root / "data"
     tokens = {"alice": add_user(data, "alice", admin=True), "bob": add_user(data, "bob")}
+    profiles = data / "organisations"  # the letterheads an administrator installed
+    profiles.mkdir(mode=0o700)
+    for name in ("organisation.yaml", "organisation-logo.png"):
+        shutil.copy(ROOT / "samples" / name, profiles / name)
+        (profiles / name).chmod(0o600)
     with running_server(data) as server:
         yield server, tokens, root
 
@@ -43,6 +50,7 @@ def browsed(office):
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
 
     server, _, root = office
     downloads = root / "downloads"
@@ -84,6 +92,7 @@ def browsed(office):
         driver.find_element(By.NAME, "file").send_keys(str(workbook))
         driver.execute_script("document.getElementsByName('date')[0].value = '2026-11-24';")
         driver.find_element(By.NAME, "print_file").click()
+        Select(driver.find_element(By.NAME, "organisation")).select_by_value("organisation")
         driver.find_element(By.CSS_SELECTOR, "#upload button[type=submit]").click()
 
         wait_for(lambda: present("validation"), 120, what="the check page")
@@ -144,6 +153,7 @@ def test_progress_is_shown_while_building_and_ends_on_the_results(browsed):
 def test_the_downloaded_packet_is_the_borrowers_real_packet(browsed):
     text = pdf_text(browsed["packet"])
     assert FIRST_TITLE in text and "张晓明" in text and "E2E-001" in text
+    assert "示例市法律援助中心（虚构）" in text  # the letterhead chosen on the upload form
     assert [title for title, _ in outline_titles(browsed["packet"])][0] == FIRST_TITLE
 
 

@@ -242,6 +242,9 @@ def test_wrong_method_and_malformed_requests_get_a_json_message(office):
     assert no_file.status_code == 400 and "请以 multipart/form-data 上传" in no_file.json()["message"]
     empty = client.post("/api/batches", headers=bearer(tokens["alice"]), files={"other": ("x", b"")})
     assert empty.status_code == 400 and "请选择要上传的案件表" in empty.json()["message"]
+    no_profile = client.post("/api/batches", headers=bearer(tokens["alice"]), files={"file": ("c.csv", SHEET)},
+                             data={"organisation": "../../etc/passwd"})
+    assert no_profile.status_code == 400 and "没有这个机构信息" in no_profile.json()["message"]
     bad_date = client.post("/api/batches", headers=bearer(tokens["alice"]), files={"file": ("c.csv", SHEET)},
                            data={"date": "24.11.2026"})
     assert bad_date.status_code == 400 and "YYYY-MM-DD" in bad_date.json()["message"]
