@@ -299,6 +299,59 @@ def schema_command(markdown):
     click.echo(schema_markdown(default_contract()) if markdown else schema_text(default_contract()))
 
 
+def _age(ctx, param, value):
+    if value is None:
+        return None
+    from pipeline.output.purge import parse_age  # noqa: PLC0415
+
+    try:
+        return parse_age(value)
+    except ValueError:
+        raise click.BadParameter(_("应为天数，如 30d（也可用 12h、8w）：{value}").format(value=value)) from None
+
+
+@main.command("purge")
+@click.argument("out", type=click.Path(path_type=Path, file_okay=False))
+@lang_option
+@click.option("--older-than", "older_than", callback=_age, metavar="30d",
+              help="删除生成时间早于此的案件材料（天数，如 30d；也可用 12h、8w）。")
+@click.option("--case", "cases", multiple=True, metavar="ID", help="只删除这个案件的材料（可重复）。")
+@click.option("--dry-run", is_flag=True, help="只列出将被删除的内容，不删除。")
+def purge_command(out, older_than, cases, dry_run):
+    """按保存期限删除输出文件夹中的案件材料（含完整身份证号和手机号），每个案件在 OUT/audit.log 留一行记录。"""
+    from pipeline.output.purge import purge  # noqa: PLC0415
+
+    if older_than is None and not cases:
+        _cannot_run(_("请用 --older-than（如 30d）或 --case 指定要删除的材料"))
+    os.umask(PRIVATE_UMASK)
+    folder = Path(os.path.abspath(out)).resolve()
+    try:
+        result = purge(folder, older_than=older_than, cases=tuple(cases), dry_run=dry_run)
+    except RunError as exc:
+        _cannot_run(exc)
+    except OSError as exc:
+        _cannot_run(_("无法删除 {file}（{reason}）").format(file=exc.filename or folder, reason=exc.strerror or exc))
+    verb = _("将删除") if dry_run else _("已删除")
+    for case in result.cases:
+        _say(_("{verb} {case}（{built}生成，{count}个文件）").format(
+            verb=verb, case=case.case_id, built=case.built.strftime("%Y-%m-%d %H:%M"), count=len(case.files)))
+        if case.kept:
+            _say(_("提示：{case} 中的 {files} 不是本程序生成的，已保留").format(case=case.case_id, files="、".join(case.kept)),
+                 err=True)
+    for name in result.print_files:
+        _say(_("{verb} 打印文件 print/{name}").format(verb=verb, name=name))
+    if cases and not older_than and (folder / "print").is_dir():
+        _say(_("提示：print/ 中的打印文件可能也含有这些案件，如需删除请加 --older-than"), err=True)
+    for case_id in result.not_found:
+        _say(_("没有案件 {case} 的材料").format(case=case_id), err=True)
+    summary = _("共{count}个案件").format(count=len(result.cases))
+    if dry_run:
+        _say(_("{summary}的材料将被删除（未删除任何文件）").format(summary=summary))
+    else:
+        _say(_("{summary}的材料已删除；记录见 {log}").format(summary=summary, log=folder / "audit.log"))
+    sys.exit(1 if result.not_found else 0)
+
+
 from pipeline.serve.commands import serve_command, user_group  # noqa: E402
 
 main.add_command(serve_command)

@@ -373,6 +373,37 @@ def pdf_big(path: str | os.PathLike, megabytes: float) -> Path:
     return pdf.write(path, 1)
 
 
+def pdf_big_page_image(path: str | os.PathLike, megabytes: float) -> Path:
+    """A valid one-page PDF of about ``megabytes`` MB (10**6 bytes) whose bulk the page itself draws.
+
+    Unlike ``pdf_big`` (padding no page uses, which a sanitiser drops), the bulk here is the page's
+    image XObject: one stream of random bytes declared as a DCT-encoded (JPEG) RGB image, drawn full
+    page. A sanitiser that keeps the visible pages keeps all of it, so this is the file for measuring
+    what a maximal row of evidence costs downstream. Viewers show a broken image (the bytes are not a
+    JPEG); pypdf copies the stream without decoding it. Written in 1 MiB chunks.
+    """
+    pdf = _Pdf()
+    catalog, pages = pdf.reserve(), pdf.reserve()
+    length = max(0, int(megabytes * 1_000_000) - 1000)
+    rng = random.Random(20261126)
+
+    def chunks() -> Iterator[bytes]:
+        left = length
+        while left:
+            n = min(left, 1 << 20)
+            yield rng.randbytes(n)
+            left -= n
+
+    image = pdf.add_stream_chunks(length, chunks(), b"/Type /XObject /Subtype /Image /Width 2000 /Height 2000 "
+                                                    b"/ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /DCTDecode")
+    content = pdf.add_stream(b"q 612 0 0 792 0 0 cm /Im1 Do Q\n")
+    page = pdf.add(b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 612 792] /Resources << /XObject << /Im1 %d 0 R >> >> "
+                   b"/Contents %d 0 R >>" % (pages, image, content))
+    pdf.set(pages, b"<< /Type /Pages /Count 1 /Kids [%d 0 R] >>" % page)
+    pdf.set(catalog, b"<< /Type /Catalog /Pages %d 0 R >>" % pages)
+    return pdf.write(path, catalog)
+
+
 def pdf_truncated(path: str | os.PathLike, keep: float = 0.6) -> Path:
     """A valid three-page PDF cut after ``keep`` of its bytes: no xref table, no trailer, no ``%%EOF``.
 
@@ -1122,3 +1153,59 @@ def _walk(root, where: str, found: list[str]) -> None:
         if "/OpenAction" in value and isinstance(_resolve(value["/OpenAction"]), DictionaryObject):
             hit("/OpenAction", f"{place} /OpenAction")
         stack.extend((item, f"{path} {key}") for key, item in reversed(list(value.items())))
+
+
+# --------------------------------------------------------------------------------------------------
+# A network witness
+# --------------------------------------------------------------------------------------------------
+
+
+class LoopbackListener:
+    """A TCP listener on 127.0.0.1 (a free port) that records every connection made to it.
+
+    Use as a context manager; ``url(path)`` gives an http URL on it (for ``docx_with_external_image``),
+    ``connections`` the first bytes each client sent (an HTTP request line, say). Nothing is answered:
+    the point is to see whether anything connects at all.
+    """
+
+    def __init__(self) -> None:
+        import socket
+
+        self._server = socket.create_server(("127.0.0.1", 0))
+        self.port = self._server.getsockname()[1]
+        self.connections: list[bytes] = []
+        self._thread = None
+
+    def url(self, path: str = "/picture.png") -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def __enter__(self) -> LoopbackListener:
+        import threading
+
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+        return self
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                client, _ = self._server.accept()
+            except OSError:
+                return
+            with client:
+                client.settimeout(2)
+                try:
+                    self.connections.append(client.recv(1024))
+                except OSError:
+                    self.connections.append(b"")
+
+    def __exit__(self, *exc) -> None:
+        import socket
+
+        try:
+            self._server.shutdown(socket.SHUT_RDWR)  # wakes the accept() that close() alone would not
+        except OSError:
+            pass
+        self._server.close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)

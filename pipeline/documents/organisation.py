@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import hashlib
 import io
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image
 
 from pipeline.common.errors import RunError
 from pipeline.common.i18n import _
@@ -52,9 +53,15 @@ def _logo(profile: Path, name: str) -> bytes:
         raise RunError(_("{file}：无法读取 logo 图片 {logo}（{reason}）").format(
             file=profile.name, logo=name, reason=exc)) from None
     try:
-        with Image.open(io.BytesIO(data)) as image:
-            kind, pixels = image.format, image.width * image.height
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError):
+        with warnings.catch_warnings():
+            # Pillow only warns between 89 and 179 megapixels: refuse those as it refuses bigger ones.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:  # reads the header only: nothing is decoded
+                kind, pixels = image.format, image.width * image.height
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise RunError(_("{file}：logo 图片像素过多（可能是恶意构造的图片），请使用不超过1600万像素的图片").format(
+            file=profile.name)) from None
+    except Exception:  # Pillow raises several types for a file that is not an image it knows
         raise RunError(_("{file}：logo 不是可识别的图片").format(file=profile.name)) from None
     if kind not in ("PNG", "JPEG"):
         raise RunError(_("{file}：logo 只支持 PNG 或 JPEG 图片").format(file=profile.name))

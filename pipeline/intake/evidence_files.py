@@ -34,8 +34,8 @@ from pipeline.intake.pdf_safety import TooManyPages, UnsafePdf, safe_pdf
 SEPARATORS = re.compile(r"[;；、\n]")
 A4 = (img2pdf.mm_to_pt(210), img2pdf.mm_to_pt(297))
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png"}
-MAX_BYTES = 50 * 2**20  # one file
-MAX_ROW_BYTES = 60 * 2**20  # all the files of one row, each time it is named
+MAX_BYTES = 40 * 2**20  # one file
+MAX_ROW_BYTES = 40 * 2**20  # all the files of one row, each time it is named (see tests/run/test_memory_bound.py)
 MAX_ROW_PAGES = 300  # all the pages of one row
 MAX_IMAGE_PIXELS = 60_000_000  # a 60-megapixel photo; more is a mistake or a decompression bomb
 

@@ -2,24 +2,37 @@
 
 The parent reads, validates and writes; workers only run `run_chunk`. Bounding the chunks in
 flight keeps memory flat however long the input is, and lets input be read as it is needed.
+
+Workers belong to the run: they log into the run's log (records travel to the parent through a
+queue; nothing reaches the terminal), create nothing others can read (umask 077), and die with the
+run — killed by the kernel when their parent, the forkserver, exits (which it does when the run's
+process does), and by a thread watching the run's process itself, whichever comes first. Their
+LibreOffice dies with them (PDEATHSIG, pdf/soffice_converter.py).
 """
 
 from __future__ import annotations
 
 import logging
+import logging.handlers
 import multiprocessing
+import os
+import select
 import signal
+import threading
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 
 import psutil
 
+from pipeline.pdf.soffice_converter import die_with_parent
 from pipeline.run.chunk import Chunk, run_chunk
 from pipeline.run.pool import ChunkResult, failed_outcomes
+from pipeline.run.scratch import is_alive, process_start
 
 log = logging.getLogger(__name__)
 
 IN_FLIGHT_PER_WORKER = 2  # one running, one queued: a worker never waits for the parent
+WORKER_UMASK = 0o077  # chunk documents and LibreOffice's files hold full ID numbers
 
 
 class LocalPool:
@@ -28,13 +41,19 @@ class LocalPool:
         self._executor: ProcessPoolExecutor | None = None
         self._in_flight: dict[Future, Chunk] = {}
         self._already_running: set[int] = set()
+        self._log_listener: logging.handlers.QueueListener | None = None
 
     def __enter__(self) -> LocalPool:
         if self.jobs > 1:
             self._already_running = {child.pid for child in psutil.Process().children(recursive=True)}
             # forkserver: workers start from a clean interpreter, not a copy of the parent's state.
-            self._executor = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("forkserver"),
-                                                 initializer=_leave_interrupts_to_the_parent)
+            context = multiprocessing.get_context("forkserver")
+            records = context.Queue()
+            self._log_listener = logging.handlers.QueueListener(records, _ParentLogging())
+            self._log_listener.start()
+            pid = os.getpid()
+            self._executor = ProcessPoolExecutor(self.jobs, mp_context=context, initializer=_start_worker,
+                                                 initargs=(records, pid, process_start(pid)))
         return self
 
     def __exit__(self, kind, value, traceback) -> None:
@@ -48,6 +67,9 @@ class LocalPool:
         else:
             self._executor.shutdown(wait=True)
         self._executor = None
+        if self._log_listener is not None:
+            self._log_listener.stop()  # after the workers: their last records are written too
+            self._log_listener = None
 
     def submit(self, chunk: Chunk) -> list[ChunkResult]:
         if self._executor is None:
@@ -74,8 +96,45 @@ class LocalPool:
         return results
 
 
-def _leave_interrupts_to_the_parent() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+class _ParentLogging(logging.Handler):
+    """A worker's record, handled in the parent as if logged there: the run's log file, masked."""
+
+    def handle(self, record: logging.LogRecord) -> bool:
+        logging.getLogger(record.name).handle(record)
+        return True
+
+    def emit(self, record: logging.LogRecord) -> None:  # pragma: no cover - handle() does the work
+        pass
+
+
+def _start_worker(records, parent: int, parent_started: int) -> None:
+    """In each worker, before its first chunk."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    os.umask(WORKER_UMASK)
+    die_with_parent()  # the parent is the forkserver, which exits when the run's process does
+    _watch(parent, parent_started)
+    root = logging.getLogger()
+    root.handlers[:] = [logging.handlers.QueueHandler(records)]
+    root.setLevel(logging.INFO)
+    logging.captureWarnings(True)  # pypdf's and Pillow's warnings too: never on the terminal
+
+
+def _watch(parent: int, parent_started: int) -> None:
+    """Kill this worker (and so its LibreOffice) as soon as the run's process is gone, however it went."""
+    try:
+        handle = os.pidfd_open(parent)
+    except (AttributeError, OSError):
+        handle = None
+    if not is_alive(parent, parent_started):  # gone already (its pid may even be someone else's now)
+        os.kill(os.getpid(), signal.SIGKILL)
+    if handle is None:
+        return  # no pidfd (an old kernel): the forkserver's death signal still applies
+
+    def wait_for_parent() -> None:
+        select.select([handle], [], [])  # readable once the process has exited
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    threading.Thread(target=wait_for_parent, name="watch-parent", daemon=True).start()
 
 
 def _kill_descendants(except_pids: set[int]) -> None:
