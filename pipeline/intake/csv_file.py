@@ -73,7 +73,14 @@ class CsvFile:
     def _records(self) -> Iterator[tuple[int, list[str], list[str] | None]]:
         """(spreadsheet row, cells, None) per record; (row, [], its physical lines) for a record
         that a quote without its closing quote ran into the following rows; (row, [], _TOO_LONG) for
-        a record with a cell or a line over the limits."""
+        a record with a cell or a line over the limits. A read error is this file's, in one line."""
+        try:
+            yield from self._read_records()
+        except OSError as exc:
+            raise RunError(_("{file}：读取中途出错（{reason}）").format(
+                file=self.source, reason=exc.strerror or exc)) from exc
+
+    def _read_records(self) -> Iterator[tuple[int, list[str], list[str] | None]]:
         with self.path.open("rb") as raw:
             text = io.TextIOWrapper(raw, encoding=self.encoding, errors=BROKEN, newline="")
             lines = _Lines(text)

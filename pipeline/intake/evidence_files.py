@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import io
+import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,7 @@ from pipeline.common.model import Attachment
 from pipeline.common.safe_files import FileRefused, read_regular_file
 from pipeline.intake.pdf_safety import TooManyPages, UnsafePdf, safe_pdf
 
+log = logging.getLogger(__name__)
 SEPARATORS = re.compile(r"[;；、\n]")
 A4 = (img2pdf.mm_to_pt(210), img2pdf.mm_to_pt(297))
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png"}
@@ -69,7 +71,15 @@ def load_attachments(text: str, base: Path, source: str, row: int, header: str
         if not name:
             continue
         try:
-            attachments.append(load_attachment(name, base, budget, done))
+            try:
+                attachments.append(load_attachment(name, base, budget, done))
+            except OSError as exc:  # a name too long for the system, a loop of links…
+                raise AttachmentProblem(_("无法读取（{reason}）").format(reason=exc.strerror or exc)) from None
+            except AttachmentProblem:
+                raise
+            except Exception as exc:  # whatever else a library raises: this file's problem, not the batch's
+                log.exception("evidence file %s could not be read", shown(name))
+                raise AttachmentProblem(_("无法读取（{kind}）").format(kind=type(exc).__name__)) from None
         except AttachmentProblem as problem:
             value = shown(name)
             message = _("「{column}」“{value}”{problem}").format(column=header, value=value, problem=problem)

@@ -69,3 +69,16 @@ def test_a_named_pipe_as_input_is_refused_at_once(tmp_path, contract):
     hostile.fifo(tmp_path / "cases.csv")
     with pytest.raises(RunError, match="不是普通文件"):
         open_input(tmp_path / "cases.csv", contract.intake_columns)
+
+
+def test_a_read_error_half_way_is_one_line_naming_the_file(tmp_path, contract, monkeypatch):
+    (tmp_path / "cases.csv").write_text(HEADER + "\n" + row("IO-1") + "\n", encoding="utf-8")
+    source = open_input(tmp_path / "cases.csv", contract.intake_columns)
+
+    def failing(self):
+        yield 2, row("IO-1").split(","), None
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(csv_file.CsvFile, "_read_records", failing)
+    with pytest.raises(RunError, match="cases.csv：读取中途出错（Input/output error）"):
+        list(source.rows())

@@ -157,3 +157,22 @@ def test_an_evidence_name_with_escape_sequences_is_shown_visibly(tmp_path):
     _, (problem,) = load(tmp_path, "\x1b[2J\x1b[31mred\x07\u202egpj.pdf")
     assert "\x1b" not in problem.message and "\x07" not in problem.message and "\u202e" not in problem.message
     assert "␛[2J␛[31mred␇<U+202E>gpj.pdf" in problem.message and problem.value == "␛[2J␛[31mred␇<U+202E>gpj.pdf"
+
+
+def test_a_name_the_system_cannot_even_look_up_is_that_files_problem(tmp_path):
+    """Finding 5: a 5,000-character name made Path.exists() raise ENAMETOOLONG through the batch."""
+    hostile.plain_pdf(tmp_path / "good.pdf")
+    attachments, (problem,) = load(tmp_path, "good.pdf、" + "长" * 5000 + ".pdf")
+    assert [a.name for a in attachments] == ["good.pdf"] and "无法读取" in problem.message
+    assert len(problem.message) < 200  # the value is shown cut, with its length
+
+
+def test_any_other_exception_reading_evidence_is_that_files_problem(tmp_path, monkeypatch):
+    hostile.plain_pdf(tmp_path / "scan.pdf")
+
+    def broken(data):
+        raise RuntimeError("a library bug")
+
+    monkeypatch.setattr(evidence_files.hashlib, "sha256", broken)
+    attachments, (problem,) = load(tmp_path, "scan.pdf")
+    assert attachments == () and "无法读取（RuntimeError）" in problem.message

@@ -38,7 +38,7 @@ def refusal(contract, path) -> str:
     (lambda p: hostile.xlsx_huge_shared_string(p, HEADER, [ROW], gib=0.5), "sharedStrings.xml 解压后有512MB，超过256MB"),
     (lambda p: hostile.xlsx_zip_bomb_ratio(p, HEADER, [ROW], gib=1.5), "sheet1.xml 解压后有1536MB，超过1024MB"),
     (lambda p: hostile.xlsx_zip_bomb_ratio(p, HEADER, [ROW], gib=0.01, filler="whitespace"), "超过100000个字符"),
-    (lambda p: hostile.xlsx_zip_bomb_ratio(p, HEADER, [ROW], gib=0.01, filler="rows"), "超过Excel的1,048,576行上限"),
+    (lambda p: hostile.xlsx_zip_bomb_ratio(p, HEADER, [ROW], gib=0.0065, filler="rows"), "超过Excel的1,048,576行上限"),
     (lambda p: hostile.xlsx_truncated(p, HEADER, [ROW]), "sheet1.xml 不完整（文件被截断或已损坏），没有读取任何一行"),
     (lambda p: hostile.xlsx_billion_laughs(p, HEADER, [ROW]), "sheet1.xml 含有DTD或实体声明"),
     (lambda p: hostile.xlsx_billion_laughs(p, HEADER, [ROW], part="sharedStrings"), "sharedStrings.xml 含有DTD或实体声明"),

@@ -9,8 +9,10 @@ import time
 from datetime import datetime, timedelta
 
 import pytest
+from click.testing import CliRunner
 from e2e import run_cli
 
+from pipeline import cli
 from pipeline.output.audit import AuditAction, AuditLog, append_audit, audit_line, read_audit
 from pipeline.output.files import private_folder
 from pipeline.output.purge import parse_age, purge
@@ -122,5 +124,13 @@ def test_the_purge_command(out):
     assert result.returncode == 0, result.stderr
     assert "已删除 OLD-1" in result.stdout and "共2个案件的材料已删除" in result.stdout
     assert "staff-notes.txt 不是本程序生成的，已保留" in result.stderr
-    assert run_cli("purge", str(out)).returncode == 2  # neither --older-than nor --case
-    assert run_cli("purge", str(out), "--older-than", "soon").returncode == 2
+
+
+@pytest.mark.parametrize("arguments", [[], ["--older-than", "soon"]], ids=["nothing chosen", "not an age"])
+def test_the_purge_command_needs_to_know_what(out, arguments):
+    umask = os.umask(0o022)
+    try:
+        result = CliRunner().invoke(cli.main, ["purge", str(out), *arguments])
+    finally:
+        os.umask(umask)
+    assert result.exit_code == 2 and (out / "OLD-1").exists()
