@@ -1,6 +1,8 @@
 """The organisation that prepares the packets: its letterhead and the "prepared with the assistance
 of" line. Read from a small YAML file (see samples/organisation.yaml) given with `--org`, checked
-like every data file staff edit (contract/data_files.py).
+like every data file staff edit (contract/data_files.py). The logo is read only from a regular file
+in the profile's folder (a named pipe would block forever), at most 2 MB, and must be a PNG or JPEG of
+at most 16 megapixels by its header — checked before anything decodes it.
 """
 
 from __future__ import annotations

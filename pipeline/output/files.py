@@ -34,8 +34,7 @@ OUT_NAMES = ("packets.log", "report.csv", "audit.log", "print", LOCK_FILE, MARKE
 # the first group.
 _SYSTEM_TREES = ("/proc", "/sys", "/dev", "/etc", "/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32",
                  "/boot")
-_SYSTEM_FOLDERS = ("/", "/home", "/root", "/tmp", "/var", "/var/tmp", "/opt", "/srv", "/mnt", "/media", "/run",
-                   "/Users", "/private", "/private/tmp")
+_SYSTEM_FOLDERS = ("/", "/home", "/root", "/tmp", "/var", "/var/tmp", "/opt", "/srv", "/mnt", "/media", "/run")
 
 
 def prepare_output_folder(out: Path) -> Path:
