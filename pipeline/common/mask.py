@@ -61,13 +61,13 @@ def shown(text: str, personal: str = "") -> str:
 # Resident ID numbers (17 digits and a check character) and mobile numbers (optionally +86, optionally
 # grouped 3-4-4 with spaces or hyphens) as people type them into free text.
 _ID_LIKE = re.compile(r"(?<![0-9A-Za-z])\d{17}[0-9Xx](?![0-9A-Za-z])")
-_PHONE_LIKE = re.compile(r"(?<![\d+])(?:\+?86[ -]?)?1[3-9]\d(?:[ -]?\d{4}){2}(?!\d)")
+_PHONE_LIKE = re.compile(r"(?<![\d+])(\+?86[ -]?)?(1[3-9]\d(?:[ -]?\d{4}){2})(?!\d)")
 
 
 def scrub(text: str) -> str:
     """Mask anything that looks like an ID or mobile number inside free text (messages, log lines)."""
     text = _ID_LIKE.sub(lambda m: mask_id_number(m.group()), text)
-    return _PHONE_LIKE.sub(lambda m: mask_phone(m.group()), text)
+    return _PHONE_LIKE.sub(lambda m: (m.group(1) or "") + mask_phone(m.group(2)), text)
 
 
 def for_terminal(text: str) -> str:
