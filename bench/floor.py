@@ -13,9 +13,9 @@ from pathlib import Path
 from pipeline.batch.rows import check_rows, open_inputs
 from pipeline.contract import default_contract
 from pipeline.documents.context import build_context
-from pipeline.documents.kinds import DOCUMENTS
+from pipeline.documents.kinds import documents_for
 from pipeline.documents.render import TemplateSet
-from pipeline.pdf.compose import PacketDocs, compose
+from pipeline.pdf.compose import NumberedSet, compose
 from pipeline.pdf.libreoffice import find_soffice
 from pipeline.pdf.uno_converter import UnoConverter
 
@@ -32,10 +32,11 @@ def compose_chunks(source: Path, packet_date: date, count: int, size: int, folde
             break
     files = []
     for start in range(0, len(rows), size):
-        packets = (PacketDocs(context["case_id"], tuple(templates.render(kind.name, context) for kind in DOCUMENTS))
-                   for context in rows[start:start + size])
+        sets = (NumberedSet(context["case_id"], part.label, tuple(templates.render(kind.name, context) for kind in kinds))
+                for context in rows[start:start + size]
+                for part, kinds in documents_for(context["evidence"]["any"]).items())
         path = folder / f"chunk-{start // size:04d}.docx"
-        compose(packets).save(path)
+        compose(sets).save(path)
         files.append(path)
     return files
 

@@ -36,7 +36,7 @@ from bench.synthetic import write_batch
 from pipeline.batch.rows import check_rows, open_inputs
 from pipeline.contract import default_contract
 from pipeline.documents.context import build_context
-from pipeline.documents.kinds import DOCUMENTS
+from pipeline.documents.kinds import DOCUMENTS, DocumentSet
 from pipeline.documents.render import TemplateSet
 from pipeline.pdf.libreoffice import find_soffice
 from pipeline.pdf.soffice_converter import PDF_FILTER
@@ -135,11 +135,14 @@ def _soffice(soffice: str, profile: Path, outdir: Path, files: list[Path]) -> No
 
 
 def _merge(cases: list[list[Path]], outdir: Path) -> None:
+    """The baselines' packets: to_lender.pdf (the lender set) and packet.pdf (everything) per case."""
+    lender = sum(1 for kind in DOCUMENTS if kind.set is DocumentSet.LENDER)
     for n, docs in enumerate(cases):
-        writer = PdfWriter()
-        for docx in docs:
-            writer.append(str(outdir / (docx.stem + ".pdf")))
-        writer.write(outdir / f"packet-{n}.pdf")
+        for name, part in (("to_lender", docs[:lender]), ("packet", docs)):
+            writer = PdfWriter()
+            for docx in part:
+                writer.append(str(outdir / (docx.stem + ".pdf")))
+            writer.write(outdir / f"{name}-{n}.pdf")
 
 
 def baseline_per_document(source: Path, count: int, scratch: Path) -> Measured:

@@ -38,6 +38,7 @@ def make_case(**changes) -> Case:
         penalty=Decimal("800.00"),
         overdue_since=date(2026, 6, 15),
         monthly_income=Decimal("6500"),
+        income_scope="self",
         monthly_expenses=Decimal("3500"),
         other_debt_payments=Decimal("500"),
         dependents=2,
@@ -47,6 +48,7 @@ def make_case(**changes) -> Case:
         installments=None,
         deferral_months=None,
         first_payment_date=None,
+        funds_source="",
         evidence=(EvidenceItem("bank_statement", 6),),
         caseworker="李律师",
     )

@@ -34,8 +34,28 @@ def read_report(out: Path) -> list[dict]:
 
 
 def outline_titles(path: Path) -> list[tuple[str, int]]:
+    """(title, first page) of every document and scan in the outline, in order; in packet.pdf they
+    sit under their set's entry (寄送件… / 本人留存…), in to_lender.pdf at the top."""
     reader = PdfReader(path)
-    return [(item.title, reader.get_destination_page_number(item)) for item in reader.outline]
+    found = []
+
+    def walk(items, nested: bool):
+        for position, item in enumerate(items):
+            if isinstance(item, list):
+                walk(item, True)
+            elif nested or not (position + 1 < len(items) and isinstance(items[position + 1], list)):
+                found.append((item.title, reader.get_destination_page_number(item)))
+
+    walk(reader.outline, False)
+    return found
+
+
+def outline_sets(path: Path) -> list[tuple[str, int]]:
+    """(title, first page) of the top-level entries that hold documents (the two sets of packet.pdf)."""
+    reader = PdfReader(path)
+    items = reader.outline
+    return [(item.title, reader.get_destination_page_number(item)) for position, item in enumerate(items)
+            if not isinstance(item, list) and position + 1 < len(items) and isinstance(items[position + 1], list)]
 
 
 def fonts(path: Path) -> list[dict]:

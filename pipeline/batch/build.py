@@ -8,7 +8,6 @@ input row ends up either as a packet or as a line in the report.
 from __future__ import annotations
 
 import logging
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,22 +17,25 @@ from pipeline.batch.rows import Checked, check_rows, open_inputs
 from pipeline.common.errors import Code, RowError, RowOutcome, RunError, Severity, Status
 from pipeline.common.i18n import _, language
 from pipeline.contract import Contract, default_contract
+from pipeline.documents.calendar import reminders_ics
 from pipeline.documents.context import build_context
 from pipeline.documents.organisation import Organisation, load_organisation
 from pipeline.documents.render import TemplateSet
 from pipeline.intake import InputFile
-from pipeline.output.case_folder import case_record, withdraw_packet, write_case_folder
-from pipeline.output.files import locked, private_folder, remove_leftovers
+from pipeline.output.audit import AuditAction, AuditLog
+from pipeline.output.case_folder import PACKET, REMINDERS, TO_LENDER, case_record, withdraw_packet, write_case_folder
+from pipeline.output.files import locked, prepare_output_folder, remove_leftovers
 from pipeline.output.manifest import RunFingerprint, is_current
 from pipeline.output.print_folder import write_print_file
 from pipeline.output.report import write_report
-from pipeline.pdf.assemble import pad_for_duplex
+from pipeline.pdf.assemble import Scan
 from pipeline.pdf.libreoffice import find_soffice, reap_strays
 from pipeline.pdf.print_file import PrintEntry, print_file_pdf
 from pipeline.pdf.soffice_converter import SofficeConverter
 from pipeline.run.chunk import CaseJob, CaseOutcome, Chunk, ConverterSettings
 from pipeline.run.local_pool import LocalPool
 from pipeline.run.pool import Pool
+from pipeline.run.scratch import remove_stale_scratch, run_scratch
 
 log = logging.getLogger(__name__)
 
@@ -48,17 +50,17 @@ def build(paths: list[Path], options: BuildOptions, on_row: OnRow | None = None)
     soffice = find_soffice(options.soffice)
     templates = TemplateSet(options.templates).blobs
     organisation = load_organisation(options.organisation)
-    try:
-        out = private_folder(options.out)
-    except OSError as exc:
-        raise RunError(_("无法创建输出文件夹 {folder}（{reason}）").format(folder=options.out, reason=exc.strerror)) from exc
+    out = prepare_output_folder(options.out)
     busy = _("输出文件夹 {folder} 正在被另一个生成任务使用，请等它结束后再运行，或换一个输出文件夹").format(folder=out)
     with locked(out, busy):
         remove_leftovers(out)
+        remove_stale_scratch()  # what builds killed earlier left in the temp folder (personal data)
         batch = Build(files=files, contract=contract, soffice=soffice, templates=templates,
                       organisation=organisation, out=out, options=options, on_row=on_row)
         try:
-            return batch.run()
+            with AuditLog(out) as audit:
+                batch.audit = audit
+                return batch.run()
         except OSError as exc:  # disk full, permissions: stop, nothing half-written is visible
             raise RunError(_("无法写入输出文件夹 {folder}：{reason}（{file}）").format(
                 folder=out, reason=exc.strerror or exc, file=exc.filename or "")) from exc
@@ -91,19 +93,20 @@ class Build:
         self.printable: dict[tuple[str, int], PrintEntry] = {}  # (source, row) → ok packet, for the print file
         self.pending: dict[str, Pending] = {}  # case_id → row in flight
         self.rank = {f.source: n for n, f in enumerate(files)}  # report and print file follow the input order
+        self.audit: AuditLog | None = None  # OUT/audit.log: built, rebuilt, failed
 
     def run(self) -> BuildSummary:
-        with tempfile.TemporaryDirectory(prefix="packets-run-") as scratch:
-            settings = ConverterSettings(self.soffice, self.options.timeout, Path(scratch))
+        with run_scratch() as scratch:
+            settings = ConverterSettings(self.soffice, self.options.timeout, scratch)
             try:
                 with self._pool() as pool:
                     self._feed(pool, settings)
                     for result in pool.drain():
                         self._store_chunk(result.outcomes)
                 if self.options.print_file:
-                    self._write_print_file(Path(scratch))
+                    self._write_print_file(scratch)
             finally:
-                reap_strays(Path(scratch))
+                reap_strays(scratch)
         self.outcomes.sort(key=self._input_order)
         summary = BuildSummary(self.outcomes, [notice for f in self.files for notice in f.notices])
         summary.report = write_report(self.out / "report.csv", self.outcomes)
@@ -141,10 +144,11 @@ class Build:
     def _chunk(self, rows: list[Checked], settings: ConverterSettings) -> Chunk:
         jobs = tuple(
             CaseJob(c.case.case_id, build_context(c.case, c.plan, self.contract, self.organisation),
-                    tuple((a.title, a.pdf) for a in c.case.attachments))
+                    scans=tuple(Scan(a.title, a.pdf, a.pages) for a in c.case.attachments),
+                    has_evidence=bool(c.case.evidence))
             for c in rows
         )
-        return Chunk(jobs, self.templates, settings, self.organisation.logo, language())
+        return Chunk(jobs, self.templates, settings, self.organisation.logo, language(), self.options.duplex)
 
     def _store_chunk(self, outcomes: list[CaseOutcome]) -> None:
         for result in outcomes:
@@ -156,24 +160,35 @@ class Build:
         folder = self.out / checked.case.case_id
         if not result.ok:
             withdraw_packet(folder)
+            self._audit(AuditAction.FAILED, checked.case.case_id, ())
             failure = RowError(checked.raw.source, checked.raw.row, "", "", Code.FAILED, result.error)
             return checked.outcome(Status.FAILED, (failure,))
-        packet = pad_for_duplex(result.packet, result.layout)[1] if self.options.duplex else result.packet
-        write_case_folder(folder, result.documents, case_record(checked.case, checked.plan), packet, pending.key,
+        files = {TO_LENDER: result.files.to_lender, PACKET: result.files.packet,
+                 REMINDERS: reminders_ics(checked.case, checked.plan)}
+        replaced = (folder / PACKET).exists()
+        write_case_folder(folder, result.documents, case_record(checked.case, checked.plan), files, pending.key,
                           self.options.packet_date)
+        self._audit(AuditAction.REBUILT if replaced else AuditAction.BUILT, checked.case.case_id,
+                    [*files, *(f"{name}.docx" for name in result.documents), "case.json"])
         return checked.outcome(Status.OK)
+
+    def _audit(self, action: AuditAction, case_id: str, files) -> None:
+        if self.audit is not None:
+            self.audit.record(action, case_id, files)
 
     def _record(self, outcome: RowOutcome, checked: Checked | None = None) -> None:
         self.outcomes.append(outcome)
         if checked is not None and checked.case is not None and outcome.status == Status.OK:
             self.printable[(outcome.source, outcome.row)] = PrintEntry(
-                checked.case.case_id, checked.case.borrower_name, self.out / checked.case.case_id / "packet.pdf")
+                checked.case.case_id, checked.case.borrower_name, self.out / checked.case.case_id / PACKET)
         if self.on_row:
             self.on_row(outcome)
 
     def _write_print_file(self, scratch: Path) -> None:
         entries = [self.printable[k] for k in sorted(self.printable, key=self._input_order_of)]
-        with SofficeConverter(self.soffice, self.options.timeout, Path(tempfile.mkdtemp(dir=scratch))) as converter:
+        profile = scratch / "print-profile"
+        profile.mkdir(mode=0o700)
+        with SofficeConverter(self.soffice, self.options.timeout, profile) as converter:
             data = print_file_pdf(entries, self.options.packet_date, converter, self.options.duplex)
         write_print_file(self.out, self.options.packet_date, data)
 

@@ -12,9 +12,23 @@ from pipeline.common.errors import RowError
 
 @dataclass(frozen=True)
 class Lender:
+    """A lender as schemas/lenders.yaml describes it (data staff correct, never template text)."""
+
     key: str  # short name as staff write it, e.g. 网商贷
     legal_name: str  # 浙江网商银行股份有限公司
-    channels: tuple[str, ...] = ()
+    address: str = ""  # registered address (住所), '' when not known for certain
+    hotline: str = ""  # official customer-service number, '' when none is listed
+    online_service: str = ""  # where to reach official customer service in writing
+    repayment_channel: str = ""  # the official way to repay
+    caution: str = ""  # a warning for the borrower about this lender's channels
+
+
+@dataclass(frozen=True)
+class ExpectedEvidence:
+    """A material lenders usually expect: any one of `kinds` satisfies it (schemas/evidence.yaml)."""
+
+    kinds: tuple[str, ...]
+    what: str  # what to gather, in plain words for the borrower
 
 
 @dataclass(frozen=True)
@@ -49,10 +63,11 @@ class Case:
     lender: Lender
     loan_contract_no: str
     principal: Decimal
-    interest: Decimal
-    penalty: Decimal
+    interest: Decimal | None  # None: not given (the documents say "per the lender's statement")
+    penalty: Decimal | None  # None: not given — after months overdue there almost certainly is one
     overdue_since: date
     monthly_income: Decimal
+    income_scope: str  # 'self' (the borrower's own income) or 'household'
     monthly_expenses: Decimal
     other_debt_payments: Decimal
     dependents: int
@@ -62,9 +77,11 @@ class Case:
     installments: int | None
     deferral_months: int | None
     first_payment_date: date | None
+    funds_source: str  # where a lump sum comes from, '' when the row does not say
     evidence: tuple[EvidenceItem, ...]
     caseworker: str
     attachments: tuple[Attachment, ...] = ()  # evidence scans, in the row's order
+    lender_given: bool = True  # False: 贷款机构 was blank and the default lender was used
     headers: dict[str, str] = field(default_factory=dict, compare=False)  # column key → header as the file names it
     warnings: tuple[RowError, ...] = field(default=(), compare=False)
 

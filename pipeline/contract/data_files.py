@@ -31,16 +31,18 @@ RULES: dict[str, dict] = {
         "valuesrules": {"type": "dict", "schema": {
             "legal_name": {**TEXT, "required": True, "maxlength": 100},
             "aliases": {"type": "list", "schema": {**TEXT, "maxlength": 60}},
-            "channels": {"type": "list", "schema": {**TEXT, "maxlength": 200}},
+            "address": {"type": "string", "maxlength": 200},
+            "hotline": {"type": "string", "maxlength": 40, "regex": r"^[0-9\-]*$"},
+            "online_service": {**TEXT, "required": True, "maxlength": 100},
+            "repayment_channel": {**TEXT, "required": True, "maxlength": 100},
+            "caution": {"type": "string", "maxlength": 200},
         }},
     }},
     "evidence": {
-        "always": {"type": "list", "required": True, "schema": {
-            "type": "list", "minlength": 1, "schema": {"type": "string", "allowed": "{evidence}"}}},
+        "always": {"type": "list", "required": True, "schema": "{expected}"},
         "by_hardship": {"type": "dict", "required": True,
                         "keysrules": {"type": "string", "allowed": "{hardship_types}"},
-                        "valuesrules": {"type": "list", "schema": {
-                            "type": "list", "minlength": 1, "schema": {"type": "string", "allowed": "{evidence}"}}}},
+                        "valuesrules": {"type": "list", "schema": "{expected}"}},
     },
     "organisation": {
         "name": {**TEXT, "required": True, "maxlength": 100},
@@ -49,6 +51,11 @@ RULES: dict[str, dict] = {
         "logo": {"type": "string", "maxlength": 200},
     },
 }
+# One expected material: the kinds that satisfy it, and what to gather in plain words.
+EXPECTED = {"type": "dict", "schema": {
+    "kinds": {"type": "list", "required": True, "minlength": 1, "schema": {"type": "string", "allowed": "{evidence}"}},
+    "what": {**TEXT, "required": True, "maxlength": 100},
+}}
 FREE_KEYS = {"lenders"}
 
 
@@ -103,6 +110,8 @@ def load_data_file(path: Path, kind: str, enums: dict[str, list[str]] | None = N
 def _filled(rules, enums: dict[str, list[str]]):
     if isinstance(rules, dict):
         return {key: _filled(value, enums) for key, value in rules.items()}
+    if rules == "{expected}":
+        return _filled(EXPECTED, enums)
     if isinstance(rules, str) and rules.startswith("{") and rules.endswith("}"):
         return enums[rules[1:-1]]
     return rules
@@ -129,6 +138,8 @@ def _problem_text(error: cerberus.errors.ValidationError, kind: str) -> str:
         value = "" if path and error.value == path[-1] else _("的“{value}”").format(value=error.value)
         return _("{where}{value}不是可用的值（可用：{allowed}）").format(
             where=where, value=value, allowed="、".join(map(str, error.constraint)))
+    if code == cerr.REGEX_MISMATCH.code:
+        return _("{where}格式不正确（只能含数字和-）").format(where=where)
     if code == cerr.MAX_LENGTH.code:
         return _("{where}过长（最多{limit}个字符）").format(where=where, limit=error.constraint)
     return _("{where}不符合要求").format(where=where)
@@ -136,19 +147,21 @@ def _problem_text(error: cerberus.errors.ValidationError, kind: str) -> str:
 
 def _allowed_keys(kind: str, document_path: tuple) -> list[str]:
     """The keys the rules allow where an unknown one was found."""
-    rules: dict = RULES[kind]
+    rule = {"type": "dict", "schema": _filled(RULES[kind], _AnyValues())}
     for step in document_path[:-1]:
-        rule = rules.get(step) if step in rules else None
-        if rule is None:  # a free key (a lender's name): its value's rules
-            return list(rules)
-        if isinstance(rule.get("schema"), dict) and rule.get("type") == "dict":
-            rules = rule["schema"]
-        elif isinstance(rule.get("valuesrules"), dict):
-            rules = {"*": rule["valuesrules"]}
+        if rule.get("type") == "dict" and isinstance(rule.get("schema"), dict) and step in rule["schema"]:
+            rule = rule["schema"][step]
+        elif rule.get("type") == "dict" and isinstance(rule.get("valuesrules"), dict):
+            rule = rule["valuesrules"]
+        elif rule.get("type") == "list" and isinstance(rule.get("schema"), dict):
+            rule = rule["schema"]
         else:
             return []
-        if "*" in rules:
-            inner = rules["*"]
-            rules = inner["schema"] if isinstance(inner.get("schema"), dict) else {}
-            continue
-    return list(rules)
+    return list(rule["schema"]) if isinstance(rule.get("schema"), dict) else []
+
+
+class _AnyValues(dict):
+    """Enumerations do not matter when only the keys of the rules are wanted."""
+
+    def __missing__(self, key):
+        return []

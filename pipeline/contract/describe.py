@@ -37,12 +37,16 @@ def describe_columns(contract: Contract, tr=_chinese) -> list[ColumnInfo]:
         if rules.get("coerce") == "lender":
             kind, form = "choice", tr(N_("单选（下拉列表）"))
             choices = tuple(contract.lenders)
+        elif rules.get("single_choice"):
+            kind, form = "choice", tr(N_("单选（下拉列表）"))
+            choices = tuple(column.labels.values())
         else:
             choices = tuple(column.labels.values())
         result.append(ColumnInfo(
             key=key, header=column.header, required=column.required, kind=kind, form=form,
             description=tr(column.description), choices=choices,
-            default=str(rules.get("default", "")), example=column.example,
+            default=column.labels.get(str(rules.get("default", "")), str(rules.get("default", ""))),
+            example=column.example,
         ))
     return result
 

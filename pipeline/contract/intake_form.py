@@ -104,10 +104,12 @@ def _validation(info: ColumnInfo, contract: Contract, DataValidation):
     columns cannot (a list cell holds one item), so they get the items as an input prompt."""
     rules = contract.cerberus_schema[info.key]
     if info.kind == "choice":
-        # "warning", not "stop": the lender's other names (schemas/lenders.yaml aliases) are accepted too.
+        # "warning", not "stop": other spellings (lender aliases in schemas/lenders.yaml, English keys)
+        # are accepted too.
+        hint = "；如需新增贷款机构，请编辑 schemas/lenders.yaml" if rules.get("coerce") == "lender" else ""
         return DataValidation(type="list", allow_blank=True, showDropDown=False, showErrorMessage=True,
                               errorStyle="warning", errorTitle=_clip(info.header, 32),
-                              error="请从下拉列表中选择；如需新增贷款机构，请编辑 schemas/lenders.yaml")
+                              error="请从下拉列表中选择" + hint)
     if info.kind == "integer":
         low, high = rules.get("min", 0), rules.get("max", 1000000)
         return DataValidation(type="whole", operator="between", formula1=str(low), formula2=str(high),

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from pipeline.common.model import Lender
+from pipeline.common.model import ExpectedEvidence, Lender
 from pipeline.common.resources import shipped_path
 from pipeline.contract.data_files import load_data_file
 from pipeline.intake.columns import IntakeColumns
@@ -59,12 +59,16 @@ class Contract:
         self.lenders: dict[str, Lender] = {}
         self.lender_aliases: dict[str, str] = {}
         for key, entry in load_data_file(self.dir / "lenders.yaml", "lenders").items():
-            self.lenders[key] = Lender(key, entry["legal_name"], tuple(entry.get("channels", ())))
+            self.lenders[key] = Lender(
+                key, entry["legal_name"], address=entry.get("address", ""), hotline=entry.get("hotline", ""),
+                online_service=entry["online_service"], repayment_channel=entry["repayment_channel"],
+                caution=entry.get("caution", ""))
             for name in [key, entry["legal_name"], *entry.get("aliases", ())]:
                 self.lender_aliases[name.casefold()] = key
         expected = load_data_file(self.dir / "evidence.yaml", "evidence", self._evidence_kinds())
-        self.evidence_always: list[list[str]] = expected["always"]
-        self.evidence_by_hardship: dict[str, list[list[str]]] = expected["by_hardship"]
+        self.evidence_always: tuple[ExpectedEvidence, ...] = _expected(expected["always"])
+        self.evidence_by_hardship: dict[str, tuple[ExpectedEvidence, ...]] = {
+            hardship: _expected(entries) for hardship, entries in expected["by_hardship"].items()}
 
     def _evidence_kinds(self) -> dict[str, list[str]]:
         """The enumerations evidence.yaml may name (its keys must be hardship types, its items
@@ -99,6 +103,10 @@ class Contract:
 
     def label(self, column: str, key: str) -> str:
         return self.columns[column].labels[key]
+
+
+def _expected(entries: list[dict]) -> tuple[ExpectedEvidence, ...]:
+    return tuple(ExpectedEvidence(tuple(entry["kinds"]), entry["what"]) for entry in entries)
 
 
 _default: Contract | None = None

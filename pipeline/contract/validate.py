@@ -20,6 +20,7 @@ from pipeline.common.errors import UNREADABLE, RowError
 from pipeline.common.i18n import _
 from pipeline.common.mask import shown
 from pipeline.common.model import Case, EvidenceItem
+from pipeline.contract import coerce
 from pipeline.contract.messages import problem_text, rule_code
 from pipeline.contract.schema import Contract
 from pipeline.contract.validator import CaseValidator
@@ -98,10 +99,11 @@ class BatchValidator:
             lender=self.contract.lenders[doc["lender"]],
             loan_contract_no=doc.get("loan_contract_no", ""),
             principal=doc["principal"],
-            interest=doc["interest"],
-            penalty=doc["penalty"],
+            interest=doc.get("interest"),
+            penalty=doc.get("penalty"),
             overdue_since=doc["overdue_since"],
             monthly_income=doc["monthly_income"],
+            income_scope=columns["income_scope"].key_for(coerce.narrow(doc["income_scope"])),
             monthly_expenses=doc["monthly_expenses"],
             other_debt_payments=doc["other_debt_payments"],
             dependents=doc["dependents"],
@@ -111,8 +113,10 @@ class BatchValidator:
             installments=doc.get("installments"),
             deferral_months=doc.get("deferral_months"),
             first_payment_date=doc.get("first_payment_date"),
+            funds_source=doc.get("funds_source", ""),
             evidence=evidence,
             caseworker=doc.get("caseworker", ""),
+            lender_given="lender" in raw.cells,
             headers=dict(raw.headers),
             warnings=tuple(warnings),
         )

@@ -18,7 +18,8 @@ from pipeline.contract import coerce
 from pipeline.contract.messages import CollectedErrors
 from pipeline.contract.schema import Contract
 
-RESERVED_NAMES = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+# Windows device names, and `print`: OUT/print holds the batch's print file.
+RESERVED_NAMES = {"con", "prn", "aux", "nul", "print", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
 # Cells that are not free text (amounts, dates, numbers, lists) are never longer than this.
 STRUCTURED_CELL_LIMIT = 200
 
@@ -125,6 +126,12 @@ class CaseValidator(cerberus.Validator):
                 items=shown("、".join(unknown)), options=options))
         elif constraint and not value:
             self._error(field, _("至少选择一项，可选：{options}").format(options="、".join(column.labels.values())))
+
+    def _validate_single_choice(self, constraint, field, value):
+        """{'type': 'boolean'}"""
+        column = self.contract.columns[field]
+        if constraint and column.key_for(coerce.narrow(value)) is None:
+            self._error(field, _("不可识别，可选：{options}").format(options="、".join(column.labels.values())))
 
     def _validate_request_needs_column(self, constraint, field, value):
         """{'type': 'dict'}"""

@@ -131,6 +131,8 @@ def _path(node: nodes.Node, scope: dict[str, Path | None]) -> Path | None:
         base = _path(node.node, scope)
         if base is None:
             return None
+        if isinstance(node.arg, nodes.Slice):  # `plan.schedule[:-3]` is still the list
+            return base
         if isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, str):
             return base + (node.arg.value,)
         return base + (ELEMENT,)

@@ -1,5 +1,5 @@
-"""One case's folder under OUT: the editable .docx copies, case.json, packet.pdf, and the manifest
-written last, so that only a complete packet ever counts as current."""
+"""One case's folder under OUT: the editable .docx copies, case.json, reminders.ics, to_lender.pdf,
+packet.pdf, and the manifest written last, so that only a complete packet ever counts as current."""
 
 from __future__ import annotations
 
@@ -13,23 +13,27 @@ from pipeline.common.model import Case, RepaymentPlan
 from pipeline.output.files import private_folder, write_atomically
 from pipeline.output.manifest import MANIFEST, write_manifest
 
-PACKET = "packet.pdf"
+PACKET = "packet.pdf"  # everything: the lender set, then the borrower's set
+TO_LENDER = "to_lender.pdf"  # the lender set alone: the file a borrower sends
+REMINDERS = "reminders.ics"
 
 
-def write_case_folder(folder: Path, documents: dict[str, bytes], record: bytes, packet: bytes, key: str,
+def write_case_folder(folder: Path, documents: dict[str, bytes], record: bytes, files: dict[str, bytes], key: str,
                       packet_date: date) -> None:
+    """`files`: the other files by name (to_lender.pdf, packet.pdf, reminders.ics)."""
     private_folder(folder)
     for name, data in documents.items():
         write_atomically(folder / f"{name}.docx", data)
     write_atomically(folder / "case.json", record)
-    write_atomically(folder / PACKET, packet)
+    for name, data in files.items():
+        write_atomically(folder / name, data)
     write_manifest(folder, key, packet_date)  # last: only a complete packet counts as current
 
 
 def withdraw_packet(folder: Path) -> None:
     """A packet from an earlier run no longer matches its row (which failed this time): it must not
     be printed or sent."""
-    for stale in (folder / MANIFEST, folder / PACKET):
+    for stale in (folder / MANIFEST, folder / PACKET, folder / TO_LENDER):
         stale.unlink(missing_ok=True)
 
 
@@ -40,6 +44,9 @@ def case_record(case: Case, plan: RepaymentPlan) -> bytes:
         record.pop(internal)
     record["attachments"] = [{"name": a.name, "pages": a.pages, "sha256": a.digest} for a in case.attachments]
     record["lender"] = case.lender.key
+    # Blank is not zero: which amounts the row gave (the documents say "per the lender's statement"
+    # for the others; the plan counts them as 0).
+    record["amounts_given"] = {"interest": case.interest is not None, "penalty": case.penalty is not None}
     document = {"case": record, "plan": dataclasses.asdict(plan)}
     return json.dumps(document, ensure_ascii=False, indent=2, default=_plain).encode("utf-8")
 

@@ -1,108 +1,167 @@
-"""Split a converted chunk PDF into packets: one packet.pdf per case with outline and metadata.
+"""Split a converted chunk PDF into each case's two files: `to_lender.pdf` (the lender set alone,
+with the evidence scans) and `packet.pdf` (the lender set, then the borrower's set).
 
-Pages are found through the named destinations that LibreOffice exported from the bookmarks set
-in compose.py. Everything here works on bytes; writing files is output/'s job.
+Pages are found through the named destinations that LibreOffice exported from the bookmarks set in
+compose.py. Both files come from the same conversion; the scans are drawn onto the blank pages
+reserved for them, so they carry the set's footer and page numbers. Everything here works on
+bytes; writing files is output/'s job.
 """
 
 from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from pathlib import Path
 
-from pypdf import PdfReader, PdfWriter
+from pypdf import PageObject, PdfReader, PdfWriter, Transformation
 
 from pipeline import __version__
-from pipeline.pdf.marks import document_mark, end_mark
+from pipeline.pdf.marks import document_mark, end_mark, scans_mark
+
+# Room kept free on a reserved page around a scan: the footer sits in the bottom margin.
+SCAN_MARGIN_TOP, SCAN_MARGIN_SIDE, SCAN_MARGIN_BOTTOM = 28.0, 28.0, 62.0
 
 
 @dataclass(frozen=True)
-class PacketLayout:
-    """Where each document of a packet starts and how many pages the packet has."""
+class SetSpec:
+    """What composing put into the chunk for one set, to find it again."""
 
     case_id: str
-    titles: tuple[str, ...]
-    starts: tuple[int, ...]  # page index of each document within the packet
+    label: str  # 寄送件 / 本人留存
+    outline: str  # the set's entry in packet.pdf's outline
+    titles: tuple[str, ...]  # outline entries of its documents
+    scans_after: int | None = None  # the document whose reserved pages hold the scans
+
+
+@dataclass(frozen=True)
+class SetPages:
+    spec: SetSpec
+    first: int  # page index in the chunk PDF
+    pages: int
+    starts: tuple[int, ...]  # each document's first page, relative to the set
+    scans_at: int | None  # first reserved page, relative to the set
+
+
+@dataclass(frozen=True)
+class Scan:
+    title: str  # outline entry, e.g. 证明文件：银行流水.pdf
+    pdf: bytes
     pages: int
 
 
-def split_chunk(pdf: Path, packets: list[tuple[str, tuple[str, ...]]]) -> list[tuple[PacketLayout, bytes]]:
-    """The chunk PDF → (layout, packet PDF bytes) per packet, in order."""
-    reader = PdfReader(pdf)
+@dataclass(frozen=True)
+class CaseFiles:
+    to_lender: bytes
+    packet: bytes
+    lender_pages: int
+    packet_pages: int
+
+
+def locate_sets(reader: PdfReader, specs: list[SetSpec]) -> list[SetPages]:
+    """Where each set lies in the chunk PDF (KeyError when a mark is missing)."""
     marks = {name.lstrip("/"): reader.get_destination_page_number(dest) for name, dest in reader.named_destinations.items()}
-    result = []
-    for p, (case_id, titles) in enumerate(packets):
-        first = marks[document_mark(p, 0)]
-        last = marks[end_mark(p)]
-        starts = tuple(marks[document_mark(p, d)] - first for d in range(len(titles)))
-        layout = PacketLayout(case_id, titles, starts, last - first + 1)
-        result.append((layout, packet_pdf(reader, first, layout)))
-    return result
+    found = []
+    for u, spec in enumerate(specs):
+        first, last = marks[document_mark(u, 0)], marks[end_mark(u)]
+        starts = tuple(marks[document_mark(u, d)] - first for d in range(len(spec.titles)))
+        scans_at = marks[scans_mark(u, spec.scans_after)] - first if spec.scans_after is not None else None
+        found.append(SetPages(spec, first, last - first + 1, starts, scans_at))
+    return found
 
 
-def packet_pdf(reader: PdfReader, first: int, layout: PacketLayout) -> bytes:
+def case_files(reader: PdfReader, lender: SetPages, borrower: SetPages, scans: tuple[Scan, ...],
+               duplex: bool = False) -> CaseFiles:
+    """The two PDFs of one case from the chunk PDF. With `duplex`, every document of packet.pdf is
+    padded to an even page count (each starts on a fresh sheet); to_lender.pdf, meant to be sent or
+    uploaded, never is."""
+    scan_readers = [PdfReader(io.BytesIO(scan.pdf)) for scan in scans]
+    if lender.scans_at is not None:
+        after = lender.spec.scans_after + 1
+        reserved = (lender.starts[after] if after < len(lender.starts) else lender.pages) - lender.scans_at
+        if reserved != sum(len(r.pages) for r in scan_readers):  # never draw a scan onto a document's page
+            raise ValueError(f"{reserved} pages reserved for the scans of {lender.spec.case_id}")
+    to_lender = _filled(reader, lender, scan_readers)
+    lender_pages = list(to_lender.pages)
+    lender_outline = _outline(lender, scans, scan_readers)
+    for title, start in lender_outline:
+        to_lender.add_outline_item(title=title, page_number=start)
+    _finish(to_lender, f"协商还款申请材料 {lender.spec.case_id}", [t for t, _ in lender_outline])
+
+    packet = PdfWriter()
+    entries: list[tuple[str, int, str]] = []  # (title, page, set outline)
+    borrower_pages = [reader.pages[borrower.first + i] for i in range(borrower.pages)]
+    borrower_outline = list(zip(borrower.spec.titles, borrower.starts, strict=True))
+    for part, pages, outline in ((lender, lender_pages, lender_outline), (borrower, borrower_pages, borrower_outline)):
+        bounds = [start for _, start in outline] + [len(pages)]
+        for k, (title, start) in enumerate(outline):
+            entries.append((title, len(packet.pages), part.spec.outline))
+            for index in range(start, bounds[k + 1]):
+                packet.add_page(pages[index])
+            if duplex and (bounds[k + 1] - start) % 2:
+                box = pages[bounds[k + 1] - 1].mediabox
+                packet.add_blank_page(width=box.width, height=box.height)
+    parents = {}
+    for title, page, set_title in entries:
+        if set_title not in parents:
+            parents[set_title] = packet.add_outline_item(set_title, page)
+        packet.add_outline_item(title, page, parent=parents[set_title])
+    _finish(packet, f"协商还款材料 {lender.spec.case_id}（寄送件与本人留存）", [title for title, _, _ in entries])
+    return CaseFiles(_bytes(to_lender), _bytes(packet), len(to_lender.pages), len(packet.pages))
+
+
+def _filled(reader: PdfReader, part: SetPages, scans: list[PdfReader]) -> PdfWriter:
+    """The set's pages in a writer of their own, each scan page drawn onto a reserved page (pypdf
+    changes only pages that belong to a writer)."""
     writer = PdfWriter()
-    for index in range(first, first + layout.pages):
-        writer.add_page(reader.pages[index])
-    for title, start in zip(layout.titles, layout.starts, strict=True):
-        writer.add_outline_item(title=title, page_number=start)
+    for index in range(part.pages):
+        writer.add_page(reader.pages[part.first + index])
+    if part.scans_at is None:
+        return writer
+    at = part.scans_at
+    for scan in scans:
+        for scan_page in PdfWriter(clone_from=scan).pages:
+            _place(writer.pages[at], scan_page)
+            at += 1
+    return writer
+
+
+def _place(target: PageObject, scan: PageObject) -> None:
+    """Draw `scan` onto `target`, scaled to fit above the footer, centred, top-aligned."""
+    scan.transfer_rotation_to_content()
+    box = scan.cropbox
+    width, height = float(box.width), float(box.height)
+    page_width, page_height = float(target.mediabox.width), float(target.mediabox.height)
+    room_width = page_width - 2 * SCAN_MARGIN_SIDE
+    room_height = page_height - SCAN_MARGIN_TOP - SCAN_MARGIN_BOTTOM
+    scale = min(room_width / width, room_height / height)
+    x = (page_width - width * scale) / 2 - float(box.left) * scale
+    y = SCAN_MARGIN_BOTTOM + room_height - height * scale - float(box.bottom) * scale
+    target.merge_transformed_page(scan, Transformation().scale(scale).translate(x, y))
+
+
+def _outline(part: SetPages, scans: tuple[Scan, ...], readers: list[PdfReader]) -> list[tuple[str, int]]:
+    """(title, first page) of each document of the set, with the scans after their document."""
+    entries = []
+    for d, (title, start) in enumerate(zip(part.spec.titles, part.starts, strict=True)):
+        entries.append((title, start))
+        if d == part.spec.scans_after and part.scans_at is not None:
+            at = part.scans_at
+            for scan, reader in zip(scans, readers, strict=True):
+                entries.append((scan.title, at))
+                at += len(reader.pages)
+    return entries
+
+
+def _finish(writer: PdfWriter, title: str, contents: list[str]) -> None:
     writer.add_metadata({
-        "/Title": f"协商还款材料 {layout.case_id}",
-        "/Subject": "、".join(layout.titles),
+        "/Title": title,
+        "/Subject": "、".join(dict.fromkeys(contents)),
         "/Creator": f"negotiation packets {__version__}",
         "/Producer": "LibreOffice + pypdf",
     })
     writer.page_mode = "/UseOutlines"
+
+
+def _bytes(writer: PdfWriter) -> bytes:
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()
-
-
-def insert_attachments(data: bytes, layout: PacketLayout, attachments: tuple[tuple[str, bytes], ...],
-                       after: int) -> tuple[PacketLayout, bytes]:
-    """Evidence scans go right after document number `after` (the cover sheet that lists them),
-    each under its own outline entry, their pages unchanged."""
-    reader = PdfReader(io.BytesIO(data))
-    writer = PdfWriter()
-    ends = [*layout.starts[1:], layout.pages]
-    titles, starts = [], []
-    for number, (title, start, end) in enumerate(zip(layout.titles, layout.starts, ends, strict=True)):
-        titles.append(title)
-        starts.append(len(writer.pages))
-        for index in range(start, end):
-            writer.add_page(reader.pages[index])
-        if number == after:
-            for attachment_title, pdf in attachments:
-                titles.append(attachment_title)
-                starts.append(len(writer.pages))
-                writer.append(PdfReader(io.BytesIO(pdf)), import_outline=False)
-    combined = PacketLayout(layout.case_id, tuple(titles), tuple(starts), len(writer.pages))
-    return combined, _finish(writer, combined, reader.metadata)
-
-
-def _finish(writer: PdfWriter, layout: PacketLayout, metadata) -> bytes:
-    for title, start in zip(layout.titles, layout.starts, strict=True):
-        writer.add_outline_item(title=title, page_number=start)
-    writer.add_metadata(metadata or {})
-    writer.page_mode = "/UseOutlines"
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
-
-
-def pad_for_duplex(data: bytes, layout: PacketLayout) -> tuple[PacketLayout, bytes]:
-    """Every document gets an even page count (a blank page after an odd one), so that each starts
-    on a fresh sheet when the packet is printed double-sided."""
-    reader = PdfReader(io.BytesIO(data))
-    writer = PdfWriter()
-    ends = [*layout.starts[1:], layout.pages]
-    starts = []
-    for start, end in zip(layout.starts, ends, strict=True):
-        starts.append(len(writer.pages))
-        for index in range(start, end):
-            writer.add_page(reader.pages[index])
-        if (end - start) % 2:
-            box = reader.pages[end - 1].mediabox
-            writer.add_blank_page(width=box.width, height=box.height)
-    padded = PacketLayout(layout.case_id, layout.titles, tuple(starts), len(writer.pages))
-    return padded, _finish(writer, padded, reader.metadata)

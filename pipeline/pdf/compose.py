@@ -1,12 +1,15 @@
 """Put rendered documents into one .docx for LibreOffice: one section per document, one footer
-and page numbering per packet, and bookmarks that mark where each document starts.
+and page numbering per set (a case's lender set and its borrower's set are numbered each on its
+own), and bookmarks that mark where each document and set starts and ends.
 
-The footer is the packet's own (case id, page x of y) whatever a template's footer says; a
-template's own page header (a staff template may have one) is kept for that document's pages.
+The footer is the set's own (case id, which set, page x of y) whatever a template's footer says;
+a template's own page header (a staff template may have one) is kept for that document's pages.
+Blank pages can be reserved after a document: the evidence scans are placed on them after
+conversion, so that they carry the footer and count in the page numbers like any other page.
 
 LibreOffice's cost is mostly per file, not per page, so a whole chunk of packets is converted as
 one file and split again by the bookmarks (exported as PDF named destinations). The footer's page
-total is a PAGEREF to a bookmark at the packet's end, so `x / y` counts the packet's own pages
+total is a PAGEREF to a bookmark at the set's end, so `x / y` counts the set's own pages
 however many packets share the file.
 """
 
@@ -14,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from copy import deepcopy
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from docx.document import Document
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -25,7 +28,7 @@ from docx.shared import Pt
 from docxcompose.composer import Composer
 from docxcompose.utils import xpath
 
-from pipeline.pdf.marks import document_mark, end_mark
+from pipeline.pdf.marks import document_mark, end_mark, scans_mark
 
 FOOTER_FONT = "Noto Sans CJK SC"
 
@@ -93,45 +96,68 @@ class _ChunkComposer(Composer):
 
 
 @dataclass(frozen=True)
-class PacketDocs:
+class NumberedSet:
+    """Documents numbered together: every page's footer says `案件编号：… {label} 第 x 页 / 共 y 页`."""
+
     case_id: str
+    label: str  # 寄送件 / 本人留存
     documents: tuple[Document, ...]
+    blank_pages: dict[int, int] = field(default_factory=dict)  # document index → pages reserved after it
 
 
-def compose(packets: Iterable[PacketDocs]) -> Document | None:
-    """All documents of all packets, in order, as one Word document (None when there are none).
-    Each packet's documents are copied in and then let go, so `packets` may be produced lazily."""
+def compose(sets: Iterable[NumberedSet]) -> Document | None:
+    """All documents of all sets, in order, as one Word document (None when there are none).
+    Each set's documents are copied in and then let go, so `sets` may be produced lazily."""
     composer = None
-    starts: list[tuple[int, int]] = []  # (packet, document) of each section, in order
+    starts: list[tuple[int, int]] = []  # (set, document) of each section, in order
     headers: list[Part | None] = []  # each section's own page header, if its template has one
-    case_ids: list[str] = []
-    for p, packet in enumerate(packets):
-        case_ids.append(packet.case_id)
-        for d, document in enumerate(packet.documents):
+    footers: list[tuple[str, str]] = []  # (case id, label) of each set
+    for u, numbered in enumerate(sets):
+        footers.append((numbered.case_id, numbered.label))
+        for d, document in enumerate(numbered.documents):
             headers.append(_own_header(document))
             # Ids are unique only within one document; docxcompose renumbers them on append.
-            _add_bookmark(_first_paragraph(document), document_mark(p, d), start=True)
-            if d == len(packet.documents) - 1:
-                _add_bookmark(_last_paragraph(document), end_mark(p), start=False)
+            _add_bookmark(_first_paragraph(document), document_mark(u, d), start=True)
+            if numbered.blank_pages.get(d):
+                _reserve_pages(document, numbered.blank_pages[d], scans_mark(u, d))
+            if d == len(numbered.documents) - 1:
+                _add_bookmark(_last_paragraph(document), end_mark(u), start=False)
             if composer is None:
                 composer = _ChunkComposer(document)
             else:
                 _close_section(composer.doc)
                 _use_section_properties(composer.doc, document)
                 composer.append(document)
-            starts.append((p, d))
+            starts.append((u, d))
     if composer is None:
         return None
     master = composer.finish()
     any_header = False
-    for section, (p, d), header in zip(master.sections, starts, headers, strict=True):
-        _set_packet_footer(section, case_ids[p], p, first=(d == 0))
+    for section, (u, d), header in zip(master.sections, starts, headers, strict=True):
+        case_id, label = footers[u]
+        _set_footer(section, case_id, label, u, first=(d == 0))
         if header is not None:
             _use_header(master, section, header)
             any_header = True
         elif any_header:  # a section without a header reference would inherit the one before it
             section.header.is_linked_to_previous = False
     return master
+
+
+def _reserve_pages(document: Document, count: int, mark: str) -> None:
+    """`count` empty pages at the end of the document, the first carrying `mark`. A plain empty
+    paragraph closes them: the section break goes into the section's last paragraph, and LibreOffice
+    makes no page for a page break in the paragraph that also ends the section."""
+    body = document.element.body
+    for number in range(count):
+        paragraph = OxmlElement("w:p")
+        properties = OxmlElement("w:pPr")
+        properties.append(OxmlElement("w:pageBreakBefore"))
+        paragraph.append(properties)
+        body.sectPr.addprevious(paragraph)
+        if number == 0:
+            _add_bookmark(paragraph, mark, start=True)
+    body.sectPr.addprevious(OxmlElement("w:p"))
 
 
 def _own_header(document: Document) -> Part | None:
@@ -218,7 +244,7 @@ def _use_section_properties(master: Document, document: Document) -> None:
     body.replace(body.sectPr, deepcopy(document.element.body.sectPr))
 
 
-def _set_packet_footer(section, case_id: str, packet: int, first: bool) -> None:
+def _set_footer(section, case_id: str, label: str, unit: int, first: bool) -> None:
     sect_pr = section._sectPr
     for reference in sect_pr.findall(qn("w:headerReference")) + sect_pr.findall(qn("w:footerReference")):
         sect_pr.remove(reference)
@@ -236,10 +262,10 @@ def _set_packet_footer(section, case_id: str, packet: int, first: bool) -> None:
     footer.is_linked_to_previous = False
     paragraph = footer.paragraphs[0]
     paragraph.alignment = 1  # centre
-    _text(paragraph, f"案件编号：{case_id}　第 ")
+    _text(paragraph, f"案件编号：{case_id}　{label}　第 ")
     _field(paragraph, "PAGE")
     _text(paragraph, " 页 / 共 ")
-    _field(paragraph, f"PAGEREF {end_mark(packet)} \\h")
+    _field(paragraph, f"PAGEREF {end_mark(unit)} \\h")
     _text(paragraph, " 页")
 
 

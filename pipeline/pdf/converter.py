@@ -10,6 +10,10 @@ class ConversionError(Exception):
     """One conversion failed (timeout, crash, no output); the message says which, for the report."""
 
 
+class ConversionTimeout(ConversionError):
+    """LibreOffice did not finish within the timeout (and was stopped): trying again costs as much."""
+
+
 class Converter(Protocol):
     profile: Path  # this converter's private LibreOffice profile; scratch files go next to it
 

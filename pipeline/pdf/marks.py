@@ -1,14 +1,21 @@
 """Names of the bookmarks that composing places and assembling finds again in the PDF.
 
-Letters and digits only: LibreOffice escapes other characters in PDF destination names.
+A chunk holds numbered sets (each case's lender set and borrower's set); `unit` is a set's index in
+the chunk, `document` a document's index in its set. Letters and digits only: LibreOffice escapes
+other characters in PDF destination names.
 """
 
 
-def document_mark(packet: int, document: int) -> str:
-    """Where document `document` of packet `packet` (their indexes in the chunk) starts."""
-    return f"pk{packet}doc{document}"
+def document_mark(unit: int, document: int) -> str:
+    """Where a document starts."""
+    return f"u{unit}d{document}"
 
 
-def end_mark(packet: int) -> str:
-    """The last paragraph of a packet: its page is the packet's last page (the footer's page total)."""
-    return f"pk{packet}end"
+def scans_mark(unit: int, document: int) -> str:
+    """The first of the blank pages added after a document for the evidence scans."""
+    return f"u{unit}s{document}"
+
+
+def end_mark(unit: int) -> str:
+    """The last paragraph of a set: its page is the set's last page (the footer's page total)."""
+    return f"u{unit}end"

@@ -31,8 +31,18 @@ class PrintEntry:
     packet: Path
 
 
+def set_starts(reader: PdfReader) -> list[tuple[str, int]]:
+    """(title, first page) of each set of a packet: the top-level outline entries with documents under them."""
+    items = reader.outline
+    return [(item.title, reader.get_destination_page_number(item)) for n, item in enumerate(items)
+            if not isinstance(item, list) and n + 1 < len(items) and isinstance(items[n + 1], list)]
+
+
 def print_file_pdf(entries: list[PrintEntry], packet_date: date, converter: Converter, duplex: bool) -> bytes:
-    pages = [len(PdfReader(entry.packet).pages) for entry in entries]
+    """Each case's packet in turn (with --duplex, each set and document starts on a fresh sheet);
+    the index names, for each case, the page where it starts and how many pages each set has."""
+    readers = [PdfReader(entry.packet) for entry in entries]
+    pages = [(len(reader.pages), [start for _, start in set_starts(reader)]) for reader in readers]
     index_pages = 1
     for _attempt in range(3):  # the first pages depend on how long the index itself is
         index = _index_pdf(entries, pages, index_pages, packet_date, converter, duplex)
@@ -44,10 +54,12 @@ def print_file_pdf(entries: list[PrintEntry], packet_date: date, converter: Conv
     writer.append(PdfReader(io.BytesIO(index)))
     _pad(writer, duplex)
     writer.add_outline_item(title="打印索引", page_number=0)
-    for entry in entries:
+    for entry, reader in zip(entries, readers, strict=True):
         first = len(writer.pages)
-        writer.append(PdfReader(entry.packet), import_outline=False)
-        writer.add_outline_item(title=f"{entry.case_id} {entry.borrower}", page_number=first)
+        writer.append(reader, import_outline=False)
+        parent = writer.add_outline_item(title=f"{entry.case_id} {entry.borrower}", page_number=first)
+        for title, start in set_starts(reader):
+            writer.add_outline_item(title=title, page_number=first + start, parent=parent)
         _pad(writer, duplex)
     writer.add_metadata({"/Title": f"协商还款材料打印批次 {packet_date.isoformat()}"})
     writer.page_mode = "/UseOutlines"
@@ -76,14 +88,18 @@ def _index_pdf(entries, pages, index_pages, packet_date, converter, duplex) -> b
     run = title.add_run("协商还款材料打印索引")
     run.bold, run.font.size = True, Pt(16)
     document.add_paragraph(f"材料日期：{chinese_date(packet_date)}　共 {len(entries)} 份")
-    table = document.add_table(rows=1, cols=5)
+    table = document.add_table(rows=1, cols=6)
     table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, ("序号", "案件编号", "借款人", "起始页", "页数"), strict=True):
+    heads = ("序号", "案件编号", "借款人", "起始页", "寄送件页数", "本人留存页数")
+    for cell, text in zip(table.rows[0].cells, heads, strict=True):
         cell.text = text
     first = index_pages + (index_pages % 2 if duplex else 0) + 1
-    for number, (entry, count) in enumerate(zip(entries, pages, strict=True), start=1):
+    for number, (entry, (count, starts)) in enumerate(zip(entries, pages, strict=True), start=1):
+        bounds = [*starts, count] if starts else [0, count, count]
+        lender, borrower = bounds[1] - bounds[0], bounds[2] - bounds[1]
         cells = table.add_row().cells
-        for cell, text in zip(cells, (str(number), entry.case_id, entry.borrower, str(first), str(count)), strict=True):
+        for cell, text in zip(cells, (str(number), entry.case_id, entry.borrower, str(first), str(lender), str(borrower)),
+                              strict=True):
             cell.text = text
         first += count + (count % 2 if duplex else 0)
     with tempfile.TemporaryDirectory(dir=converter.profile.parent) as folder:

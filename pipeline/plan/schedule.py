@@ -16,6 +16,7 @@ from pipeline.common.errors import Code, RowError, Severity
 from pipeline.common.formats import FEN, money
 from pipeline.common.i18n import _
 from pipeline.common.model import Case, Installment, RepaymentPlan
+from pipeline.plan.warnings import plausibility_warnings
 
 CAPACITY_SHARE = Decimal("0.70")
 MAX_INSTALLMENTS = 60  # the 5-year cap of personalised installment agreements (credit-card rules)
@@ -44,8 +45,10 @@ def plan_repayment(case: Case, packet_date: date) -> Planned:
     def problem(code: Code, message: str, severity: Severity = Severity.WARNING) -> RowError:
         return RowError(case.source, case.row, column, "", code, message, severity)
 
-    total_owed = case.principal + case.interest + case.penalty
-    waived = case.penalty if "penalty_waiver" in case.requests else Decimal(0)
+    # A blank interest or penalty is not given, not zero; the schedule can only count what is known.
+    interest, penalty = case.interest or Decimal(0), case.penalty or Decimal(0)
+    total_owed = case.principal + interest + penalty
+    waived = penalty if "penalty_waiver" in case.requests else Decimal(0)
     proposed_total = total_owed - waived
     disposable = case.monthly_income - case.monthly_expenses - case.other_debt_payments
     capacity = floor_fen(disposable * CAPACITY_SHARE)
@@ -102,4 +105,4 @@ def plan_repayment(case: Case, packet_date: date) -> Planned:
         deferral_months=deferral,
         schedule=schedule,
     )
-    return Planned(plan, tuple(problems))
+    return Planned(plan, tuple(problems) + plausibility_warnings(case, plan))

@@ -1,11 +1,11 @@
-"""The unit of work: a chunk of cases (their template contexts) + the templates → finished documents
-as bytes.
+"""The unit of work: a chunk of cases (their template contexts) + the templates → each case's
+editable documents, to_lender.pdf and packet.pdf, as bytes.
 
 `run_chunk` is a pure function of its inputs (the LibreOffice it calls is a per-process resource,
 not state), so it runs the same in this process, in a worker process, or on another machine.
 Rendering, composing, converting and splitting happen here; writing files does not.
-A chunk whose conversion fails is split in halves until the case that causes it is found; one bad
-case costs only itself.
+A chunk whose conversion fails is converted again case by case with the same warm LibreOffice; one
+bad case costs only itself, and a case that hangs LibreOffice costs at most two timeouts.
 """
 
 from __future__ import annotations
@@ -24,25 +24,37 @@ from multiprocessing.util import Finalize
 from pathlib import Path
 
 from docx import Document
+from pypdf import PdfReader
 
 from pipeline.common.i18n import _, set_language
-from pipeline.documents.kinds import DOCUMENTS, EVIDENCE_COVER
+from pipeline.documents.kinds import DOCUMENTS, EVIDENCE_COVER, DocumentSet, documents_for
 from pipeline.documents.render import TemplateSet
-from pipeline.pdf.assemble import PacketLayout, insert_attachments, split_chunk
-from pipeline.pdf.compose import PacketDocs, compose
-from pipeline.pdf.converter import ConversionError, Converter
+from pipeline.pdf.assemble import CaseFiles, Scan, SetSpec, case_files, locate_sets
+from pipeline.pdf.compose import NumberedSet, compose
+from pipeline.pdf.converter import ConversionError, ConversionTimeout, Converter
 from pipeline.pdf.libreoffice import open_converter
 
 log = logging.getLogger(__name__)
 
-COVER_SHEET = [kind.name for kind in DOCUMENTS].index(EVIDENCE_COVER)  # scans follow it
+TITLES = {kind.name: kind.title for kind in DOCUMENTS}
 
 
 @dataclass(frozen=True)
 class CaseJob:
     case_id: str
     context: dict
-    attachments: tuple[tuple[str, bytes], ...] = ()  # (outline title, PDF) of each evidence scan
+    scans: tuple[Scan, ...] = ()  # the evidence scans, as safe PDFs, in the row's order
+    has_evidence: bool = True  # the row lists evidence: the lender set has its 证明材料清单
+
+    @property
+    def sets(self) -> dict[DocumentSet, tuple[str, ...]]:
+        """The documents of this case, by set, in order."""
+        return {part: tuple(kind.name for kind in kinds)
+                for part, kinds in documents_for(self.has_evidence or bool(self.scans)).items()}
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(name for names in self.sets.values() for name in names)
 
 
 @dataclass(frozen=True)
@@ -60,6 +72,7 @@ class Chunk:
     settings: ConverterSettings
     logo: bytes = b""  # the organisation's logo, if any
     lang: str = "zh"  # language of the messages the chunk may produce
+    duplex: bool = False  # pad each document of packet.pdf to an even page count
 
 
 @dataclass
@@ -67,8 +80,7 @@ class CaseOutcome:
     case_id: str
     error: str = ""  # why the case failed; '' when it succeeded
     documents: dict[str, bytes] = field(default_factory=dict)  # editable .docx copies by name
-    packet: bytes = b""
-    layout: PacketLayout | None = None
+    files: CaseFiles | None = None  # to_lender.pdf and packet.pdf
 
     @property
     def ok(self) -> bool:
@@ -108,7 +120,8 @@ def run_chunk(chunk: Chunk) -> list[CaseOutcome]:
         gc.freeze()
         _frozen = True
     try:
-        return build_chunk(list(chunk.jobs), _template_sets[digest], _converters[settings], settings.retries)
+        return build_chunk(list(chunk.jobs), _template_sets[digest], _converters[settings], settings.retries,
+                           chunk.duplex)
     finally:
         # python-docx trees hold reference cycles whose lxml memory the collector does not see;
         # left to the usual thresholds they pile up chunk after chunk.
@@ -123,89 +136,100 @@ def _give_back_free_memory() -> None:
         _libc.malloc_trim(0)
 
 
-def build_chunk(jobs: list[CaseJob], templates: TemplateSet, converter: Converter, retries: int = 1) -> list[CaseOutcome]:
+def build_chunk(jobs: list[CaseJob], templates: TemplateSet, converter: Converter, retries: int = 1,
+                duplex: bool = False) -> list[CaseOutcome]:
     outcomes = {job.case_id: CaseOutcome(job.case_id) for job in jobs}
 
     def render(job: CaseJob) -> list | None:
         return _render(job, templates, outcomes[job.case_id])
 
-    _convert(jobs, outcomes, converter, retries, render)
+    _convert(jobs, outcomes, converter, retries, render, duplex)
     return [outcomes[job.case_id] for job in jobs]
 
 
 def _render(job: CaseJob, templates: TemplateSet, outcome: CaseOutcome) -> list | None:
     """The case's documents, freshly rendered; their bytes are kept as the editable copies."""
     try:
-        documents = [templates.render(kind.name, job.context) for kind in DOCUMENTS]
+        documents = [templates.render(name, job.context) for name in job.names]
     except Exception as exc:  # a template or a value that does not render: this case only
         log.exception("rendering %s failed", job.case_id)
         outcome.error = _("文书生成失败：{kind}: {detail}").format(kind=type(exc).__name__, detail=exc)
         return None
-    for kind, document in zip(DOCUMENTS, documents, strict=True):
-        outcome.documents[kind.name] = _docx_bytes(document)
+    for name, document in zip(job.names, documents, strict=True):
+        outcome.documents[name] = _docx_bytes(document)
     return documents
 
 
 def _convert(jobs: list[CaseJob], outcomes: dict[str, CaseOutcome], converter: Converter, retries: int,
-             documents: Callable[[CaseJob], list | None]) -> None:
+             documents: Callable[[CaseJob], list | None], duplex: bool) -> None:
+    """Convert the cases together; when that fails, convert them one by one with the same (warm)
+    LibreOffice, so that one bad case costs itself and, if it hangs, at most two timeouts."""
     if not jobs:
         return
     try:
-        packets = _convert_together(jobs, converter, documents)
+        converted = _convert_together(jobs, converter, documents, duplex)
     except ConversionError as exc:
-        jobs = [job for job in jobs if outcomes[job.case_id].ok]  # those that rendered
+        rendered = [job for job in jobs if outcomes[job.case_id].ok]
         # Composing changes the documents it takes in; further attempts start from the saved copies.
-        reopen = lambda job: _reopen(outcomes[job.case_id])  # noqa: E731
-        if len(jobs) == 1:
-            if retries > 0:
-                log.warning("case %s failed to convert (%s); retrying", jobs[0].case_id, exc)
-                _convert(jobs, outcomes, converter, retries - 1, reopen)
-            else:
-                outcomes[jobs[0].case_id].error = _("PDF转换失败：{reason}").format(reason=exc)
-            return
-        log.warning("chunk of %d failed to convert (%s); splitting it", len(jobs), exc)
-        middle = len(jobs) // 2
-        _convert(jobs[:middle], outcomes, converter, retries, reopen)
-        _convert(jobs[middle:], outcomes, converter, retries, reopen)
+        reopen = lambda job: _reopen(job, outcomes[job.case_id])  # noqa: E731
+        if len(rendered) > 1:
+            log.warning("chunk of %d failed to convert (%s); converting its cases one by one", len(rendered), exc)
+            for job in rendered:
+                _convert([job], outcomes, converter, retries, reopen, duplex)
+        elif rendered and retries > 0 and not isinstance(exc, ConversionTimeout):
+            # A crash may be LibreOffice's own bad luck; a hang is the case's and would cost another timeout.
+            log.warning("case %s failed to convert (%s); retrying", rendered[0].case_id, exc)
+            _convert(rendered, outcomes, converter, retries - 1, reopen, duplex)
+        elif rendered:
+            outcomes[rendered[0].case_id].error = _("PDF转换失败：{reason}").format(reason=exc)
         return
-    for job, (layout, data) in packets:
-        if job.attachments:
-            layout, data = insert_attachments(data, layout, job.attachments, after=COVER_SHEET)
-        outcomes[job.case_id].packet = data
-        outcomes[job.case_id].layout = layout
+    for job, files in converted:
+        outcomes[job.case_id].files = files
 
 
-def _convert_together(jobs: list[CaseJob], converter: Converter, documents: Callable[[CaseJob], list | None]):
+def _convert_together(jobs: list[CaseJob], converter: Converter, documents: Callable[[CaseJob], list | None],
+                      duplex: bool) -> list[tuple[CaseJob, CaseFiles]]:
     """Compose, convert and split; the documents are rendered (or reopened) one case at a time as they
     are composed, so that a worker holds one case's document trees besides the chunk's, not all of them."""
-    titles = tuple(kind.title for kind in DOCUMENTS)
     composed: list[CaseJob] = []
+    specs: list[SetSpec] = []
 
-    def packets():
+    def numbered_sets():
         for job in jobs:
             found = documents(job)
-            if found is not None:
-                composed.append(job)
-                yield PacketDocs(job.case_id, tuple(found))
-                del found
-                gc.collect()  # document trees are reference cycles: collect them case by case, not per chunk
+            if found is None:
+                continue
+            composed.append(job)
+            start = 0
+            for part, names in job.sets.items():
+                scans_after = names.index(EVIDENCE_COVER) if job.scans and EVIDENCE_COVER in names else None
+                reserved = {scans_after: sum(scan.pages for scan in job.scans)} if scans_after is not None else {}
+                specs.append(SetSpec(job.case_id, part.label, part.outline, tuple(TITLES[n] for n in names),
+                                     scans_after))
+                yield NumberedSet(job.case_id, part.label, tuple(found[start:start + len(names)]), reserved)
+                start += len(names)
+            del found
+            gc.collect()  # document trees are reference cycles: collect them case by case, not per chunk
 
     with tempfile.TemporaryDirectory(prefix="chunk-", dir=converter.profile.parent) as folder:
         docx = Path(folder) / "chunk.docx"
-        chunk = compose(packets())
+        chunk = compose(numbered_sets())
         if chunk is None:  # no case of the chunk rendered
             return []
         chunk.save(docx)
         del chunk
         pdf = converter.convert(docx)
         try:
-            return list(zip(composed, split_chunk(pdf, [(job.case_id, titles) for job in composed]), strict=True))
+            reader = PdfReader(pdf)
+            located = locate_sets(reader, specs)
+            return [(job, case_files(reader, located[2 * n], located[2 * n + 1], job.scans, duplex))
+                    for n, job in enumerate(composed)]
         except (KeyError, ValueError) as exc:
             raise ConversionError(_("PDF中找不到文书分隔标记（{mark}）").format(mark=exc)) from exc
 
 
-def _reopen(outcome: CaseOutcome) -> list:
-    return [Document(io.BytesIO(outcome.documents[kind.name])) for kind in DOCUMENTS]
+def _reopen(job: CaseJob, outcome: CaseOutcome) -> list:
+    return [Document(io.BytesIO(outcome.documents[name])) for name in job.names]
 
 
 def _docx_bytes(document) -> bytes:

@@ -1,4 +1,8 @@
-"""The borrower's set: what the borrower keeps — 通话准备与记录表, 还款跟踪表."""
+"""The borrower's set (本人留存): what the borrower keeps and uses — a plain summary in front, the
+checklist of evidence to gather, the call sheet with the negotiating range, the repayment tracker,
+and a page of rights and where to get help. Plain words for someone who may not read legal text;
+nothing here is sent to the lender.
+"""
 
 from __future__ import annotations
 
@@ -9,81 +13,197 @@ from docx_kit import (
     cell,
     cm,
     header_row,
+    keep_with_next,
     loop_row,
     row,
+    schedule_rows,
     table,
     text_cell,
 )
+from lender_set import info_block
+
+NOT_SENT = "（本人留存，不要寄给贷款机构）"
+
+
+# ---------------------------------------------------------------- 致借款人：材料说明
+
+
+def borrower_summary() -> Builder:
+    b = Builder("致借款人：材料说明", body_style="PlainText")
+    b.title("致借款人：这套材料怎么用")
+    b.add(P(NOT_SENT, style="DocNote"))
+    b.line("{{ borrower.name }}，您好：", keep_next=False, style="PlainText", no_indent=True)
+    b.para("这套材料分两部分。前一部分是“寄送件”：协商还款申请书{% if evidence.any %}、证明材料清单{% endif %}"
+           "和还款协议（草案），是交给{{ lender.short_name }}的，电子版是 to_lender.pdf。"
+           "这一部分是“本人留存”，是给您自己用的，请不要寄出，里面有您谈判时不能告诉对方的底线。")
+
+    b.heading("一、我们替您向{{ lender.short_name }}提出什么")
+    b.para("{% if plan.single %}在{{ plan.first_due }}前一次还清{{ plan.proposed_total }}元"
+           "{% if plan.deferral %}（在那之前先暂缓还款）{% endif %}；"
+           "{% else %}{% if plan.deferral %}先暂缓，到{{ plan.first_due }}再开始还；{% endif %}"
+           "把{{ plan.proposed_total }}元分{{ plan.count }}个月还；{% endif %}"
+           "{% if request.penalty_waiver %}免掉罚息和相关费用{% if loan.penalty_given %}（{{ plan.waived_penalty }}元）"
+           "{% endif %}；{% endif %}"
+           "{% if plan.no_further_interest %}从签协议起不再加收利息和其他费用；{% endif %}"
+           "在对方审核期间暂停催收，不联系您的家人和工作单位。")
+
+    b.heading("二、您要还多少，从什么时候到什么时候")
+    b.para("{% if plan.single %}一次还清{{ plan.proposed_total }}元，最晚在{{ plan.first_due }}前到账。"
+           "{% else %}每月还{{ plan.regular_amount }}元{% if not plan.equal %}（最后一个月{{ plan.last_amount }}元）"
+           "{% endif %}，共{{ plan.count }}个月：第一次在{{ plan.first_due }}，最后一次在{{ plan.last_due }}，"
+           "合计{{ plan.proposed_total }}元。{% endif %}"
+           "这个数是按{{ plan.total_includes }}算的{% if not loan.all_given %}；案件表里没有填写的利息或罚息，"
+           "以贷款机构的账单为准，核对后金额可能会变{% endif %}。对方同意之前，这只是您提出的方案。")
+
+    b.heading("三、如果没能按时还")
+    b.para("{% if plan.single %}草案里约定的是一次还清：到期没付，这个方案就不成立，贷款机构仍可以按原来的合同向您追讨。"
+           "所以只有确定到期前钱能到位，才答应这个日期。"
+           "{% else %}按草案，连续两期没还上，对方要先书面通知您；您收到通知后15天内补上，方案继续有效；"
+           "没有补上，对方可以要求您一次还清剩下的钱。{% endif %}"
+           "手头有困难时，一定要在还款日之前主动联系对方说明，不要等逾期了再说。")
+
+    b.heading("四、接下来做什么")
+    b.para("1. 在申请书上签名，把寄送件交给{{ lender.short_name }}：通过官方渠道（{{ lender.contact }}）提交，"
+           "或按对方告知的地址邮寄；不要交给自称能代办的个人。保留寄送凭证：快递单号、上传或提交成功的截图。",
+           keep_next=True)
+    b.para("2. 对照《证明材料准备清单》准备还缺的材料{% if evidence.missing %}（还缺{{ evidence.missing|length }}项）"
+           "{% endif %}，齐了以后补交。", keep_next=True)
+    b.para("3. 如果到{{ follow_up }}还没有收到答复，就打电话跟进，电话怎么说、底线是多少，看《通话准备与记录表》。",
+           keep_next=True)
+    b.para("4. 谈定以后，一定要拿到书面确认（签字盖章的协议，或对方的短信、线上记录），再按《还款跟踪表》按月还款。"
+           "手机或电脑日历可以导入还款提醒文件 reminders.ics：在手机上直接打开这个文件，或在 Outlook、WPS 日历中"
+           "选择“导入”，每个还款日前3天会提醒您。")
+    b.when("lender.caution", P(R("特别提醒：", bold=True), "{{ lender.caution }}", style="PlainText", before=60))
+    b.when("org.name", P("如有疑问，请联系{{ org.name }}{% if org.phone %}（电话：{{ org.phone }}）{% endif %}"
+                         "{% if caseworker %}，经办人{{ caseworker }}{% endif %}。", style="SmallNote", before=60))
+    return b
+
+
+# ---------------------------------------------------------------- 证明材料准备清单
+
+
+def evidence_checklist() -> Builder:
+    b = Builder("证明材料准备清单")
+    b.title("证明材料准备清单")
+    b.add(P(NOT_SENT, style="DocNote"))
+    b.para("贷款机构通常需要看到下面这些材料，才能相信并理解您的困难。已经在案件表里列明的打了“√”；"
+           "打“□”的请尽快准备，准备好后补交，并在方框里打勾。", keep_next=True)
+    widths = [cm(1.2), cm(9.4), cm(1.6), cm(3.4)]
+    b.add(table(widths, [
+        header_row(widths, ["序号", "需要准备的材料", "已列明", "案件表中列明的"]),
+        loop_row(widths, "{%tr for item in evidence.checklist %}"),
+        row([text_cell(widths[0], "{{ item.number }}"),
+             text_cell(widths[1], "{{ item.what }}", jc="left"),
+             text_cell(widths[2], "{% if item.have %}√{% else %}□{% endif %}"),
+             text_cell(widths[3], "{{ item.listed }}", jc="left")], min_height=cm(0.9)),
+        loop_row(widths, "{%tr endfor %}"),
+    ]))
+    b.line(R("提示：", bold=True), before=240)
+    for text in (
+        "1. 交复印件，原件自己保管；每页复印件上写“与原件一致”，签名并写上日期。",
+        "2. 材料不齐也可以先提交申请书，之后再补交；每次补交都留一份清单和寄送凭证。",
+        "3. 材料里有别人的身份证号、银行卡号等信息的，只保留能说明情况的部分，其余可以遮住。",
+    ):
+        b.add(P(text, style="SmallNote", keep_next=True, ind_left=420))
+    return b
+
 
 # ---------------------------------------------------------------- 通话准备与记录表
 
 CALL_STEPS = [
-    ("尽早主动联系：", "发现无法按时还款就主动联系{{ lender.short_name }}官方客服，说明还款困难，表明还款意愿；"
-                     "拖延或回避只会让费用和压力更大。"),
-    ("保持冷静和礼貌：", "耐心说明情况，争取对方的理解和支持；不争吵，不做做不到的承诺。"),
-    ("如实说明困难：", "如实讲清困难的原因和目前的收支，不夸大也不隐瞒；说明已准备好的证明材料，"
-                     "对方需要时按要求提交。"),
-    ("提出具体方案：", "按下方“方案要点”说出总额、期数、每期金额和首期日期，说明这是按实际还款能力算出的。"),
-    ("要求书面确认：", "达成一致后，请对方以书面形式（还款协议、短信或App内记录）确认还款方案，"
-                     "认真核对期限、金额和还款方式后再确认，并妥善保存。"),
-    ("只走官方渠道：", "只通过官方App、官方客服电话或书面指定的账户沟通和还款，不向任何个人账户转账。"),
+    ("主动联系，越早越好：", "已经逾期的，不要再拖，也不要回避对方的电话；拖延只会让费用和压力更大。"
+                     "提交申请后，主动打电话确认对方已经收到。"),
+    ("保持冷静和礼貌：", "耐心说明情况，争取对方的理解；不争吵，不做自己做不到的承诺。"),
+    ("如实说明困难：", "讲清困难是什么、从什么时候开始、现在每月收支多少，不夸大也不隐瞒；说明已经准备好的证明材料。"),
+    ("提出具体方案：", "照下面“开口时可以这样说”讲出总额、期数、每月金额和第一次还款的日期。"),
+    ("要求书面确认：", "谈定后请对方以书面形式确认（还款协议、短信或线上记录），核对金额、日期和还款方式后再确认，并保存好。"),
+    ("只走官方渠道：", "只通过官方客服和官方还款渠道沟通、还款，不向任何个人账户转账，不把验证码告诉任何人。"),
 ]
+
+OPENING = ("“您好，我是{{ borrower.name }}，在贵方办理的{{ lender.short_name }}借款"
+           "{% if loan.contract_no %}（合同编号{{ loan.contract_no }}）{% endif %}从{{ loan.overdue_since }}起逾期了。"
+           "我因为{{ hardship_labels }}，暂时没办法按原来的约定还款，已经提交了协商还款申请书。"
+           "我的方案是：{% if plan.single %}{% if plan.deferral %}暂缓到{{ plan.first_due }}，{% endif %}"
+           "在{{ plan.first_due }}前一次还清{{ plan.proposed_total }}元{% else %}"
+           "{% if plan.deferral %}暂缓到{{ plan.first_due }}，从那天起{% endif %}分{{ plan.count }}期，"
+           "每月还{{ plan.regular_amount }}元{% endif %}"
+           "{% if request.penalty_waiver %}，并请减免罚息和相关费用{% endif %}"
+           "{% if request.interest_freeze %}，请为我办理个性化还款方案，方案期间不再计收利息和罚息{% endif %}。"
+           "这是按我现在的实际收入算出来的，请问贵方能否同意？”")
+
+ANSWERS = [
+    ("对方不同意：", "问对方：“请问贵方对有困难的客户有哪些个性化的还款安排？需要我补充哪些材料？”"
+               "请对方说明不同意的理由，记下客服的姓名和工号。可以要求转给上级或投诉部门，"
+               "也可以按《您的权利与求助渠道》投诉。"),
+    ("对方要每月多还：", "先问能不能延长期数。每月金额在下表“可让步到”以内的，可以考虑；"
+                  "超过的，就说“这个数我每月确实拿不出来，我回去算一下再答复”，不要当场答应，也不要说出底线。"),
+    ("对方要一次还清：", "说“我现在没有能力一次还清”。如果能向家人筹到钱，可以问：一次还清能不能减免罚息和部分利息？"
+                  "不要为了还这笔钱去借别的网贷，也不要找收费的中介“代还”。"),
+    ("对方说要起诉或上门：", "保持冷静，说明已经提交协商申请、愿意还款，记下对方的姓名、工号和原话。"
+                    "受到威胁、辱骂的，可以投诉；人身安全受到威胁，立即拨打110。"),
+]
+
+
+def offer_row(widths, label: str, name: str, note: str):
+    amount = ("{% if negotiation." + name + " %}{{ negotiation." + name + ".amount }}元{% else %}—{% endif %}")
+    if name == "opening":
+        months = "{% if plan.single %}一次还清{% else %}{{ plan.count }}期{% endif %}"
+    else:
+        months = ("{% if negotiation." + name + " %}{% if negotiation." + name + ".over_cap %}60期以上"
+                  "{% else %}约{{ negotiation." + name + ".months }}期{% endif %}{% else %}—{% endif %}")
+    return row([text_cell(widths[0], R(label, bold=True), jc="left"),
+                text_cell(widths[1], amount, jc="right"), text_cell(widths[2], months),
+                text_cell(widths[3], note, jc="left")], min_height=cm(0.9))
+
+
+def call_log(widths, number: int):
+    lines = [(f"第{number}次通话时间", "______年____月____日　____时____分"), ("客服姓名／工号", ""),
+             ("对方提出的方案", ""), ("双方谈定的结果", ""), ("下一步／跟进日期", "")]
+    rows = [row([text_cell(widths[0], label, jc="left", style="TableHeading"), text_cell(widths[1], value, jc="left")],
+                min_height=cm(0.9)) for label, value in lines]
+    for block_row in rows[:-1]:  # one call's lines stay together
+        keep_with_next(block_row)
+    return table(widths, rows)
 
 
 def call_sheet() -> Builder:
     b = Builder("通话准备与记录表")
     b.title("通话准备与记录表")
-    b.add(P("（供借款人致电{{ lender.short_name }}协商还款时使用；通话时放在手边，边谈边记）", style="DocNote"))
-    info = [cm(7.8), cm(7.8)]
-    b.add(table(info, [
-        row([cell(info[0], P(R("案件编号：", bold=True), "{{ case_id }}", style="Normal")),
-             cell(info[1], P(R("借款人：", bold=True), "{{ borrower.name }}", style="Normal"))]),
-        row([cell(info[0] + info[1], P(R("贷款机构：", bold=True), "{{ lender.legal_name }}", style="Normal"),
-                  span=2)]),
-        row([cell(info[0] + info[1],
-                  P(R("官方联系渠道：", bold=True),
-                    "{% if lender.channels %}{{ lender.channels }}{% else %}以贷款机构官方公布的为准{% endif %}",
-                    style="Normal"), span=2)]),
-    ], borders=False))
+    b.add(P("（致电{{ lender.short_name }}协商时放在手边，边谈边记）" + NOT_SENT, style="DocNote"))
+    b.add(info_block((("案件编号：", "{{ case_id }}"), ("借款人：", "{{ borrower.name }}")),
+                     (("贷款机构：", "{{ lender.legal_name }}"), None),
+                     (("官方联系渠道：", "{{ lender.contact }}（请以官方公布为准）"), None)))
 
-    b.heading("一、通话要点（依次说明）")
+    b.heading("一、通话要点")
     for number, (label, text) in enumerate(CALL_STEPS, start=1):
-        b.para(R(f"{number}. {label}", bold=True), text)
+        b.para(R(f"{number}. {label}", bold=True), text, keep_next=False)
 
-    b.heading("二、方案要点（可直接照读）")
-    widths = [cm(5.0), cm(10.6)]
-    figures = [
-        ("目前欠款合计", "人民币{{ loan.total_owed }}元（截至{{ today }}）"),
-        ("逾期开始日期", "{{ loan.overdue_since }}（已逾期{{ loan.overdue_days }}天）"),
-        ("每月还款能力", "约{{ budget.capacity }}元（月收入{{ budget.income }}元，必要支出{{ budget.expenses }}元，"
-                     "其他债务{{ budget.other_debts }}元）"),
-        ("请求事项", "{{ request_labels }}"),
-        ("方案还款总额", "人民币{{ plan.proposed_total }}元{% if request.penalty_waiver %}"
-                     "（请求减免罚息及费用{{ plan.waived_penalty }}元）{% endif %}"),
-        ("还款安排", "{% if plan.count == 1 %}{{ plan.first_due }}一次性还清{% else %}分{{ plan.count }}期，"
-                 "每期{{ plan.regular_amount }}元{% if not plan.equal %}（最后一期{{ plan.last_amount }}元）"
-                 "{% endif %}，{{ plan.first_due }}起每月还款，{{ plan.last_due }}还清{% endif %}"),
-    ]
-    rows = [row([text_cell(widths[0], label, jc="left", style="TableHeading"),
-                 text_cell(widths[1], value, jc="left")], min_height=454) for label, value in figures]
-    rows.insert(5, row([text_cell(widths[0], "延期还款", jc="left", style="TableHeading"),
-                        text_cell(widths[1], "请求延期{{ plan.deferral_months }}个月，{{ plan.first_due }}开始还款",
-                                  jc="left")], min_height=454))
-    b.add(table(widths, [rows[0], rows[1], rows[2], rows[3], rows[4],
-                         loop_row(widths, "{%tr if request.deferral %}"), rows[5], loop_row(widths, "{%tr endif %}"),
-                         rows[6]]))
+    b.heading("二、开口时可以这样说（可以照着读）")
+    b.para(OPENING, jc="left")
 
-    b.heading("三、通话记录（手写）")
-    record = [cm(3.6), cm(12.0)]
-    lines = [("通话时间", "______年____月____日　____时____分"),
-             ("客服姓名／工号", ""), ("拨打的号码／渠道", ""),
-             ("对方提出的方案", ""), ("", ""), ("双方达成的结果", ""), ("", ""),
-             ("书面确认方式", "□ 还款协议　□ 短信　□ App内记录　□ 其他：________"),
-             ("下一步／跟进日期", "")]
-    b.add(table(record, [row([text_cell(record[0], label, jc="left", style="TableHeading" if label else "TableText"),
-                              text_cell(record[1], value, jc="left")], min_height=cm(1.0))
-                         for label, value in lines]))
-    b.when("caseworker", P("经办人：{{ caseworker }}", style="SmallNote", before=240))
+    b.heading("三、谈判的范围（只给自己看，不要说出口）")
+    widths = [cm(3.4), cm(2.8), cm(2.4), cm(7.0)]
+    b.add(table(widths, [
+        header_row(widths, ["", "每月金额", "约需期数", "怎么用"]),
+        offer_row(widths, "开口方案", "opening", "{% if plan.single %}先提一次还清的方案{% else %}先说这个数{% endif %}"),
+        offer_row(widths, "可让步到", "step", "对方不同意时，可以慢慢加到这个数，不要一步加到位"),
+        offer_row(widths, "底线（不说出口）", "limit", "超过这个数，以后很可能再次逾期：不要答应，说要回去算一下"),
+    ]))
+    b.add(P("{% if negotiation.has_surplus %}三档按您每月的结余{{ negotiation.surplus }}元算：开口方案是申请书里的"
+            "{% if plan.single %}一次还清方案{% else %}每月金额{% endif %}，可让步到结余的八成，底线是结余的九成，"
+            "留一成应付看病、修车这样的意外开支。{% if plan.single %}如果对方不接受一次还清、要求按月还，"
+            "每月金额也不要超过底线。{% endif %}{% else %}按案件表，您每月已经没有结余，每月金额不能再往上加；"
+            "对方要求更多时，请说明只能靠亲友帮助，并联系帮您准备材料的机构。{% endif %}",
+            style="SmallNote", before=120))
+
+    b.heading("四、对方这样说时")
+    for label, text in ANSWERS:
+        b.para(R(label, bold=True), text, keep_next=False)
+
+    b.heading("五、通话记录（每次通话后马上记下）")
+    record = [cm(4.0), cm(11.6)]
+    for number in (1, 2, 3):
+        b.add(call_log(record, number), P("", style="Normal", after=120, keep_next=False))
     return b
 
 
@@ -93,37 +213,80 @@ def call_sheet() -> Builder:
 def repayment_tracker() -> Builder:
     b = Builder("还款跟踪表")
     b.title("还款跟踪表")
-    b.add(P("（按协商确定的还款计划逐期记录；方案如有调整，以双方书面确认的为准）", style="DocNote"))
-    info = [cm(7.8), cm(7.8)]
-    b.add(table(info, [
-        row([cell(info[0], P(R("案件编号：", bold=True), "{{ case_id }}", style="Normal")),
-             cell(info[1], P(R("借款人：", bold=True), "{{ borrower.name }}", style="Normal"))]),
-        row([cell(info[0] + info[1], P(R("贷款机构：", bold=True), "{{ lender.legal_name }}", style="Normal"),
-                  span=2)]),
-    ], borders=False))
-    b.para("", style="Normal", after=60)
-
-    widths = [cm(1.4), cm(3.9), cm(2.8), cm(2.8), cm(3.5), cm(1.2)]
-    b.add(table(widths, [
-        header_row(widths, ["期数", "还款日", "应还金额（元）", "实还日期", "还款凭证／流水号", "已还"]),
-        loop_row(widths, "{%tr for i in plan.schedule %}"),
-        row([text_cell(widths[0], "{{ i.number }}"),
-             text_cell(widths[1], "{{ i.due }}"),
-             text_cell(widths[2], "{{ i.amount }}", jc="right"),
-             cell(widths[3]), cell(widths[4]),
-             text_cell(widths[5], "□")], min_height=cm(0.8)),
-        loop_row(widths, "{%tr endfor %}"),
-        row([text_cell(widths[0] + widths[1], "合计", style="TableHeading", span=2),
-             text_cell(widths[2], R("{{ plan.proposed_total }}", bold=True), jc="right"),
-             cell(widths[3] + widths[4] + widths[5], span=3)]),
-    ]))
-
-    b.line(R("提示：", bold=True), before=240, keep_next=True)
+    b.add(P("（按谈定的还款计划逐期记录；计划如有调整，以双方书面确认的为准）" + NOT_SENT, style="DocNote"))
+    b.add(info_block((("案件编号：", "{{ case_id }}"), ("借款人：", "{{ borrower.name }}")),
+                     (("贷款机构：", "{{ lender.legal_name }}"), None),
+                     (("还款渠道：", "{{ lender.repayment_channel }}"), None)))
+    b.line(R("怎么用：", bold=True), before=120)
     for text in (
-        "1. 每期在还款日前通过官方渠道足额还款，还款后保存转账凭证或App内的还款记录截图，并在上表登记。",
-        "2. 每次还款后核对贷款机构是否已入账；发现未入账或金额不符，及时联系官方客服处理并记录。",
-        "3. 如收入发生变化（增加或减少），主动告知贷款机构；确有困难时应在还款日前联系协商，不要等到逾期。",
-        "4. 全部还清后，请贷款机构出具结清证明，并查询个人信用报告，核对借款状态是否已更新为结清。",
+        "1. 每期在还款日之前，通过官方渠道足额还款；保存转账凭证或线上还款记录的截图，在下表登记。",
+        "2. 每次还款后核对是否已经入账；没入账或金额不对，马上联系官方客服，记下工号。",
+        "3. 把 reminders.ics 导入手机或电脑日历，每个还款日前3天会提醒您。",
+        "4. 全部还清后，请贷款机构出具结清证明，并查询个人信用报告，核对这笔借款已经显示为结清。",
     ):
         b.add(P(text, style="SmallNote", keep_next=True, ind_left=420))
+    b.add(P("", style="Normal", after=60, keep_next=True))
+
+    widths = [cm(1.2), cm(3.4), cm(2.3), cm(2.3), cm(2.4), cm(2.9), cm(1.1)]
+
+    def installment_row():
+        return row([text_cell(widths[0], "{{ i.number }}"), text_cell(widths[1], "{{ i.due }}"),
+                    text_cell(widths[2], "{{ i.amount }}", jc="right"), text_cell(widths[3], "{{ i.remaining }}", jc="right"),
+                    cell(widths[4]), cell(widths[5]), text_cell(widths[6], "□")], min_height=cm(0.8))
+
+    b.add(table(widths, [
+        header_row(widths, ["期数", "还款日", "应还（元）", "还后剩余（元）", "实际还款日", "凭证／流水号", "已还"]),
+        *schedule_rows(widths, installment_row),
+        row([text_cell(widths[0] + widths[1], "合计", style="TableHeading", span=2),
+             text_cell(widths[2], R("{{ plan.proposed_total }}", bold=True), jc="right"),
+             cell(widths[3] + widths[4] + widths[5] + widths[6], span=4)]),
+    ]))
+    return b
+
+
+# ---------------------------------------------------------------- 您的权利与求助渠道
+
+
+def rights_and_help() -> Builder:
+    b = Builder("您的权利与求助渠道", body_style="PlainText")
+    b.title("您的权利与求助渠道")
+    b.add(P(NOT_SENT, style="DocNote"))
+
+    b.heading("一、个人信用报告（征信）方面的权利")
+    b.para("根据《征信业管理条例》：", keep_next=True)
+    for text in (
+        "贷款机构向征信系统报送您的不良信息前，应当事先告诉您（第十五条）。",
+        "不良信息自不良行为或者事件终止之日起保存5年，到期删除；在此期间，您可以对不良信息添加自己的说明（第十六条）。",
+        "您每年可以免费查询两次本人的信用报告（第十七条）。",
+        "发现信用报告有错误或遗漏，可以向征信机构或报送信息的贷款机构提出异议，"
+        "对方应当自收到异议之日起20日内处理并书面答复您（第二十五条）。",
+    ):
+        b.add(P("· " + text, style="PlainText", ind_left=420, no_indent=True, keep_next=False))
+
+    b.heading("二、遇到问题，按这个顺序求助")
+    for text in (
+        "1. 先向{{ lender.short_name }}本身投诉：{{ lender.contact }}。监管部门要求先向机构投诉；"
+        "记下投诉时间和受理编号。",
+        "2. 12378：国家金融监督管理总局的银行保险消费者投诉维权热线（工作日工作时间）。",
+        "3. 12363：中国人民银行的金融消费权益保护咨询投诉电话，征信问题也可以问（工作日工作时间）。",
+        "4. 12348：公共法律服务热线，可以咨询法律问题、申请法律援助。",
+        "遇到电信诈骗，拨打反诈专线96110；受到威胁、恐吓或人身安全受到威胁，立即拨打110。",
+    ):
+        b.add(P(text, style="PlainText", ind_left=420, no_indent=True, keep_next=False))
+
+    b.heading("三、不要花钱找人“修复征信”“代理停息挂账”")
+    b.para("和贷款机构协商、投诉、查询信用报告、对错误记录提出异议，您本人都可以免费办理，不需要花钱请人。"
+           "自称能“修复征信”“洗白逾期记录”或“代理停息挂账”“代理协商”并收费的中介，不要相信：正确的逾期记录不会因为"
+           "交钱而删除，错误的记录您可以自己免费申请更正。不要把身份证、银行卡、手机验证码交给任何人，"
+           "不要向个人账户转账。")
+
+    b.heading("四、这些东西要保存好")
+    for text in (
+        "寄出的申请书和全部材料的复印件，以及寄送凭证（快递单号、上传成功的截图）；",
+        "双方签字盖章的还款协议，或贷款机构的书面确认（短信、线上记录的截图）；",
+        "每一笔还款的凭证；",
+        "每次通话的记录：时间、客服工号、谈了什么。",
+    ):
+        b.add(P("· " + text, style="PlainText", ind_left=420, no_indent=True, keep_next=False))
+    b.para("至少保存到全部还清、信用报告上显示结清以后。", before=60)
     return b

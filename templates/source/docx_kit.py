@@ -100,6 +100,9 @@ def styles_xml() -> str:
         _paragraph_style("BodyText", "正文首行缩进",
                          '<w:ind w:firstLineChars="200" w:firstLine="480"/>',
                          _rpr(SERIF, BODY_SIZE), next_style="BodyText"),
+        _paragraph_style("Statement", "本人陈述",
+                         '<w:ind w:left="480" w:right="240" w:firstLineChars="200" w:firstLine="480"/>',
+                         _rpr(SERIF, BODY_SIZE), next_style="Statement"),
         _paragraph_style("ClauseHeading", "条款标题",
                          '<w:keepNext/><w:spacing w:before="120" w:after="0" w:line="360" w:lineRule="auto"/>',
                          _rpr(SANS, BODY_SIZE, bold=True), next_style="BodyText"),
@@ -112,6 +115,14 @@ def styles_xml() -> str:
         _paragraph_style("Signature", "落款",
                          '<w:keepNext/><w:keepLines/><w:ind w:left="4820"/>',
                          _rpr(SERIF, BODY_SIZE)),
+        # The borrower's one-page sheets: 五号, 1.25 lines, so that a page holds what it must.
+        _paragraph_style("PlainText", "简明正文",
+                         '<w:spacing w:before="0" w:after="20" w:line="276" w:lineRule="auto"/>'
+                         '<w:ind w:firstLineChars="200" w:firstLine="420"/>',
+                         _rpr(SERIF, TABLE_SIZE), next_style="PlainText"),
+        _paragraph_style("SheetHeading", "简明标题",
+                         '<w:keepNext/><w:spacing w:before="80" w:after="20" w:line="276" w:lineRule="auto"/>',
+                         _rpr(SANS, TABLE_SIZE, bold=True), next_style="PlainText"),
         _paragraph_style("SmallNote", "说明文字",
                          '<w:spacing w:before="0" w:after="0" w:line="300" w:lineRule="auto"/>',
                          _rpr(SERIF, TABLE_SIZE)),
@@ -131,15 +142,15 @@ def styles_xml() -> str:
 
 
 STYLE_FACE = {  # the face each paragraph style uses, repeated on its runs
-    "Normal": SERIF, "BodyText": SERIF, "DocTitle": SANS, "DocNote": SERIF, "ClauseHeading": SANS,
+    "Normal": SERIF, "BodyText": SERIF, "Statement": SERIF, "PlainText": SERIF, "SheetHeading": SANS, "DocTitle": SANS, "DocNote": SERIF, "ClauseHeading": SANS,
     "TableText": SERIF, "TableHeading": SANS, "Signature": SERIF, "SmallNote": SERIF, "Footer": SANS,
 }
 STYLE_SIZE = {
-    "Normal": BODY_SIZE, "BodyText": BODY_SIZE, "DocTitle": TITLE_SIZE, "DocNote": TABLE_SIZE,
+    "Normal": BODY_SIZE, "BodyText": BODY_SIZE, "Statement": BODY_SIZE, "PlainText": TABLE_SIZE, "SheetHeading": TABLE_SIZE, "DocTitle": TITLE_SIZE, "DocNote": TABLE_SIZE,
     "ClauseHeading": BODY_SIZE, "TableText": TABLE_SIZE, "TableHeading": TABLE_SIZE, "Signature": BODY_SIZE,
     "SmallNote": TABLE_SIZE, "Footer": FOOTER_SIZE,
 }
-STYLE_BOLD = {"DocTitle", "ClauseHeading", "TableHeading"}
+STYLE_BOLD = {"DocTitle", "ClauseHeading", "TableHeading", "SheetHeading"}
 
 
 # ---------------------------------------------------------------- XML helpers
@@ -184,12 +195,18 @@ def run(text: str, style: str, bold: bool | None = None, face: str | None = None
     return r
 
 
-def P(*runs, style: str = "BodyText", jc: str | None = None, keep_next: bool = False, before: int | None = None,
-      after: int | None = None, ind_left: int | None = None, no_indent: bool = False):
-    """A paragraph; each element of `runs` is a str or an R."""
+def P(*runs, style: str = "BodyText", jc: str | None = None, keep_next: bool | None = None, before: int | None = None,
+      after: int | None = None, ind_left: int | None = None, no_indent: bool = False, keep_lines: bool = False):
+    """A paragraph; each element of `runs` is a str or an R. A lead-in (text ending in a colon:
+    如下：, 承诺：) keeps with the paragraph it introduces unless told otherwise."""
+    text = "".join(item if isinstance(item, str) else item.text for item in runs).rstrip()
+    if keep_next is None:
+        keep_next = text.endswith(("：", ":")) and style not in ("TableText", "TableHeading")
     ppr = el("w:pPr", None, el("w:pStyle", {"w:val": style}))
     if keep_next:
         ppr.append(el("w:keepNext"))
+    if keep_lines:
+        ppr.append(el("w:keepLines"))
     if before is not None or after is not None:
         spacing = el("w:spacing")
         if before is not None:
@@ -377,27 +394,55 @@ def letterhead():
 
 
 class Builder:
-    def __init__(self, title: str):
+    def __init__(self, title: str, body_style: str = "BodyText"):
         self.doc = base_document(title)
         self.body = self.doc.element.body
+        self.body_style = body_style  # the style of `para`: BodyText, or PlainText for one-page sheets
         self.add(*letterhead())
 
+    @property
+    def compact(self) -> bool:
+        return self.body_style == "PlainText"
+
+    def title(self, text: str):
+        self.add(P(text, style="DocTitle", after=160 if self.compact else None))
+
+    def heading(self, text: str):
+        """A heading kept with what follows it. When a body paragraph follows, the two become one
+        paragraph (the heading, a line break, the text): LibreOffice's keep-with-next is not reliable
+        deep inside a long composed chunk (a heading was left at a page foot there and not when the
+        same document was converted alone), and one paragraph cannot be split from itself."""
+        self._flush_heading()
+        self._heading = text
+
+    def _flush_heading(self) -> None:
+        text = getattr(self, "_heading", None)
+        if text is not None:
+            self._heading = None
+            self.add(P(text, style="SheetHeading" if self.compact else "ClauseHeading", keep_next=True))
+
     def add(self, *elements):
+        self._flush_heading()
         for element in elements:
             self.body.sectPr.addprevious(element)
 
-    def title(self, text: str):
-        self.add(P(text, style="DocTitle"))
-
-    def heading(self, text: str):
-        self.add(P(text, style="ClauseHeading"))
-
     def para(self, *runs, **kwargs):
-        self.add(P(*runs, **kwargs))
+        heading = getattr(self, "_heading", None)
+        if heading is None:
+            self.add(P(*runs, **{"style": self.body_style, **kwargs}))
+            return
+        self._heading = None
+        # The heading line starts at the margin; the text after the break gets the usual two-character indent.
+        # Left-aligned: a justified paragraph would spread the heading line, which ends in a break, across the width.
+        options = {"style": self.body_style, "keep_lines": True, "no_indent": True, "jc": "left",
+                   "before": 80 if self.compact else 120, **kwargs}
+        paragraph = P(R(heading, bold=True, face=SANS), R("\u3000\u3000"), *runs, **options)
+        paragraph.find(qn("w:r")).append(el("w:br"))
+        self.add(paragraph)
 
     def line(self, *runs, **kwargs):
         """A paragraph without first-line indent (address blocks, labels)."""
-        self.add(P(*runs, style="Normal", **kwargs))
+        self.add(P(*runs, **{"style": "Normal", **kwargs}))
 
     def when(self, condition: str, *paragraphs):
         self.add(tag(f"{{%p if {condition} %}}"), *paragraphs, tag("{%p endif %}"))
@@ -406,6 +451,7 @@ class Builder:
         """Byte for byte the same file for the same source (fixed zip timestamps, a core.xml of
         our own rather than one whose empty elements depend on which libraries are loaded), so that
         regenerating changes nothing in git unless the wording or layout did."""
+        self._flush_heading()
         buffer = io.BytesIO()
         self.doc.save(buffer)
         with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
@@ -432,3 +478,32 @@ def core_properties(title: str) -> bytes:
 
 def cm(value: float) -> int:
     return round(value * 567)
+
+
+def keep_with_next(element):
+    """Every paragraph of a table row (or block) keeps with the next: LibreOffice then keeps the
+    row on the page of the row after it (a total row never stands alone under a repeated header)."""
+    for paragraph in element.iter(qn("w:p")):
+        properties = paragraph.find(qn("w:pPr"))
+        if properties is None:
+            properties = el("w:pPr")
+            paragraph.insert(0, properties)
+        if properties.find(qn("w:keepNext")) is None:
+            style = properties.find(qn("w:pStyle"))
+            at = 1 if style is not None else 0
+            properties.insert(at, el("w:keepNext"))
+    return element
+
+
+def schedule_rows(widths: list[int], make_row, loop: str = "plan.schedule", tail: int = 3):
+    """A table's rows, one per installment: all but the last `tail` in one loop, the last `tail` (fewer
+    when the plan is shorter) kept with each other and with the total row that follows them, so the
+    last page of a long schedule never holds the total alone."""
+    return [
+        loop_row(widths, f"{{%tr for i in {loop}[:-{tail}] %}}"),
+        make_row(),
+        loop_row(widths, "{%tr endfor %}"),
+        loop_row(widths, f"{{%tr for i in {loop}[-{tail}:] %}}"),
+        keep_with_next(make_row()),
+        loop_row(widths, "{%tr endfor %}"),
+    ]

@@ -13,7 +13,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from borrower_set import call_sheet, repayment_tracker
+from borrower_set import borrower_summary, call_sheet, evidence_checklist, repayment_tracker, rights_and_help
 from lender_set import evidence_cover, hardship_letter, repayment_agreement
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent
@@ -22,8 +22,11 @@ DOCUMENTS = {
     "hardship_letter.docx": hardship_letter,
     "evidence_cover.docx": evidence_cover,
     "repayment_agreement.docx": repayment_agreement,
+    "borrower_summary.docx": borrower_summary,
+    "evidence_checklist.docx": evidence_checklist,
     "call_sheet.docx": call_sheet,
     "repayment_tracker.docx": repayment_tracker,
+    "rights_and_help.docx": rights_and_help,
 }
 
 

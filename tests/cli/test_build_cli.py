@@ -11,10 +11,12 @@ import zipfile
 import pytest
 from conftest import DATA
 from docx import Document
-from e2e import fonts, outline_titles, page_texts, pdf_text, read_report, run_cli
+from e2e import fonts, outline_sets, outline_titles, page_texts, pdf_text, read_report, run_cli
 from pypdf import PdfReader
 
-TITLES = ["协商还款申请书", "证明材料清单", "还款协议（草案）", "通话准备与记录表", "还款跟踪表"]
+LENDER_TITLES = ["协商还款申请书", "证明材料清单", "还款协议（草案）"]
+BORROWER_TITLES = ["致借款人：材料说明", "证明材料准备清单", "通话准备与记录表", "还款跟踪表", "您的权利与求助渠道"]
+TITLES = LENDER_TITLES + BORROWER_TITLES
 
 
 @pytest.fixture(scope="module")
@@ -48,24 +50,40 @@ def test_terminal_shows_the_same_problems_and_a_summary(built):
     assert "共4行：成功3，无效1，失败0" in result.stdout
 
 
-def test_packet_has_its_documents_in_order_with_an_outline(built):
+def test_packet_has_both_sets_in_order_with_an_outline(built):
     _, out = built
     packet = out / "E2E-001" / "packet.pdf"
     outline = outline_titles(packet)
     assert [title for title, _ in outline] == TITLES
     starts = [page for _, page in outline]
     assert starts[0] == 0 and starts == sorted(starts) and len(set(starts)) == len(TITLES)
+    assert [title for title, _ in outline_sets(packet)] == ["寄送件（交贷款机构）", "本人留存（不要寄出）"]
+    assert outline_sets(packet)[1][1] == starts[3]  # the borrower's set starts with its summary
     assert "E2E-001" in PdfReader(packet).metadata.title
 
 
-def test_every_page_footer_has_case_id_and_packet_page_numbers(built):
+def test_to_lender_is_the_lender_set_alone_with_its_own_outline_and_title(built):
+    _, out = built
+    to_lender = out / "E2E-001" / "to_lender.pdf"
+    assert [title for title, _ in outline_titles(to_lender)] == LENDER_TITLES
+    reader = PdfReader(to_lender)
+    assert "E2E-001" in reader.metadata.title and "、".join(LENDER_TITLES) == reader.metadata.subject
+    packet_pages = page_texts(out / "E2E-001" / "packet.pdf")
+    assert page_texts(to_lender) == packet_pages[:len(reader.pages)]  # the same conversion, the same pages
+
+
+def test_each_set_is_numbered_on_its_own_and_says_which_set_it_is(built):
     _, out = built
     for case_id in ("E2E-001", "E2E-002", "E2E-003"):
-        texts = page_texts(out / case_id / "packet.pdf")
-        for number, text in enumerate(texts, start=1):
-            flat = re.sub(r"\s+", "", text)
-            assert f"案件编号：{case_id}" in flat
-            assert f"第{number}页/共{len(texts)}页" in flat, flat[-60:]
+        packet = out / case_id / "packet.pdf"
+        texts = [re.sub(r"\s+", "", text) for text in page_texts(packet)]
+        borrower_start = outline_sets(packet)[1][1]
+        for label, pages in (("寄送件", texts[:borrower_start]), ("本人留存", texts[borrower_start:])):
+            for number, text in enumerate(pages, start=1):
+                assert f"案件编号：{case_id}{label}第{number}页/共{len(pages)}页" in text, text[-60:]
+        lender = [re.sub(r"\s+", "", text) for text in page_texts(out / case_id / "to_lender.pdf")]
+        assert len(lender) == borrower_start
+        assert all(f"寄送件第{n}页/共{len(lender)}页" in text for n, text in enumerate(lender, start=1))
 
 
 def test_packet_text_carries_identity_amounts_and_words(built):
@@ -112,11 +130,13 @@ def test_pages_are_a4(built):
 def test_editable_copies_and_case_json(built):
     _, out = built
     folder = out / "E2E-001"
-    for name in ("hardship_letter", "evidence_cover", "repayment_agreement", "call_sheet", "repayment_tracker"):
+    for name in ("hardship_letter", "evidence_cover", "repayment_agreement", "borrower_summary", "evidence_checklist",
+                 "call_sheet", "repayment_tracker", "rights_and_help"):
         text = "\n".join(p.text for p in Document(folder / f"{name}.docx").paragraphs)
         assert "{{" not in text
     record = json.loads((folder / "case.json").read_text("utf-8"))
     assert record["case"]["principal"] == "45000.00"
+    assert record["case"]["amounts_given"] == {"interest": True, "penalty": True}
     assert record["plan"]["proposed_total"] == "46200.50"
     assert len(record["plan"]["schedule"]) == 27
     assert record["plan"]["schedule"][-1] == {"number": 27, "due": "2029-02-24", "amount": "1711.38"}
@@ -173,25 +193,60 @@ def _document_text(out, case_id: str, title: str) -> str:
     return re.sub(r"\s+", "", "".join(p.extract_text() for p in pages[starts[index]:starts[index + 1]]))
 
 
-def test_call_sheet_has_the_script_the_figures_and_the_lines_to_fill_in(built):
+def test_call_sheet_has_the_script_the_range_and_the_lines_to_fill_in(built):
     _, out = built
     text = _document_text(out, "E2E-001", "通话准备与记录表")
-    for advice in ("尽早主动联系", "保持冷静和礼貌", "如实说明困难", "提出具体方案", "要求书面确认"):
+    for advice in ("主动联系，越早越好", "保持冷静和礼貌", "如实说明困难", "提出具体方案", "要求书面确认"):
         assert advice in text, advice
-    # E2E-001 by hand: owes 47,000.50; capacity 70% × (6,500 − 3,500 − 500) = 1,750.00;
-    # 46,200.50 after the waiver in 27 installments of 1,711.12, the last 1,711.38
-    for figure in ("47,000.50", "1,750.00", "46,200.50", "分27期", "每期1,711.12元", "最后一期1,711.38元",
-                   "2026年12月24日起每月还款", "2029年2月24日还清", "客服电话95188"):
+    # E2E-001 by hand: 6,500 − 3,500 − 500 = 2,500 left a month; 46,200.50 after the waiver in
+    # 27 installments of 1,711.12; 80 % of 2,500 = 2,000.00 (⌈46,200.50/2,000⌉ = 24 months),
+    # 90 % = 2,250.00 (21 months)
+    for figure in ("分27期，每月还1,711.12元", "开口方案1,711.12元27期", "可让步到2,000.00元约24期",
+                   "底线（不说出口）2,250.00元约21期", "客服电话95188"):
         assert figure in text, figure
-    for blank in ("通话时间", "客服姓名／工号", "对方提出的方案", "双方达成的结果", "下一步／跟进日期"):
+    for blank in ("第1次通话时间", "第3次通话时间", "客服姓名／工号", "对方提出的方案", "双方谈定的结果", "下一步／跟进日期"):
         assert blank in text, blank
 
 
 def test_tracker_has_one_row_per_installment_and_the_total(built):
     _, out = built
     text = _document_text(out, "E2E-001", "还款跟踪表")
-    rows = re.findall(r"(\d{1,2})(20\d\d年\d{1,2}月\d{1,2}日)(1,711\.\d\d)", text)
-    assert [int(n) for n, _, _ in rows] == list(range(1, 28))
-    assert rows[0][1:] == ("2026年12月24日", "1,711.12") and rows[-1][1:] == ("2029年2月24日", "1,711.38")
-    assert all(amount == "1,711.12" for _, _, amount in rows[:-1])
+    rows = re.findall(r"(\d{1,2})(20\d\d年\d{1,2}月\d{1,2}日)(1,711\.\d\d)([\d,]+\.\d\d)", text)
+    assert [int(n) for n, _, _, _ in rows] == list(range(1, 28))
+    # after the first: 46,200.50 − 1,711.12 = 44,489.38 left; after the last: 0.00
+    assert rows[0][1:] == ("2026年12月24日", "1,711.12", "44,489.38")
+    assert rows[-1][1:] == ("2029年2月24日", "1,711.38", "0.00")
+    assert all(amount == "1,711.12" for _, _, amount, _ in rows[:-1])
     assert "合计46,200.50" in text and text.count("□") == 27
+
+
+def test_nothing_of_the_borrowers_set_reaches_to_lender(built):
+    _, out = built
+    for case_id in ("E2E-001", "E2E-002", "E2E-003"):
+        text = re.sub(r"\s+", "", pdf_text(out / case_id / "to_lender.pdf"))
+        for borrower_only in ("本人留存", "底线", "可让步", "开口方案", "通话记录", "还款跟踪表", "建议补充", "每月还款能力",
+                              "12378", "12363", "12348", "reminders", "不要说出口", "证明材料准备清单"):
+            assert borrower_only not in text, (case_id, borrower_only)
+    # E2E-001's capacity (1,750.00) and range (2,000.00, 2,250.00) are nowhere in what is sent
+    text = pdf_text(out / "E2E-001" / "to_lender.pdf")
+    assert "1,750.00" not in text and "2,000.00" not in text and "2,250.00" not in text
+
+
+def test_reminders_ics_has_one_all_day_event_per_installment_with_an_alarm(built):
+    from icalendar import Calendar
+
+    _, out = built
+    calendar = Calendar.from_ical((out / "E2E-001" / "reminders.ics").read_bytes())
+    events = list(calendar.walk("VEVENT"))
+    record = json.loads((out / "E2E-001" / "case.json").read_text("utf-8"))
+    schedule = record["plan"]["schedule"]
+    assert len(events) == len(schedule) == 27
+    for event, installment in zip(events, schedule, strict=True):
+        number = installment["number"]
+        assert str(event["uid"]) == f"E2E-001-{number}@negotiation-packets"  # stable: a re-import updates
+        assert event.decoded("dtstart").isoformat() == installment["due"]  # a date: an all-day event
+        assert "网商贷" in str(event["summary"]) and f"{float(installment['amount']):,.2f}元" in str(event["summary"])
+        (alarm,) = event.walk("VALARM")
+        assert alarm.decoded("trigger").days == -3
+    assert events[0].decoded("dtstart").isoformat() == "2026-12-24" and "1,711.12元" in str(events[0]["summary"])
+    assert events[-1].decoded("dtstart").isoformat() == "2029-02-24" and "1,711.38元" in str(events[-1]["summary"])

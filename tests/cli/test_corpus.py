@@ -105,8 +105,10 @@ OK_CASES = ["OK-FORMULA", "OK-XML", "OK-JINJA", "OK-RARE", "OK-SPACES", "OK-FULL
 def test_hostile_but_valid_cells_all_build(ok_build):
     result, out = ok_build
     assert result.returncode == 0, result.stderr
+    # the corpus leaves 贷款机构 blank: each row is built for 网商贷 and says so
+    defaulted = "提示：「贷款机构」未填写，已按默认的网商贷处理，请确认借款确实来自网商贷"
     assert [(r["row"], r["case_id"], r["status"], r["messages"]) for r in read_report(out)] == [
-        (str(n), case, "ok", "") for n, case in enumerate(OK_CASES, start=2)]
+        (str(n), case, "ok", defaulted) for n, case in enumerate(OK_CASES, start=2)]
     assert packets(out) == sorted(OK_CASES)
 
 
@@ -118,7 +120,7 @@ def test_hostile_but_valid_cells_all_build(ok_build):
 ])
 def test_formulas_xml_and_template_syntax_print_literally_in_the_editable_documents(ok_build, case, expected):
     _, out = ok_build
-    text = "\n".join(docx_text(out / case / f"{name}.docx") for name in DOCUMENTS)
+    text = "\n".join(docx_text(path) for name in DOCUMENTS if (path := out / case / f"{name}.docx").exists())
     for literal in expected:
         assert literal in text, literal
     assert "：49" not in text  # {{ 7*7 }} was never evaluated

@@ -59,4 +59,12 @@ def test_scans_follow_the_cover_sheet_and_bad_ones_invalidate_only_their_row(tmp
     reader = PdfReader(packet)
     cover_text = re.sub(r"\s+", "", reader.pages[starts["证明材料清单"]].extract_text())
     assert "证明文件：流水.pdf3" in cover_text and "证明文件：诊断.jpg1" in cover_text
-    assert [t for t, _ in outline_titles(out / "E2E-003" / "packet.pdf")] == [k.title for k in DOCUMENTS]
+    # the scans carry the lender set's footer and count in its page numbers
+    lender_pages = len(PdfReader(out / "E2E-001" / "to_lender.pdf").pages)
+    for number in range(starts["证明文件：流水.pdf"], starts[titles[cover + 3]]):
+        text = re.sub(r"\s+", "", reader.pages[number].extract_text())
+        assert f"案件编号：E2E-001寄送件第{number + 1}页/共{lender_pages}页" in text, text
+    assert [t for t, _ in outline_titles(out / "E2E-001" / "to_lender.pdf")] == titles[: cover + 4]
+    # E2E-003 lists no evidence at all: its lender set has no cover sheet
+    assert [t for t, _ in outline_titles(out / "E2E-003" / "packet.pdf")] == [
+        k.title for k in DOCUMENTS if k.name != "evidence_cover"]

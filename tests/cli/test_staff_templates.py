@@ -8,7 +8,7 @@ import re
 
 from conftest import DATA, PAYLOAD, TEMPLATES_DIR
 from docx import Document
-from e2e import outline_titles, read_report, run_cli
+from e2e import outline_sets, outline_titles, read_report, run_cli
 from pypdf import PdfReader
 
 
@@ -39,9 +39,11 @@ def test_a_staff_templates_page_header_prints_on_its_own_pages_and_the_footer_st
     pages = [re.sub(r"\s+", "", p.extract_text()) for p in PdfReader(packet).pages]
     starts = [page for _, page in outline_titles(packet)]
     letter_pages = range(starts[0], starts[1])
+    borrower = outline_sets(packet)[1][1]
     for number, text in enumerate(pages):
         assert ("示例律师事务所专用笺E2E-001" in text) == (number in letter_pages), number
-        assert "案件编号：E2E-001" in text and f"第{number + 1}页/共{len(pages)}页" in text
+        label, first, total = ("寄送件", 0, borrower) if number < borrower else ("本人留存", borrower, len(pages) - borrower)
+        assert f"案件编号：E2E-001{label}第{number - first + 1}页/共{total}页" in text, text[-40:]
 
 
 def test_a_template_that_tries_to_run_code_fails_its_case_and_runs_nothing(tmp_path):

@@ -40,7 +40,9 @@ def test_the_shipped_files_pass():
      "lenders.yaml：「微粒贷」的「legal_nmae」不是可用的项目"),
     ("lenders.yaml", "  legal_name: 浙江网商银行股份有限公司", "  legal_name: ''", "「网商贷」的「legal_name」不能为空"),
     ("lenders.yaml", "  aliases: [网商银行, MYbank, mybank]", "  aliases: 网商银行", "「网商贷」的「aliases」应为列表"),
-    ("evidence.yaml", "  - [bank_statement]", "  - [bank_statment]", "evidence.yaml：「always」第1项的第1项的“bank_statment”不是可用的值"),
+    ("evidence.yaml", "  - kinds: [bank_statement]", "  - kinds: [bank_statment]",
+     "evidence.yaml：「always」第3项「kinds」的第1项的“bank_statment”不是可用的值"),
+    ("evidence.yaml", "    what: 身份证正反面复印件", "    wat: 身份证正反面复印件", "「always」第1项的「wat」不是可用的项目"),
     ("evidence.yaml", "  unemployment:", "  unemploymnet:", "「by_hardship」的「unemploymnet」不是可用的值"),
 ])
 def test_a_typo_names_the_file_the_entry_and_the_key(schemas, file, old, new, expected):

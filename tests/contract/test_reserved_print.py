@@ -1,10 +1,5 @@
 """A case_id may not be `print`: its folder would be OUT/print, where the batch's print file goes.
-Issue 14, finding 12.
-
-Expected to fail until "print" is among RESERVED_NAMES in pipeline/contract/validator.py (a file of
-another engineer's current rewrite): then this test passes, strict xfail turns that into a failure,
-and the marker is to be removed.
-"""
+Issue 14, finding 12."""
 
 from __future__ import annotations
 
@@ -21,7 +16,6 @@ GOOD = {
 }
 
 
-@pytest.mark.xfail(strict=True, reason="needs 'print' in contract/validator.py RESERVED_NAMES")
 @pytest.mark.parametrize("case_id", ["print", "PRINT", "Print"])
 def test_print_is_a_reserved_case_id(contract, case_id):
     headers = {key: contract.columns[key].header for key in contract.columns}

@@ -39,7 +39,8 @@ def test_good_row_becomes_a_typed_case_with_defaults(validator):
     result = validator.validate(row(GOOD))
     case = result.case
     assert result.problems == ()
-    assert case.principal == Decimal("45000.00") and case.interest == 0 and case.penalty == 0
+    assert case.principal == Decimal("45000.00") and case.interest is None and case.penalty is None  # blank: not given
+    assert case.income_scope == "self" and case.funds_source == ""
     assert case.overdue_since == date(2026, 6, 15)
     assert case.lender.legal_name == "浙江网商银行股份有限公司"
     assert case.hardship_types == ("business_loss", "illness")

@@ -18,7 +18,7 @@ from pipeline.contract.messages import CollectedErrors
 from pipeline.documents.context import build_context
 from pipeline.documents.kinds import DOCUMENTS
 from pipeline.documents.render import TemplateSet
-from pipeline.pdf.compose import PacketDocs, _ChunkComposer, compose
+from pipeline.pdf.compose import NumberedSet, _ChunkComposer, compose
 from pipeline.plan import plan_repayment
 
 
@@ -78,7 +78,7 @@ def test_the_chunk_composer_gives_the_same_document_as_docxcompose_itself():
     contexts = [_context(), _context(case_id="T-002", requests=("deferral", "installments"), deferral_months=2)]
     documents = [[templates.render(kind.name, context) for kind in DOCUMENTS] for context in contexts]
     plain_documents = [[Document(io.BytesIO(_bytes(d))) for d in docs] for docs in documents]
-    ours = compose(PacketDocs(f"T-{n}", tuple(docs)) for n, docs in enumerate(documents))
+    ours = compose(NumberedSet(f"T-{n}", "寄送件", tuple(docs)) for n, docs in enumerate(documents))
 
     # The same composition (bookmarks, sections, footers) with docxcompose's own Composer.
     import pipeline.pdf.compose as module
@@ -90,7 +90,7 @@ def test_the_chunk_composer_gives_the_same_document_as_docxcompose_itself():
     saved = module._ChunkComposer
     module._ChunkComposer = Plain
     try:
-        theirs = compose(PacketDocs(f"T-{n}", tuple(docs)) for n, docs in enumerate(plain_documents))
+        theirs = compose(NumberedSet(f"T-{n}", "寄送件", tuple(docs)) for n, docs in enumerate(plain_documents))
     finally:
         module._ChunkComposer = saved
     assert _parts(ours) == _parts(theirs)

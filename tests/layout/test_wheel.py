@@ -35,7 +35,8 @@ def test_the_wheel_carries_the_templates_schemas_and_catalogs(installed):
     wheel, _, _ = installed
     names = zipfile.ZipFile(wheel).namelist()
     for expected in ("pipeline/templates/hardship_letter.docx", "pipeline/schemas/case.yaml",
-                     "pipeline/schemas/lenders.yaml", "pipeline/locale/en/LC_MESSAGES/packets.mo"):
+                     "pipeline/schemas/lenders.yaml", "pipeline/locale/en/LC_MESSAGES/packets.mo",
+                     "pipeline/templates/rights_and_help.docx", "pipeline/serve/pages/base.html"):
         assert expected in names, expected
     assert not [n for n in names if n.startswith(("bench/", "tests/", "templates/source"))]
 

@@ -95,7 +95,7 @@ def test_a_worker_killed_mid_batch_costs_a_retry_not_a_case(cluster, tmp_path):
         client.close()
     cases = [o.case_id for result in results for o in result.outcomes]
     assert sorted(cases) == [f"SYN-{n:06d}" for n in range(1, 17)]
-    assert all(o.ok and o.packet.startswith(b"%PDF") for result in results for o in result.outcomes), \
+    assert all(o.ok and o.files.packet.startswith(b"%PDF") for result in results for o in result.outcomes), \
         [o.error for result in results for o in result.outcomes if not o.ok]
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import errno
 import os
-import random
 import shutil
 import signal
 import stat
@@ -29,7 +28,8 @@ from pipeline.output import files
 
 FAKE = Path(__file__).resolve().parent.parent / "fakes" / "soffice"
 DATE = "2026-11-24"
-TITLES = ["协商还款申请书", "证明材料清单", "还款协议（草案）", "通话准备与记录表", "还款跟踪表"]
+TITLES = ["协商还款申请书", "证明材料清单", "还款协议（草案）", "致借款人：材料说明", "证明材料准备清单", "通话准备与记录表",
+          "还款跟踪表", "您的权利与求助渠道"]
 
 
 def batch(folder: Path, n: int, change=None) -> Path:
@@ -127,25 +127,31 @@ def test_a_case_whose_template_rendering_raises_is_isolated(tmp_path):
 
 
 def test_a_killed_run_is_finished_by_running_it_again(tmp_path):
-    source = batch(tmp_path, 200)
+    """kill -9 of the whole run while it writes: complete packets or none, and the same command
+    finishes the batch. The kill comes when the first chunk's packets are on disk and later chunks
+    are still being converted (chunks of 4, one worker: the run cannot have finished)."""
+    source = batch(tmp_path, 24)
     out = tmp_path / "out"
-    command = [sys.executable, "-m", "pipeline", "build", str(source), "--out", str(out), "--date", DATE]
+    command = [sys.executable, "-m", "pipeline", "build", str(source), "--out", str(out), "--date", DATE,
+               "--jobs", "1", "--chunk-size", "4"]
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                start_new_session=True)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and len(list(out.glob("*/manifest.json"))) < 20:
-        time.sleep(0.2)
-    time.sleep(random.uniform(0, 3))  # somewhere in the middle of writing chunks
+    deadline = time.monotonic() + 300  # a fail-safe only: the loop ends on the event
+    while time.monotonic() < deadline and not list(out.glob("*/manifest.json")) and process.poll() is None:
+        time.sleep(0.05)
     os.killpg(process.pid, signal.SIGKILL)  # the whole run, workers and LibreOffice included
     process.wait()
     done_before = len(list(out.glob("*/manifest.json")))
-    assert 0 < done_before < 200
+    assert 0 < done_before < 24
+    for folder in (p for p in out.iterdir() if p.is_dir()):  # every packet on disk is whole
+        if (folder / "packet.pdf").exists():
+            assert PdfReader(folder / "packet.pdf").pages
 
     again = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert again.returncode == 0, again.stderr
     assert f"其中{done_before}份未变化" in again.stdout
     folders = sorted(p for p in out.iterdir() if p.is_dir())
-    assert len(folders) == 200
+    assert len(folders) == 24
     for folder in folders:
         assert [t for t, _ in outline_titles(folder / "packet.pdf")] == TITLES
     assert not list(out.glob("**/.*.part"))

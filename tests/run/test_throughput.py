@@ -22,7 +22,7 @@ from pipeline.documents.kinds import DOCUMENTS
 from pipeline.pdf.libreoffice import find_soffice
 from pipeline.pdf.soffice_converter import SofficeConverter
 
-FOOTER = re.compile(r"案件编号：\S+?\s*第\s*\d+\s*页\s*/\s*共\s*\d+\s*页")
+FOOTER = re.compile(r"案件编号：\S+?\s*(?:寄送件|本人留存)?\s*第\s*\d+\s*页\s*/\s*共\s*\d+\s*页")
 
 
 def page_words(text: str) -> str:
@@ -85,7 +85,10 @@ def test_chunked_path_beats_one_soffice_per_document(tmp_path):
     assert chunked.per_packet < naive.per_packet, (chunked, naive)
 
 
-def _our_soffice() -> list[int]:
+def _our_soffice(owner: int | None = None) -> list[int]:
+    """LibreOffice processes of a build: those whose profile is in the scratch folder of `owner` (a
+    build's pid), or with no owner given, those whose build is gone — left behind. Builds that other
+    tests or other users run at the same time are not ours to count."""
     found = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -93,7 +96,11 @@ def _our_soffice() -> list[int]:
                 command = (entry / "cmdline").read_bytes()
             except OSError:
                 continue
-            if b"packets-run-" in command and b"soffice" in command:
+            run = re.search(rb"packets-run-(\d+)-", command)
+            if run is None or b"soffice" not in command:
+                continue
+            build = int(run.group(1))
+            if build == owner or (owner is None and not Path(f"/proc/{build}").exists()):
                 found.append(int(entry.name))
     return found
 
@@ -117,7 +124,7 @@ def test_no_libreoffice_is_left_running_after_an_interrupted_run(tmp_path, how):
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
     )
     try:
-        assert _wait_until(lambda: _our_soffice() != [], 60), "LibreOffice never started"
+        assert _wait_until(lambda: _our_soffice(process.pid) != [], 60), "LibreOffice never started"
         # Ctrl-C reaches the whole foreground process group; `kill` reaches only the main process;
         # `kill -9` of the group leaves no cleanup code running: the kernel must take LibreOffice down.
         if how in (signal.SIGINT, signal.SIGKILL):
