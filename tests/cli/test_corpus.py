@@ -13,6 +13,7 @@ import io
 import re
 import sys
 import zipfile
+from datetime import date
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -81,13 +82,21 @@ def test_the_committed_corpus_is_what_make_corpus_writes(tmp_path):
         assert (tmp_path / name).read_bytes() == (CORPUS / name).read_bytes(), f"re-run make_corpus.py: {name}"
 
 
-def test_the_corpus_checks_its_own_id_numbers():
-    # GB 11643-1999 check character, computed by hand for the example number 11010519491231002X:
-    # weights 7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2 over 1 1 0 1 0 5 1 9 4 9 1 2 3 1 0 0 2 → 167; 167 % 11 = 2 → 'X'
-    digits = "11010519491231002"
-    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-    assert sum(int(d) * w for d, w in zip(digits, weights, strict=True)) == 167
-    assert "10X98765432"[167 % 11] == "X"
+def test_the_corpus_valid_id_numbers_pass_the_programs_own_check():
+    """The corpus's "valid" rows are only valid if their ID numbers are: each is checked by the
+    project's own rule (a corpus built with a wrong check digit would test nothing)."""
+    from pipeline.contract.coerce import id_check_character, id_number_problem  # noqa: PLC0415
+
+    with (CORPUS / "cells_ok.csv").open(encoding="utf-8-sig", newline="") as handle:
+        numbers = [row["身份证号"].strip().replace(" ", "").replace("\u3000", "") for row in csv.DictReader(handle)]
+    assert numbers
+    for number in numbers:
+        normal = number.upper().translate(str.maketrans("０１２３４５６７８９Ｘ", "0123456789X"))
+        assert id_number_problem(normal, date(2026, 11, 24)) is None, number
+        assert id_check_character(normal[:17]) == normal[17]
+    # and the rule itself, by hand for 11010519491231002X: 7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2 over
+    # 1 1 0 1 0 5 1 9 4 9 1 2 3 1 0 0 2 → 167; 167 % 11 = 2 → 'X'
+    assert id_check_character("11010519491231002") == "X"
 
 
 # ----------------------------------------------------------------- cells that must print literally

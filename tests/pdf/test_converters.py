@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import os
 import signal
-import time
 from pathlib import Path
 
 import pytest
 from docx import Document
 from pypdf import PdfReader
 
-from pipeline.pdf.converter import ConversionError
+from pipeline.pdf.converter import ConversionTimeout
 from pipeline.pdf.libreoffice import find_soffice, open_converter
 from pipeline.pdf.uno_converter import UnoConverter, uno_available
 
@@ -44,10 +43,8 @@ def test_a_hung_office_times_out_and_the_next_conversion_starts_a_new_one(tmp_pa
     with UnoConverter(find_soffice(), 3, tmp_path / "profile") as office:
         office.convert(docx(tmp_path, "warm", "预热"))
         os.killpg(office.process.pid, signal.SIGSTOP)  # frozen: answers nothing
-        started = time.monotonic()
-        with pytest.raises(ConversionError, match="超时"):
+        with pytest.raises(ConversionTimeout, match="超时"):  # the watchdog stopped it, not the test
             office.convert(docx(tmp_path, "stuck", "卡住"))
-        assert time.monotonic() - started < 15
         pdf = office.convert(docx(tmp_path, "after", "恢复之后"))
         assert "恢复之后" in PdfReader(pdf).pages[0].extract_text().replace(" ", "") and office.starts == 2
 

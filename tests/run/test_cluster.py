@@ -20,7 +20,6 @@ from pypdf import PdfReader
 distributed = pytest.importorskip("distributed")
 
 from bench.synthetic import write_batch  # noqa: E402
-from pipeline.batch import BuildOptions  # noqa: E402
 from pipeline.batch.rows import check_rows, open_inputs  # noqa: E402
 from pipeline.contract import default_contract  # noqa: E402
 from pipeline.documents.context import build_context  # noqa: E402
@@ -83,16 +82,24 @@ def test_a_worker_killed_mid_batch_costs_a_retry_not_a_case(cluster, tmp_path):
     client = distributed.Client(cluster.scheduler_address, set_as_default=False)
     try:
         pids = client.run(os.getpid)
-        results = []
+        results, held = [], []
+
+        def take(arrived):
+            for result in arrived:
+                results.append(result)
+                if len(results) == 1:  # kill, outright, a worker that holds work at this moment
+                    busy = [address for address, keys in client.processing().items() if keys]
+                    assert busy, "no worker held a chunk when one was to be killed"
+                    held.append(len(client.processing()[busy[0]]))
+                    os.kill(pids[busy[0]], signal.SIGKILL)
+
         with DaskPool(cluster.scheduler_address) as pool:
             for chunk in _chunks(source, 2):
-                results += pool.submit(chunk)
-            for result in pool.drain():
-                results.append(result)
-                if len(results) == 1:  # work is running on both workers now: kill one of them outright
-                    os.kill(next(iter(pids.values())), signal.SIGKILL)
+                take(pool.submit(chunk))
+            take(pool.drain())
     finally:
         client.close()
+    assert held and held[0] >= 1  # the killed worker's chunks were run again elsewhere: every case is there, ok
     cases = [o.case_id for result in results for o in result.outcomes]
     assert sorted(cases) == [f"SYN-{n:06d}" for n in range(1, 17)]
     assert all(o.ok and o.files.packet.startswith(b"%PDF") for result in results for o in result.outcomes), \
@@ -185,7 +192,6 @@ except SystemExit as end:
 
 
 def test_without_cluster_the_local_pool_runs_and_dask_is_not_even_imported(tmp_path):
-    assert BuildOptions(out=Path("out"), packet_date=DATE).cluster is None
     source = write_batch(tmp_path / "batch.csv", 2, DATE)
     result = subprocess.run([sys.executable, "-c", LOCAL_BUILD, "build", str(source), "--out", str(tmp_path / "out"),
                              "--date", DATE.isoformat(), "--quiet"], capture_output=True, text=True, timeout=300)
