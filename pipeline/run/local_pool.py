@@ -12,6 +12,7 @@ LibreOffice dies with them (PDEATHSIG, pdf/soffice_converter.py).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import logging.handlers
 import multiprocessing
@@ -27,11 +28,12 @@ import psutil
 from pipeline.pdf.soffice_converter import die_with_parent
 from pipeline.run.chunk import Chunk, run_chunk
 from pipeline.run.pool import ChunkResult, failed_outcomes
-from pipeline.run.scratch import is_alive, process_start
+from pipeline.run.scratch import interrupts_held, is_alive, process_start
 
 log = logging.getLogger(__name__)
 
 IN_FLIGHT_PER_WORKER = 2  # one running, one queued: a worker never waits for the parent
+LOG_DRAIN_SECONDS = 10.0  # for the last worker records after a normal end
 WORKER_UMASK = 0o077  # chunk documents and LibreOffice's files hold full ID numbers
 
 
@@ -41,35 +43,50 @@ class LocalPool:
         self._executor: ProcessPoolExecutor | None = None
         self._in_flight: dict[Future, Chunk] = {}
         self._already_running: set[int] = set()
-        self._log_listener: logging.handlers.QueueListener | None = None
+        self._children_before: set = set()
+        self._worker_logs: _WorkerLogs | None = None
 
     def __enter__(self) -> LocalPool:
         if self.jobs > 1:
             self._already_running = {child.pid for child in psutil.Process().children(recursive=True)}
+            self._children_before = set(multiprocessing.active_children())
             # forkserver: workers start from a clean interpreter, not a copy of the parent's state.
             context = multiprocessing.get_context("forkserver")
-            records = context.Queue()
-            self._log_listener = logging.handlers.QueueListener(records, _ParentLogging())
-            self._log_listener.start()
+            self._worker_logs = _WorkerLogs(context)
             pid = os.getpid()
             self._executor = ProcessPoolExecutor(self.jobs, mp_context=context, initializer=_start_worker,
-                                                 initargs=(records, pid, process_start(pid)))
+                                                 initargs=(self._worker_logs.records, pid, process_start(pid)))
         return self
 
     def __exit__(self, kind, value, traceback) -> None:
         if self._executor is None:
             return
-        if kind is not None:
-            # Interrupted (Ctrl-C, SIGTERM) or failing: stop the workers and their LibreOffice now
-            # rather than letting them finish chunks nobody will write.
-            _kill_descendants(except_pids=self._already_running)
-            self._executor.shutdown(wait=False, cancel_futures=True)
-        else:
+        if kind is None:
             self._executor.shutdown(wait=True)
+            self._close(LOG_DRAIN_SECONDS)
+            return
+        # Interrupted (Ctrl-C, SIGTERM) or failing: stop the workers and their LibreOffice now rather
+        # than letting them finish chunks nobody will write. A second Ctrl-C or SIGTERM must not cut
+        # this short: a worker left running is waited for at this process's exit, forever.
+        with interrupts_held():
+            # Shut the executor down first: once it sees its workers killed it closes its wake-up
+            # pipe, and shutdown() can then fail on it (a race in Python 3.11).
+            with contextlib.suppress(Exception):
+                self._executor.shutdown(wait=False, cancel_futures=True)
+            _kill_descendants(except_pids=self._already_running)
+            # a worker the executor was starting when the interrupt came was no descendant yet
+            for worker in set(multiprocessing.active_children()) - self._children_before:
+                with contextlib.suppress(Exception):
+                    worker.kill()
+            self._close(1.0)
+
+    def _close(self, log_drain: float) -> None:
         self._executor = None
-        if self._log_listener is not None:
-            self._log_listener.stop()  # after the workers: their last records are written too
-            self._log_listener = None
+        if self._worker_logs is not None:
+            # after the workers: their last records are written too — unless one was killed in the
+            # middle of writing one, which would leave the queue waiting for the rest forever
+            self._worker_logs.stop(wait=log_drain)
+            self._worker_logs = None
 
     def submit(self, chunk: Chunk) -> list[ChunkResult]:
         if self._executor is None:
@@ -96,15 +113,32 @@ class LocalPool:
         return results
 
 
-class _ParentLogging(logging.Handler):
-    """A worker's record, handled in the parent as if logged there: the run's log file, masked."""
+class _WorkerLogs:
+    """The workers' log records, handled in this process as if logged here (the run's log, masked).
 
-    def handle(self, record: logging.LogRecord) -> bool:
-        logging.getLogger(record.name).handle(record)
-        return True
+    Not logging's QueueListener: its stop() waits without limit, and a worker killed while writing a
+    record leaves half a message in the queue's pipe, which no read ever completes."""
 
-    def emit(self, record: logging.LogRecord) -> None:  # pragma: no cover - handle() does the work
-        pass
+    def __init__(self, context):
+        self.records = context.Queue()
+        self.records.cancel_join_thread()  # leaving this process never waits on the queue either
+        self._thread = threading.Thread(target=self._forward, name="worker-logs", daemon=True)
+        self._thread.start()
+
+    def _forward(self) -> None:
+        while True:
+            try:
+                record = self.records.get()
+            except (EOFError, OSError, ValueError):
+                return
+            if record is None:
+                return
+            logging.getLogger(record.name).handle(record)
+
+    def stop(self, wait: float) -> None:
+        with contextlib.suppress(OSError, ValueError):
+            self.records.put(None)
+        self._thread.join(wait)
 
 
 def _start_worker(records, parent: int, parent_started: int) -> None:
@@ -140,13 +174,17 @@ def _watch(parent: int, parent_started: int) -> None:
 def _kill_descendants(except_pids: set[int]) -> None:
     """Kill the workers and their LibreOffice. The workers are grandchildren (forked by the
     forkserver); the forkserver and resource tracker, direct children, exit with this process."""
-    direct = {child.pid for child in psutil.Process().children()}
-    for process in psutil.Process().children(recursive=True):
+    try:
+        direct = {child.pid for child in psutil.Process().children()}
+        descendants = psutil.Process().children(recursive=True)
+    except psutil.Error:
+        return
+    for process in descendants:
         if process.pid in except_pids or process.pid in direct:
             continue
         try:
             process.kill()
-        except psutil.NoSuchProcess:
+        except psutil.Error:
             pass
 
 

@@ -14,8 +14,10 @@ import contextlib
 import os
 import re
 import shutil
+import signal
 import stat
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -42,7 +44,28 @@ def run_scratch(parent: Path | None = None) -> Iterator[Path]:
     try:
         yield folder
     finally:
-        _remove(folder)
+        with interrupts_held():  # a second Ctrl-C must not leave half of it behind
+            _remove(folder)
+
+
+@contextlib.contextmanager
+def interrupts_held():
+    """Ctrl-C and SIGTERM held back for the block, then acted on: for clean-up that a second one must
+    not cut short. (A process told to die with its parent by PR_SET_PDEATHSIG gets the signal again
+    each time it is handed to another thread of a dying parent; a person presses Ctrl-C twice.)"""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: list[int] = []
+    previous = {number: signal.signal(number, lambda number, _frame: received.append(number))
+                for number in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        if received and callable(previous[received[0]]):
+            previous[received[0]](received[0], None)  # e.g. raises KeyboardInterrupt, as it would have
 
 
 def remove_stale_scratch(parent: Path | None = None) -> list[Path]:

@@ -4,14 +4,17 @@ Issue 14, finding 8 (chunk documents with full ID numbers left in /tmp by killed
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import stat
 import subprocess
 import sys
 import time
 
+import pytest
+
 from pipeline.run import scratch
-from pipeline.run.scratch import process_start, remove_stale_scratch, run_scratch
+from pipeline.run.scratch import interrupts_held, process_start, remove_stale_scratch, run_scratch
 
 
 def dead_process() -> tuple[int, int]:
@@ -82,3 +85,17 @@ def test_the_pipe_socket_of_a_dead_converter_is_removed(tmp_path):
         for leftover in (path, mine):
             if os.path.exists(leftover):
                 os.unlink(leftover)
+
+
+def test_clean_up_is_not_cut_short_by_a_second_interrupt():
+    """A build child told to die with its server gets SIGTERM again each time it is handed to another
+    thread of the dying server; a person presses Ctrl-C twice. The clean-up (killing workers, removing
+    the scratch folder) finishes first; the interrupt is acted on after it."""
+    done = []
+    with pytest.raises(KeyboardInterrupt):
+        with interrupts_held():
+            os.kill(os.getpid(), signal.SIGINT)
+            os.kill(os.getpid(), signal.SIGINT)
+            done.append("the whole clean-up")
+    assert done == ["the whole clean-up"]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
