@@ -275,6 +275,44 @@ def pdf_with_javascript(path: str | os.PathLike, *, compress: bool = False) -> P
     return pdf.write(path, catalog, compress=compress)
 
 
+def pdf_with_filled_form(path: str | os.PathLike) -> Path:
+    """A one-page form whose visible content is partly in annotations, some of which also act.
+
+    The page draws "EVIDENCE PAGE 1"; a text field (a Widget annotation) shows "FILLED 12345" through
+    its normal appearance stream and carries keystroke JavaScript (``/AA``) and a ``/A`` JavaScript
+    action; a stamp annotation shows "STAMP OK"; a hidden annotation (flag 2) would show "HIDDEN";
+    a Link with a URI action shows nothing. The catalog has an ``/AcroForm`` listing the field. A
+    sanitiser that keeps what the page shows must keep "FILLED 12345" and "STAMP OK" (drawn into the
+    page), drop "HIDDEN", and keep none of the actions. A naive one that drops annotations loses the
+    filled-in value; one that keeps them keeps the scripts.
+    """
+    pdf = _Pdf()
+    catalog, pages, page = pdf.reserve(), pdf.reserve(), pdf.reserve()
+    font = pdf.add(_HELVETICA)
+    content = pdf.add_stream(_page_content("EVIDENCE PAGE 1"))
+
+    def appearance(text: str, width: int = 200) -> int:
+        return pdf.add_stream(b"BT /F1 12 Tf 2 6 Td " + _pdf_text(text) + b" Tj ET",
+                              b"/Type /XObject /Subtype /Form /BBox [0 0 %d 20] /Resources << /Font << /F1 %d 0 R >> >>"
+                              % (width, font))
+
+    js = b"<< /Type /Action /S /JavaScript /JS (app.alert\\('field'\\);) >>"
+    field = pdf.add(b"<< /Type /Annot /Subtype /Widget /FT /Tx /T (amount) /V (FILLED 12345) /F 4 "
+                    b"/Rect [72 400 272 420] /P %d 0 R /AP << /N %d 0 R >> /A %s /AA << /K %s >> >>"
+                    % (page, appearance("FILLED 12345"), js, js))
+    stamp = pdf.add(b"<< /Type /Annot /Subtype /Stamp /F 4 /Rect [72 300 272 320] /AP << /N %d 0 R >> >>"
+                    % appearance("STAMP OK"))
+    hidden = pdf.add(b"<< /Type /Annot /Subtype /Stamp /F 2 /Rect [72 250 272 270] /AP << /N %d 0 R >> >>"
+                     % appearance("HIDDEN"))
+    link = pdf.add(b"<< /Type /Annot /Subtype /Link /Rect [72 200 272 220] /A << /S /URI /URI (http://127.0.0.1:9/) >> >>")
+    pdf.set(page, b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 %d 0 R >> >> "
+                  b"/Contents %d 0 R /Annots [%d 0 R %d 0 R %d 0 R %d 0 R] >>" % (pages, font, content, field, stamp, hidden,
+                                                                                 link))
+    pdf.set(pages, b"<< /Type /Pages /Count 1 /Kids [%d 0 R] >>" % page)
+    pdf.set(catalog, b"<< /Type /Catalog /Pages %d 0 R /AcroForm << /Fields [%d 0 R] >> >>" % (pages, field))
+    return pdf.write(path, catalog)
+
+
 def pdf_deep_page_tree(path: str | os.PathLike, depth: int = 3000) -> Path:
     """A PDF whose page tree is ``depth`` /Pages nodes deep (each with one kid) above a single page.
 

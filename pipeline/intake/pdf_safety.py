@@ -8,6 +8,10 @@ and the resources they draw with — copied byte for byte, never decoded. The ca
 name trees, AcroForm, outlines), annotations, page actions and anything inside the resources that is
 an action, a file specification or an embedded file are never copied.
 
+What an annotation shows — a filled-in form field, a stamp, a highlight — is part of the visible page:
+its appearance is drawn into the page content ("flattened"), while the annotation itself, with its
+actions and files, is left behind. Links, attachments and media show nothing worth keeping.
+
 The page tree is walked here, with limits (depth, pages, objects), instead of by pypdf's own
 flattening: a tree 3,000 levels deep, a loop in it, or 50,000 pages are refused at once.
 """
@@ -46,6 +50,10 @@ PAGE_KEYS = ("/MediaBox", "/CropBox", "/BleedBox", "/TrimBox", "/ArtBox", "/Rota
              "/Contents", "/Group")
 INHERITABLE = ("/Resources", "/MediaBox", "/CropBox", "/Rotate")
 A4_POINTS = (595.28, 841.89)
+# Annotations whose appearance is not drawn into the page: they are actions, files or players.
+NOT_DRAWN = frozenset({"/Link", "/Popup", "/FileAttachment", "/Sound", "/Movie", "/Screen", "/RichMedia", "/3D"})
+HIDDEN = 0b100010  # annotation flags Hidden (2) and NoView (32)
+MAX_ANNOTATIONS = 1_000  # per page
 # Keys never copied from any dictionary reached from a page's resources.
 DROPPED_KEYS = frozenset({
     "/JS", "/JavaScript", "/AA", "/OpenAction", "/A", "/Next", "/URI", "/Launch", "/Annots", "/Names",
@@ -122,10 +130,90 @@ def _rewrite(data: bytes, max_pages: int) -> tuple[bytes, int]:
                 clean[NameObject(key)] = copier.copy(value)
         if "/MediaBox" not in clean:  # required; a page without one is drawn on A4
             clean[NameObject("/MediaBox")] = ArrayObject(FloatObject(v) for v in (0, 0, *A4_POINTS))
+        _draw_annotations(page, clean, copier)
         writer.add_page(clean)
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue(), len(leaves)
+
+
+def _draw_annotations(page: DictionaryObject, clean: PageObject, copier: _Copier) -> None:
+    """Draw what the page's annotations show into `clean`'s content (PDF 32000-1, 12.5.5: the
+    appearance's bounding box, through its matrix, is fitted to the annotation's rectangle)."""
+    annotations = page.get("/Annots")
+    annotations = annotations.get_object() if annotations is not None else None
+    if not isinstance(annotations, ArrayObject):
+        return
+    drawings, forms = [], {}
+    for number, reference in enumerate(annotations[:MAX_ANNOTATIONS]):
+        annotation = reference.get_object()
+        if not isinstance(annotation, DictionaryObject) or annotation.get("/Subtype") in NOT_DRAWN:
+            continue
+        if int(annotation.get("/F", 0) or 0) & HIDDEN or "/Rect" not in annotation:
+            continue
+        appearance = _normal_appearance(annotation)
+        if appearance is None:
+            continue
+        form = copier.copy(appearance)
+        stream = form.get_object()
+        if not isinstance(stream, StreamObject) or "/BBox" not in stream:
+            continue
+        stream[NameObject("/Type")] = NameObject("/XObject")
+        stream[NameObject("/Subtype")] = NameObject("/Form")
+        fitted = _fit(stream, annotation["/Rect"])
+        if fitted is None:
+            continue
+        name = f"/PacketsAnnotation{number}"
+        forms[name] = form
+        drawings.append("q " + " ".join(f"{v:.6f}" for v in fitted) + f" cm {name} Do Q")
+    if not drawings:
+        return
+    resources = clean.get("/Resources")
+    resources = DictionaryObject(resources.get_object()) if resources is not None else DictionaryObject()
+    xobjects = resources.get("/XObject")
+    xobjects = DictionaryObject(xobjects.get_object()) if xobjects is not None else DictionaryObject()
+    xobjects.update({NameObject(name): form for name, form in forms.items()})
+    resources[NameObject("/XObject")] = xobjects
+    clean[NameObject("/Resources")] = resources  # this page's own: the copied one may be shared
+    raw = clean.raw_get("/Contents") if "/Contents" in clean else None
+    resolved = raw.get_object() if raw is not None else None
+    existing = list(resolved) if isinstance(resolved, ArrayObject) else ([raw] if raw is not None else [])
+    # the page's own drawing in q … Q, so that a state it leaves behind does not move the annotations
+    clean[NameObject("/Contents")] = ArrayObject([
+        copier.new_stream(b"q\n"), *existing, copier.new_stream(("Q\n" + "\n".join(drawings) + "\n").encode())])
+
+
+def _normal_appearance(annotation: DictionaryObject):
+    """The annotation's normal appearance stream (for a field with states, the current state's)."""
+    appearances = annotation.get("/AP")
+    appearances = appearances.get_object() if appearances is not None else None
+    if not isinstance(appearances, DictionaryObject) or "/N" not in appearances:
+        return None
+    normal = appearances.raw_get("/N")
+    resolved = normal.get_object()
+    if isinstance(resolved, StreamObject):
+        return normal
+    if isinstance(resolved, DictionaryObject):  # by state: /On, /Off…
+        state = annotation.get("/AS")
+        return resolved.raw_get(state) if state is not None and state in resolved else None
+    return None
+
+
+def _fit(form: StreamObject, rect) -> tuple[float, ...] | None:
+    try:
+        x0, y0, x1, y1 = (float(v) for v in form["/BBox"])
+        a, b, c, d, e, f = (float(v) for v in form.get("/Matrix", (1, 0, 0, 1, 0, 0)))
+        r0, s0, r1, s1 = (float(v) for v in rect)
+    except (TypeError, ValueError):
+        return None
+    corners = [(a * x + c * y + e, b * x + d * y + f) for x in (x0, x1) for y in (y0, y1)]
+    left, right = min(p[0] for p in corners), max(p[0] for p in corners)
+    bottom, top = min(p[1] for p in corners), max(p[1] for p in corners)
+    r0, r1, s0, s1 = min(r0, r1), max(r0, r1), min(s0, s1), max(s0, s1)
+    if right - left <= 0 or top - bottom <= 0:
+        return None
+    sx, sy = (r1 - r0) / (right - left), (s1 - s0) / (top - bottom)
+    return sx, 0.0, 0.0, sy, r0 - left * sx, s0 - bottom * sy
 
 
 def _page_leaves(reader: PdfReader, max_pages: int) -> list[tuple[DictionaryObject, dict]]:
@@ -214,6 +302,11 @@ class _Copier:
         # pypdf has no public call to fill a reserved object; its own cloning uses the same ones.
         self.writer._replace_object(placeholder, copy)
         return placeholder
+
+    def new_stream(self, data: bytes) -> IndirectObject:
+        stream = StreamObject()
+        stream.set_data(data)
+        return self.writer._add_object(stream)
 
     def _count(self, n: int) -> None:
         self.elements += n

@@ -47,6 +47,18 @@ def test_no_active_content_survives_in_any_object_and_the_pages_stay(tmp_path, c
     assert page_texts(attachment.pdf) == ["EVIDENCE PAGE 1", "EVIDENCE PAGE 2"]
 
 
+def test_what_annotations_show_stays_on_the_page_and_nothing_of_them_acts(tmp_path):
+    """A filled-in form field and a stamp are part of what the page shows: drawn into the page; their
+    scripts and the link's URI action are gone, and a hidden annotation stays hidden."""
+    hostile.pdf_with_filled_form(tmp_path / "form.pdf")
+    assert hostile.active_content(tmp_path / "form.pdf")  # the file carries scripts and a URI action
+    (attachment,), problems = load(tmp_path, "form.pdf")
+    assert problems == () and hostile.active_content(attachment.pdf) == []
+    (text,) = page_texts(attachment.pdf)
+    assert text.split("\n") == ["EVIDENCE PAGE 1", "FILLED 12345", "STAMP OK"]
+    assert "/Annots" not in PdfReader(io.BytesIO(attachment.pdf)).pages[0]
+
+
 def test_a_clean_pdf_keeps_what_its_pages_draw(tmp_path):
     hostile.plain_pdf(tmp_path / "plain.pdf", pages=3)
     clean, pages = safe_pdf((tmp_path / "plain.pdf").read_bytes(), 10)
