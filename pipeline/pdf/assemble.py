@@ -102,8 +102,8 @@ def case_files(reader: PdfReader, lender: SetPages, borrower: SetPages, scans: t
     parents = {}
     for title, page, set_title in entries:
         if set_title not in parents:
-            parents[set_title] = packet.add_outline_item(set_title, page)
-        packet.add_outline_item(title, page, parent=parents[set_title])
+            parents[set_title] = packet.add_outline_item(title=set_title, page_number=page)
+        packet.add_outline_item(title=title, page_number=page, parent=parents[set_title])
     _finish(packet, f"协商还款材料 {lender.spec.case_id}（寄送件与本人留存）", [title for title, _, _ in entries])
     return CaseFiles(_bytes(to_lender), _bytes(packet), len(to_lender.pages), len(packet.pages))
 

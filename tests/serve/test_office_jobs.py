@@ -66,6 +66,8 @@ def _status(data, batch_id) -> str:
 @pytest.mark.slow
 def test_delete_shutdown_and_a_killed_server_stop_libreoffice_and_the_next_server_finishes_the_batch(tmp_path):
     data = tmp_path / "data"
+    # processes the test run already had (a multiprocessing forkserver another test started…) are not the server's
+    before = {child.pid for child in psutil.Process().children(recursive=True)}
     token = add_user(data, "alice")
     post = {"files": {"file": ("two.csv", TWO_CASES, "text/csv")}, "data": {"date": "2026-11-24"}}
     with running_server(data) as server, server.api(token) as api:
@@ -80,7 +82,8 @@ def test_delete_shutdown_and_a_killed_server_stop_libreoffice_and_the_next_serve
         # uvicorn shuts down gracefully (lifespan included), then re-raises SIGTERM on itself
         assert stop(server.process) in (0, -signal.SIGTERM)
         assert "Application shutdown complete" in server.log.read_text("utf-8")
-    assert _alive(tree) == [] and _alive(psutil.Process().children(recursive=True)) == []
+    assert _alive(tree) == []
+    assert _alive([child for child in psutil.Process().children(recursive=True) if child.pid not in before]) == []
     assert _status(data, stopped) == "queued"
 
     with running_server(data) as server:  # the next server resumes it; this one is killed outright
