@@ -111,6 +111,8 @@ def _cannot_run(reason) -> None:
 
 
 def _interrupt(signum, frame):
+    # Once: a second SIGTERM (or Ctrl-C) must not cut short the clean-up the first one started.
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     raise KeyboardInterrupt
 
 

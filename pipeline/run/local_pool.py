@@ -22,6 +22,7 @@ import signal
 import threading
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from multiprocessing.util import Finalize
 
 import psutil
 
@@ -45,11 +46,16 @@ class LocalPool:
         self._already_running: set[int] = set()
         self._children_before: set = set()
         self._worker_logs: _WorkerLogs | None = None
+        self._at_exit: Finalize | None = None
 
     def __enter__(self) -> LocalPool:
         if self.jobs > 1:
             self._already_running = {child.pid for child in psutil.Process().children(recursive=True)}
             self._children_before = set(multiprocessing.active_children())
+            # Should the clean-up below never run, or be cut short, the workers are killed when this
+            # process ends, before multiprocessing waits for its children (which would be forever).
+            self._at_exit = Finalize(None, _kill_workers, args=(self._children_before, self._already_running),
+                                     exitpriority=100)
             # forkserver: workers start from a clean interpreter, not a copy of the parent's state.
             context = multiprocessing.get_context("forkserver")
             self._worker_logs = _WorkerLogs(context)
@@ -73,15 +79,14 @@ class LocalPool:
             # pipe, and shutdown() can then fail on it (a race in Python 3.11).
             with contextlib.suppress(Exception):
                 self._executor.shutdown(wait=False, cancel_futures=True)
-            _kill_descendants(except_pids=self._already_running)
-            # a worker the executor was starting when the interrupt came was no descendant yet
-            for worker in set(multiprocessing.active_children()) - self._children_before:
-                with contextlib.suppress(Exception):
-                    worker.kill()
+            _kill_workers(self._children_before, self._already_running)
             self._close(1.0)
 
     def _close(self, log_drain: float) -> None:
         self._executor = None
+        if self._at_exit is not None:
+            self._at_exit.cancel()
+            self._at_exit = None
         if self._worker_logs is not None:
             # after the workers: their last records are written too — unless one was killed in the
             # middle of writing one, which would leave the queue waiting for the rest forever
@@ -169,6 +174,15 @@ def _watch(parent: int, parent_started: int) -> None:
         os.kill(os.getpid(), signal.SIGKILL)
 
     threading.Thread(target=wait_for_parent, name="watch-parent", daemon=True).start()
+
+
+def _kill_workers(children_before: set, pids_before: set[int]) -> None:
+    """The workers (a worker the executor was still starting is no descendant yet, but is a child
+    process object already) and everything below them."""
+    _kill_descendants(except_pids=pids_before)
+    for worker in set(multiprocessing.active_children()) - children_before:
+        with contextlib.suppress(Exception):
+            worker.kill()
 
 
 def _kill_descendants(except_pids: set[int]) -> None:

@@ -51,3 +51,45 @@ def test_killing_the_run_alone_takes_its_workers_and_libreoffice_with_it(tmp_pat
     for process in alive:  # do not leave them behind for the next test
         process.kill()
     assert [(p.pid, p.name()) for p in alive] == []
+
+
+
+# As a build child of `packets serve` runs: a process started by multiprocessing, which waits for its own
+# children when its work returns — here, a pool entered and never closed (as when a second SIGTERM
+# cut the clean-up short).
+POOL_LEFT_OPEN = """
+from pathlib import Path
+from pipeline.run.chunk import Chunk, ConverterSettings
+from pipeline.run.local_pool import LocalPool
+
+def leave_a_pool_open(folder):
+    pool = LocalPool(2).__enter__()
+    pool.submit(Chunk((), {}, ConverterSettings("soffice", 10.0, Path(folder))))
+    list(pool.drain())
+"""
+RUN_IT = """
+import multiprocessing, sys
+sys.path.insert(0, sys.argv[1])
+from pool_left_open import leave_a_pool_open
+child = multiprocessing.get_context("spawn").Process(target=leave_a_pool_open, args=(sys.argv[1],))
+child.start()
+child.join(60)
+print("exit code", child.exitcode)
+"""
+
+
+def test_a_process_whose_pool_was_never_closed_still_ends(tmp_path):
+    """multiprocessing makes such a process wait for its children when its work returns, and the pool's
+    workers wait for work forever: the build child of a killed server was found hanging like this.
+    The workers are now killed first."""
+    (tmp_path / "pool_left_open.py").write_text(POOL_LEFT_OPEN, encoding="utf-8")
+    run = subprocess.Popen([sys.executable, "-c", RUN_IT, str(tmp_path)], cwd=ROOT, stdout=subprocess.PIPE,
+                           stderr=subprocess.DEVNULL, text=True)
+    tree = []
+    try:
+        output, _ = run.communicate(timeout=120)
+    finally:
+        tree = psutil.Process(run.pid).children(recursive=True) if run.poll() is None else []
+    for process in tree:  # a hanging child left behind by a failure: not for the next test
+        process.kill()
+    assert "exit code 0" in output
