@@ -10,7 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from pipeline.common.model import Case, RepaymentPlan
-from pipeline.output.files import private_folder, write_atomically
+from pipeline.output.files import private_folder, refuse_link, write_atomically
 from pipeline.output.manifest import MANIFEST, write_manifest
 
 PACKET = "packet.pdf"  # everything: the lender set, then the borrower's set
@@ -32,7 +32,8 @@ def write_case_folder(folder: Path, documents: dict[str, bytes], record: bytes, 
 
 def withdraw_packet(folder: Path) -> None:
     """A packet from an earlier run no longer matches its row (which failed this time): it must not
-    be printed or sent."""
+    be printed or sent. Never through a link: OUT/<case> must be the folder the tool made."""
+    refuse_link(folder)
     for stale in (folder / MANIFEST, folder / PACKET, folder / TO_LENDER):
         stale.unlink(missing_ok=True)
 

@@ -40,6 +40,9 @@ class _Scrubbed(logging.Formatter):
 
 
 def _interrupt(signum, frame):
+    # Once: PDEATHSIG sends SIGTERM again as the dying server's threads hand the child on, and a
+    # second KeyboardInterrupt would cut short the clean-up (workers, LibreOffice) the first started.
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     raise KeyboardInterrupt
 
 
