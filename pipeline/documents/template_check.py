@@ -86,7 +86,7 @@ def unsafe_accesses(source: str) -> list[str]:
         if isinstance(node, nodes.Getattr):
             if node.attr.startswith("_"):
                 problems.append(_("使用了以下划线开头的属性 {name}（不允许）").format(name=node.attr))
-            elif _rooted(node.node) is None:
+            elif not _rooted(node.node):
                 problems.append(_("读取了上下文以外的值的属性 {name}（模板只能读取程序提供的变量）").format(name=node.attr))
         elif isinstance(node, nodes.Getitem):
             if isinstance(node.arg, nodes.Const) and str(node.arg.value).startswith("_"):
@@ -100,11 +100,11 @@ def unsafe_accesses(source: str) -> list[str]:
     return list(dict.fromkeys(problems))
 
 
-def _rooted(node: nodes.Node) -> bool | None:
+def _rooted(node: nodes.Node) -> bool:
     """True when `node` is a name or a chain of attributes/items starting at a name."""
     while isinstance(node, nodes.Getattr | nodes.Getitem):
         node = node.node
-    return True if isinstance(node, nodes.Name) else None
+    return isinstance(node, nodes.Name)
 
 
 def layout_notes(blob) -> list[str]:

@@ -10,10 +10,10 @@ the borrower does not fall behind again.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from decimal import ROUND_CEILING, Decimal
 
-from pipeline.common.formats import FEN
 from pipeline.common.model import RepaymentPlan
+from pipeline.plan.schedule import floor_fen
 
 STEP_SHARE = Decimal("0.80")
 LIMIT_SHARE = Decimal("0.90")
@@ -50,8 +50,8 @@ def negotiation_range(plan: RepaymentPlan) -> NegotiationRange:
     surplus = plan.disposable
     if surplus <= 0:
         return NegotiationRange(surplus, opening, None, None)
-    limit_amount = (surplus * LIMIT_SHARE).quantize(FEN, rounding=ROUND_FLOOR)
-    step_amount = (surplus * STEP_SHARE).quantize(FEN, rounding=ROUND_FLOOR)
+    limit_amount = floor_fen(surplus * LIMIT_SHARE)
+    step_amount = floor_fen(surplus * STEP_SHARE)
     compared = opening.amount if plan.count > 1 else Decimal(0)  # a lump sum is not a monthly amount
     limit = Offer(limit_amount, months_for(total, limit_amount)) if limit_amount > compared else None
     step = Offer(step_amount, months_for(total, step_amount)) if step_amount > compared else None
