@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from pipeline import __version__
-from pipeline.batch import BuildOptions, build, count_rows, validate_inputs
+from pipeline.batch import BuildOptions, build, validate_inputs
 from pipeline.common.errors import RowOutcome, RunError, Status
 from pipeline.common.i18n import LANGUAGES, _, set_language
 from pipeline.common.mask import for_terminal, scrub, visible
@@ -56,20 +56,26 @@ def _print_row(outcome: RowOutcome) -> None:
         _say(row_line(outcome), err=outcome.status != Status.OK)
 
 
+def _on_terminal() -> bool:
+    return sys.stderr.isatty()
+
+
 class _Terminal:
     """What the user sees while a batch runs: row problems, and a progress bar on a terminal."""
 
-    def __init__(self, count_rows, quiet: bool):
+    def __init__(self, quiet: bool):
         self.quiet = quiet
+        self.shows_bar = not quiet and _on_terminal()
         self.done = 0
         self.started = time.monotonic()
-        show = not quiet and sys.stderr.isatty()
-        self.bar = click.progressbar(
-            length=count_rows(), label=_("生成中"), file=sys.stderr, show_eta=True, show_pos=True,
-            item_show_func=self._rate,
-        ) if show else None
-        if self.bar:
-            self.bar.__enter__()
+        self.bar = None
+
+    def total(self, rows: int) -> None:
+        """The build counted its rows (asked only when the bar is shown: a CSV file's count is a pass of its own)."""
+        self.started = time.monotonic()
+        self.bar = click.progressbar(length=rows, label=_("生成中"), file=sys.stderr, show_eta=True, show_pos=True,
+                                     item_show_func=self._rate)
+        self.bar.__enter__()
 
     def _rate(self, _item) -> str:
         elapsed = time.monotonic() - self.started
@@ -192,9 +198,10 @@ def build_command(inputs, out, packet_date, templates, soffice, jobs, chunk_size
     options = BuildOptions(out=out, packet_date=packet_date, templates=templates, soffice=soffice, jobs=jobs,
                            chunk_size=chunk_size, timeout=timeout, force=force, duplex=duplex, print_file=print_file,
                            organisation=organisation, cluster=cluster, sheet=sheet)
-    terminal = _Terminal(lambda: _run(lambda: count_rows(list(inputs), sheet), log_file), quiet)
+    terminal = _Terminal(quiet)
     try:
-        summary = _run(lambda: build(list(inputs), options, terminal.row), log_file)
+        summary = _run(lambda: build(list(inputs), options, terminal.row, terminal.total if terminal.shows_bar else None),
+                       log_file)
     finally:
         terminal.close()
     if not quiet:

@@ -4,6 +4,6 @@ does the checking only."""
 
 from pipeline.batch.build import build
 from pipeline.batch.options import BuildOptions, BuildSummary
-from pipeline.batch.rows import count_rows, validate_inputs
+from pipeline.batch.rows import validate_inputs
 
-__all__ = ["BuildOptions", "BuildSummary", "build", "count_rows", "validate_inputs"]
+__all__ = ["BuildOptions", "BuildSummary", "build", "validate_inputs"]

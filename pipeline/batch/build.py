@@ -40,11 +40,15 @@ from pipeline.run.scratch import remove_stale_scratch, run_scratch
 log = logging.getLogger(__name__)
 
 OnRow = Callable[[RowOutcome], None]
+OnTotal = Callable[[int], None]
 
 
-def build(paths: list[Path], options: BuildOptions, on_row: OnRow | None = None) -> BuildSummary:
+def build(paths: list[Path], options: BuildOptions, on_row: OnRow | None = None,
+          on_total: OnTotal | None = None) -> BuildSummary:
     """Build packets for every valid row of `paths` into `options.out`; `on_row(outcome)` is called
-    once per input row as soon as its fate is known."""
+    once per input row as soon as its fate is known, `on_total(rows)` once before that, with the
+    number of data rows (for a progress bar; a workbook's comes from the check made when it was opened,
+    a CSV file's from a pass over its records, made only when `on_total` is given)."""
     contract = default_contract()
     files = open_inputs(paths, contract, options.sheet)
     soffice = find_soffice(options.soffice)
@@ -57,6 +61,8 @@ def build(paths: list[Path], options: BuildOptions, on_row: OnRow | None = None)
         remove_stale_scratch()  # what builds killed earlier left in the temp folder (personal data)
         batch = Build(files=files, contract=contract, soffice=soffice, templates=templates,
                       organisation=organisation, out=out, options=options, on_row=on_row)
+        if on_total:
+            on_total(sum(f.count_rows() for f in files))
         try:
             with AuditLog(out) as audit:
                 batch.audit = audit

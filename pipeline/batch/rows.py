@@ -34,10 +34,6 @@ def open_inputs(paths: list[Path], contract: Contract, sheet: str | None = None)
     return [open_input(path, contract.intake_columns, sheet) for path in paths]
 
 
-def count_rows(paths: list[Path], sheet: str | None = None) -> int:
-    return sum(f.count_rows() for f in open_inputs(paths, default_contract(), sheet))
-
-
 def check_rows(files: list[InputFile], contract: Contract, packet_date: date) -> Iterator[Checked]:
     validator = BatchValidator(contract, packet_date)
     for input_file in files:

@@ -17,7 +17,7 @@ import signal
 import time
 from pathlib import Path
 
-from pipeline.batch import BuildOptions, build, count_rows, validate_inputs
+from pipeline.batch import BuildOptions, build, validate_inputs
 from pipeline.common.errors import RowOutcome, RunError
 from pipeline.common.i18n import N_, set_language
 from pipeline.common.mask import scrub
@@ -79,6 +79,11 @@ class _Counts:
         if time.monotonic() - self.written >= PROGRESS_EVERY:
             self.flush()
 
+    def total(self, rows: int) -> None:
+        """The build's count of the rows, before the first one (written at once: the page shows 0 of N)."""
+        self.counts["total"] = rows
+        self.flush()
+
     def flush(self, notices: list[str] | None = None) -> None:
         self.counts["total"] = max(self.counts["total"], self.counts["done"])
         record_progress(self.store, self.batch_id, self.counts, notices)
@@ -137,9 +142,8 @@ def build_batch(database: Path, batch_id: str, sheet: Path, out: Path, organisat
     options = BuildOptions(out=out, packet_date=batch.packet_date, soffice=soffice, jobs=jobs, duplex=batch.duplex,
                            print_file=batch.print_file, organisation=organisation)
     try:
-        progress = _Counts(store, batch_id, count_rows([sheet]))
-        progress.flush()
-        summary = build([sheet], options, on_row=progress.row)
+        progress = _Counts(store, batch_id, 0)
+        summary = build([sheet], options, on_row=progress.row, on_total=progress.total)
     except RunError as exc:
         set_status(store, batch_id, BatchStatus.FAILED, expected=BatchStatus.RUNNING, reason=str(exc))
         return
