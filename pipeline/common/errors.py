@@ -21,6 +21,8 @@ class Code(StrEnum):
 
     # intake: the file's bytes
     UNCLOSED_QUOTE = "unclosed_quote"
+    CELL_TOO_LARGE = "cell_too_large"
+    LINE_TOO_LONG = "line_too_long"
     ENCODING = "encoding"
     TOO_MANY_CELLS = "too_many_cells"
     ID_AS_NUMBER = "id_as_number"
@@ -42,7 +44,7 @@ class Code(StrEnum):
 
 
 # Row problems that leave nothing to validate: the row's cells cannot be told apart.
-UNREADABLE = frozenset({Code.UNCLOSED_QUOTE})
+UNREADABLE = frozenset({Code.UNCLOSED_QUOTE, Code.CELL_TOO_LARGE, Code.LINE_TOO_LONG})
 
 
 @dataclass(frozen=True)

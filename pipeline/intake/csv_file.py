@@ -49,9 +49,12 @@ class CsvFile:
     def rows(self) -> Iterator[RawRow]:
         count = 0
         for number, record, lines in self._records():
-            if lines is _TOO_LONG:
+            if lines is _LINE_TOO_LONG:
                 count += 1
-                yield self._too_long_row(number)
+                yield self._line_too_long_row(number)
+            elif isinstance(lines, _CellTooLarge):
+                count += 1
+                yield self._cell_too_large_row(number, lines.text)
             elif lines is not None:
                 count += 1
                 yield self._unreadable_row(number, lines)
@@ -70,17 +73,18 @@ class CsvFile:
         if message not in self.notices:
             self.notices.append(message)
 
-    def _records(self) -> Iterator[tuple[int, list[str], list[str] | None]]:
+    def _records(self) -> Iterator[tuple[int, list[str], list[str] | _CellTooLarge | None]]:
         """(spreadsheet row, cells, None) per record; (row, [], its physical lines) for a record
-        that a quote without its closing quote ran into the following rows; (row, [], _TOO_LONG) for
-        a record with a cell or a line over the limits. A read error is this file's, in one line."""
+        that a quote without its closing quote ran into the following rows; (row, [], _CellTooLarge) for
+        a record with a cell over the limit, (row, [], _LINE_TOO_LONG) for a line over the limit.
+        A read error is this file's, in one line."""
         try:
             yield from self._read_records()
         except OSError as exc:
             raise RunError(_("{file}：读取中途出错（{reason}）").format(
                 file=self.source, reason=exc.strerror or exc)) from exc
 
-    def _read_records(self) -> Iterator[tuple[int, list[str], list[str] | None]]:
+    def _read_records(self) -> Iterator[tuple[int, list[str], list[str] | _CellTooLarge | None]]:
         with self.path.open("rb") as raw:
             text = io.TextIOWrapper(raw, encoding=self.encoding, errors=BROKEN, newline="")
             lines = _Lines(text)
@@ -103,10 +107,14 @@ class CsvFile:
                     broken = True
                     too_large = "field limit" in str(exc)  # the one csv.Error without a quote problem
                 number += 1
-                if lines.too_long or too_large:
-                    lines.replay(lines.consumed[1:] if not lines.too_long else [])
+                if lines.too_long:
                     reader = csv.reader(lines, delimiter=self.delimiter)
-                    yield number, [], _TOO_LONG
+                    yield number, [], _LINE_TOO_LONG
+                elif too_large:
+                    read = lines.consumed
+                    lines.replay(read[1:])
+                    reader = csv.reader(lines, delimiter=self.delimiter)
+                    yield number, [], _CellTooLarge("".join(read))
                 elif broken and lines.consumed:
                     lines.replay(lines.consumed[1:])
                     reader = csv.reader(lines, delimiter=self.delimiter)
@@ -151,11 +159,31 @@ class CsvFile:
         )
         return RawRow(self.source, number, found, header.headers, (problem,))
 
-    def _too_long_row(self, number: int) -> RawRow:
+    def _cell_too_large_row(self, number: int, text: str) -> RawRow:
+        """`text`: the record's lines as read, up to the cell that went over the limit."""
+        header = self.header
+        index, start = _oversized_cell(text, self.delimiter, MAX_CELL_CHARACTERS)
+        keys = {i: k for k, i in header.positions.items()}
+        column = header.headers[keys[index]] if index in keys else _("第{number}列").format(number=index + 1)
+        found = {}
+        case_id_at = header.positions.get("case_id")
+        if case_id_at is not None and case_id_at < index:  # the cells before the large one are whole
+            before = next(csv.reader(io.StringIO(text[:start], newline=""), delimiter=self.delimiter), [])
+            if case_id_at < len(before) and clean_cell(before[case_id_at]):
+                found["case_id"] = readable(clean_cell(before[case_id_at]))
         problem = RowError(
-            self.source, number, "", "", Code.UNCLOSED_QUOTE,
-            _("本行有一个单元格或一行超过{limit}个字符，远超任何正常内容，本行无法读取；请检查该行"
-              "（可能粘贴了大量文字或文件内容；其后各行照常读取）").format(limit=f"{MAX_CELL_CHARACTERS:,}"),
+            self.source, number, column, "", Code.CELL_TOO_LARGE,
+            _("「{column}」超过{limit}个字符，远超任何正常内容，本行无法读取；请检查这个单元格"
+              "（可能粘贴了大量文字或文件内容；其后各行照常读取）").format(
+                column=column, limit=f"{MAX_CELL_CHARACTERS:,}"),
+        )
+        return RawRow(self.source, number, found, header.headers, (problem,))
+
+    def _line_too_long_row(self, number: int) -> RawRow:
+        problem = RowError(
+            self.source, number, "", "", Code.LINE_TOO_LONG,
+            _("本行超过{limit}个字符，远超任何正常内容，本行无法读取；请检查该行"
+              "（可能粘贴了大量文字或文件内容；其后各行照常读取）").format(limit=f"{MAX_LINE_CHARACTERS:,}"),
         )
         return RawRow(self.source, number, {}, self.header.headers, (problem,))
 
@@ -208,7 +236,38 @@ def _utf8_inside(value: str) -> str | None:
     return text
 
 
-_TOO_LONG = ["a record over the limits"]  # a marker, compared by identity
+_LINE_TOO_LONG = ["a line over the limit"]  # a marker, compared by identity
+
+
+@dataclass(frozen=True)
+class _CellTooLarge:
+    text: str  # the record's physical lines as read, up to and into the cell over the limit
+
+
+def _oversized_cell(text: str, delimiter: str, limit: int) -> tuple[int, int]:
+    """The index of the first cell of a record longer than `limit` characters, and where it starts in
+    `text`, the record as read. Cells are told apart as csv does: a quote opens a quoted cell only at
+    the start of a cell, "" inside it is one quote, and a cell never closed runs to the end."""
+    index = start = 0
+    while True:
+        at, length = start, 0
+        if text.startswith('"', at):
+            at += 1
+            while True:
+                close = text.find('"', at)
+                if close < 0:
+                    return index, start
+                length += close - at
+                if text.startswith('"', close + 1):
+                    length, at = length + 1, close + 2
+                    continue
+                at = close + 1
+                break
+        end = text.find(delimiter, at)
+        length += (end if end >= 0 else len(text)) - at
+        if length > limit or end < 0:
+            return index, start
+        index, start = index + 1, end + 1
 
 
 class _Lines:

@@ -3,9 +3,11 @@ file is read as what it says, with a warning. Issue 14, findings 6 and 12."""
 
 from __future__ import annotations
 
+import csv
+
 import pytest
 
-from pipeline.common.errors import RunError, Severity
+from pipeline.common.errors import UNREADABLE, Code, RunError, Severity
 from pipeline.intake import csv_file, open_input
 
 HEADER = "案件编号,姓名,身份证号,手机号,剩余本金,逾期开始日期,月收入,月必要支出,困难类型,困难情况说明,协商诉求"
@@ -21,16 +23,57 @@ def rows_of(contract, path):
     return list(open_input(path, contract.intake_columns).rows())
 
 
-def test_a_cell_over_the_limit_is_named_as_too_long_not_as_a_stray_quote(tmp_path, contract):
+def test_a_cell_over_the_limit_is_named_as_too_large_not_as_a_stray_quote(tmp_path, contract):
     """Finding 12: csv's "field larger than field limit" was reported as an unclosed quote."""
     huge = '"' + "长" * (csv_file.MAX_CELL_CHARACTERS + 1) + '"'
     text = "\n".join([HEADER, row("BIG-1", huge), row("AFTER-1")]) + "\n"
     (tmp_path / "cases.csv").write_text(text, encoding="utf-8")
     first, after = rows_of(contract, tmp_path / "cases.csv")
     (problem,) = first.problems
-    assert "引号" not in problem.message and "超过1,000,000个字符" in problem.message
-    assert first.row == 2 and first.cells == {}
+    assert problem.code == Code.CELL_TOO_LARGE and problem.code in UNREADABLE
+    assert (problem.source, problem.row, problem.column) == ("cases.csv", 2, "困难情况说明")
+    assert "引号" not in problem.message
+    assert "「困难情况说明」" in problem.message and "超过1,000,000个字符" in problem.message
+    assert first.row == 2 and first.cells == {"case_id": "BIG-1"}  # the cells before it are still read
     assert after.row == 3 and after.cells["case_id"] == "AFTER-1" and after.problems == ()
+
+
+@pytest.fixture
+def small_cells(monkeypatch):
+    """A limit of 1,000 characters a cell, for this test only."""
+    monkeypatch.setattr(csv_file, "MAX_CELL_CHARACTERS", 1_000)
+    before = csv.field_size_limit(1_000)
+    yield
+    csv.field_size_limit(before)
+
+
+@pytest.mark.parametrize(("cells", "column"), [
+    (["{huge}", "张晓明"], "案件编号"),  # the first cell
+    (["C-1", "张晓明", '"{huge}'], "身份证号"),  # a quote that is never closed: the cell runs on to the limit
+    (["C-1", '"引号里,有逗号"', "{huge}"], "身份证号"),  # a delimiter inside quotes starts no new cell
+    (["C-1"] + [""] * 10 + ["{huge}"], "第12列"),  # past the header: named by its position
+])
+def test_the_cell_over_the_limit_is_named_by_its_column(tmp_path, contract, small_cells, cells, column):
+    huge = "长" * 1_500
+    text = "\n".join([HEADER, ",".join(cells).format(huge=huge), row("AFTER-1")]) + "\n"
+    (tmp_path / "cases.csv").write_text(text, encoding="utf-8")
+    first = rows_of(contract, tmp_path / "cases.csv")[0]
+    (problem,) = first.problems
+    assert problem.code == Code.CELL_TOO_LARGE and problem.column == column, problem.message
+    assert f"「{column}」" in problem.message and "超过1,000个字符" in problem.message
+
+
+def test_a_cell_over_the_limit_in_english(tmp_path, contract):
+    from pipeline.common.i18n import set_language  # noqa: PLC0415
+
+    huge = "x" * (csv_file.MAX_CELL_CHARACTERS + 1)
+    (tmp_path / "cases.csv").write_text("\n".join([HEADER, row("BIG-1", huge)]) + "\n", encoding="utf-8")
+    set_language("en")
+    try:
+        (problem,) = rows_of(contract, tmp_path / "cases.csv")[0].problems
+    finally:
+        set_language("zh")
+    assert "困难情况说明" in problem.message and "1,000,000 characters" in problem.message
 
 
 def test_a_line_over_the_limit_is_skipped_without_being_held_whole(tmp_path, contract, monkeypatch):
@@ -39,7 +82,9 @@ def test_a_line_over_the_limit_is_skipped_without_being_held_whole(tmp_path, con
     (tmp_path / "cases.csv").write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
     found = rows_of(contract, tmp_path / "cases.csv")
     assert [(r.row, r.cells.get("case_id")) for r in found] == [(2, "OK-1"), (3, None), (4, "OK-2")]
-    assert "超过" in found[1].problems[0].message
+    (problem,) = found[1].problems
+    assert problem.code == Code.LINE_TOO_LONG and problem.code in UNREADABLE
+    assert "引号" not in problem.message and "超过10,000个字符" in problem.message
 
 
 def test_a_utf8_cell_in_a_gbk_file_is_read_as_utf8_with_a_warning(tmp_path, contract):
