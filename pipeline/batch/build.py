@@ -172,10 +172,9 @@ class Build:
         files = {TO_LENDER: result.files.to_lender, PACKET: result.files.packet,
                  REMINDERS: reminders_ics(checked.case, checked.plan)}
         replaced = (folder / PACKET).exists()
-        write_case_folder(folder, result.documents, case_record(checked.case, checked.plan), files, pending.key,
-                          self.options.packet_date)
-        self._audit(AuditAction.REBUILT if replaced else AuditAction.BUILT, checked.case.case_id,
-                    [*files, *(f"{name}.docx" for name in result.documents), "case.json"])
+        written = write_case_folder(folder, result.documents, case_record(checked.case, checked.plan), files,
+                                    pending.key, self.options.packet_date)
+        self._audit(AuditAction.REBUILT if replaced else AuditAction.BUILT, checked.case.case_id, written)
         return checked.outcome(Status.OK)
 
     def _audit(self, action: AuditAction, case_id: str, files) -> None:

@@ -2,10 +2,9 @@
 cases named, with a line per case in OUT/audit.log.
 
 A case folder's build time is when its manifest was written (the last file of a build), or, for a
-case whose last build failed, its newest file. Only the files a build writes are deleted (the
-documents, case.json, the PDFs, the reminders, the manifest and the tool's own marker and temporary
-files); anything else staff put in a case folder is left where it is and reported, and the folder
-goes only when it is empty. Symbolic links are never followed. The print files (OUT/print/) hold
+case whose last build failed, its newest file. Only the files a build writes are deleted (the list
+output/case_folder.py keeps as it writes them, and the tool's temporary files); anything else staff put
+in a case folder is left where it is and reported, and the folder goes only when it is empty. Symbolic links are never followed. The print files (OUT/print/) hold
 every case of their batch: `--older-than` deletes those older than the limit too.
 """
 
@@ -21,14 +20,12 @@ from pathlib import Path
 
 from pipeline.common.errors import RunError
 from pipeline.common.i18n import _
-from pipeline.documents.kinds import DOCUMENTS
 from pipeline.output.audit import AuditAction, AuditLog
+from pipeline.output.case_folder import CASE_FILES
 from pipeline.output.files import MARKER, is_temporary_file, locked
 from pipeline.output.manifest import MANIFEST
 
 PRINT_FOLDER = "print"
-# Everything a build writes into a case folder (output/case_folder.py), besides the documents' .docx.
-BUILD_FILES = frozenset({"case.json", MANIFEST, "packet.pdf", "to_lender.pdf", "reminders.ics", MARKER})
 _PRINT_FILE = re.compile(r"^batch-\d{4}-\d{2}-\d{2}\.pdf$")
 
 
@@ -118,7 +115,7 @@ def _built(folder: Path) -> datetime | None:
 
 
 def _is_build_file(name: str) -> bool:
-    return name in BUILD_FILES or is_temporary_file(name) or name in {f"{k.name}.docx" for k in DOCUMENTS}
+    return name in CASE_FILES or is_temporary_file(name)
 
 
 def _purge_case(folder: Path, built: datetime, dry_run: bool) -> PurgedCase:
