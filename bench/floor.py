@@ -15,9 +15,10 @@ from pipeline.contract import default_contract
 from pipeline.documents.context import build_context
 from pipeline.documents.kinds import documents_for
 from pipeline.documents.render import TemplateSet
-from pipeline.pdf.compose import NumberedSet, compose
+from pipeline.pdf.compose import NumberedSet
 from pipeline.pdf.libreoffice import find_soffice
 from pipeline.pdf.uno_converter import UnoConverter
+from pipeline.run.chunk import compose_chunk
 
 
 def compose_chunks(source: Path, packet_date: date, count: int, size: int, folder: Path) -> list[Path]:
@@ -30,13 +31,19 @@ def compose_chunks(source: Path, packet_date: date, count: int, size: int, folde
             rows.append(build_context(checked.case, checked.plan, contract))
         if len(rows) == count:
             break
+    render = templates.render_body if templates.shared else templates.render  # as run/chunk.py does
+
+    def rendered(name: str, context: dict):
+        document = render(name, context)
+        return document.body if templates.shared else document
+
     files = []
     for start in range(0, len(rows), size):
-        sets = (NumberedSet(context["case_id"], part.label, tuple(templates.render(kind.name, context) for kind in kinds))
+        sets = (NumberedSet(context["case_id"], part.label, tuple(rendered(kind.name, context) for kind in kinds))
                 for context in rows[start:start + size]
                 for part, kinds in documents_for(context["evidence"]["any"]).items())
         path = folder / f"chunk-{start // size:04d}.docx"
-        compose(sets).save(path)
+        compose_chunk(sets, templates).save(path)
         files.append(path)
     return files
 

@@ -14,6 +14,7 @@ import zipfile
 from pathlib import Path
 
 import jinja2
+from docx import Document as open_document
 from docx.document import Document
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
@@ -21,9 +22,11 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from lxml import etree
 
 from pipeline.common.resources import shipped
+from pipeline.documents.bodies import BodyRenderer, RenderedBody, share_one_package
 from pipeline.documents.kinds import DOCUMENTS
 
 LOGO_HEIGHT_MM = 14
+LISTING_CHARACTERS = "\t\a\n\f"  # what docxtpl's resolve_listing acts on
 _RELATIONSHIPS = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 _HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
 
@@ -60,6 +63,13 @@ class _Template(DocxTemplate):
             self._patched[src_xml] = super().patch_xml(src_xml)
         return self._patched[src_xml]
 
+    def resolve_listing(self, xml):
+        # docxtpl turns tabs, line, paragraph and page breaks typed in a value into Word's, with a
+        # regular expression per paragraph, run and text; a render without any has nothing to turn.
+        if not any(character in xml for character in LISTING_CHARACTERS):
+            return xml
+        return super().resolve_listing(xml)
+
 
 class TemplateSet:
     """The templates of one run: the shipped ones, each replaced by a same-named file in `override`."""
@@ -93,6 +103,36 @@ class TemplateSet:
     def _reset(self) -> None:
         self.env = TemplateEnvironment()
         self.patched: dict[str, str] = {}
+        self._bodies: dict[str, BodyRenderer] | None = None
+        self._shared: bool | None = None
+        self._package: bytes | None = None
+
+    @property
+    def shared(self) -> bool:
+        """Whether the documents can be rendered as bodies and joined (documents/bodies.py)."""
+        if self._shared is None:
+            self._shared = share_one_package(self.blobs)
+            if self._shared:
+                self._bodies = {name: BodyRenderer(_Template(self.open(name), self.patched), self.env, self.logo)
+                                for name in self.blobs}
+                # the logo must be known by one id in every template, as it will be in the chunk
+                self._shared = len({renderer.logo_id for renderer in self._bodies.values()}) == 1
+        return self._shared
+
+    def package(self) -> Document:
+        """A fresh copy of the package that `shared` documents' bodies are joined in: the first
+        template as it is, with the logo (under the id the bodies use)."""
+        if self._package is None:
+            buffer = io.BytesIO()
+            next(iter(self._bodies.values())).template.docx.save(buffer)
+            self._package = buffer.getvalue()
+        return open_document(io.BytesIO(self._package))
+
+    def render_body(self, name: str, context: dict) -> RenderedBody:
+        """The document's body and editable copy, for templates that are `shared`."""
+        if not self.shared:
+            raise ValueError("these templates do not share one package")
+        return self._bodies[name].render(context, LOGO_HEIGHT_MM)
 
     def open(self, name: str) -> io.BytesIO:
         return io.BytesIO(self.blobs[name])

@@ -72,56 +72,58 @@ def case_files(reader: PdfReader, lender: SetPages, borrower: SetPages, scans: t
                duplex: bool = False) -> CaseFiles:
     """The two PDFs of one case from the chunk PDF. With `duplex`, every document of packet.pdf is
     padded to an even page count (each starts on a fresh sheet); to_lender.pdf, meant to be sent or
-    uploaded, never is."""
+    uploaded, never is.
+
+    packet.pdf takes both sets from the chunk and to_lender.pdf its pages from packet.pdf, so that
+    each file holds one copy of the fonts (copying from two sources would copy them twice)."""
     scan_readers = [PdfReader(io.BytesIO(scan.pdf)) for scan in scans]
     if lender.scans_at is not None:
         after = lender.spec.scans_after + 1
         reserved = (lender.starts[after] if after < len(lender.starts) else lender.pages) - lender.scans_at
         if reserved != sum(len(r.pages) for r in scan_readers):  # never draw a scan onto a document's page
             raise ValueError(f"{reserved} pages reserved for the scans of {lender.spec.case_id}")
-    to_lender = _filled(reader, lender, scan_readers)
-    lender_pages = list(to_lender.pages)
     lender_outline = _outline(lender, scans, scan_readers)
-    for title, start in lender_outline:
-        to_lender.add_outline_item(title=title, page_number=start)
-    _finish(to_lender, f"协商还款申请材料 {lender.spec.case_id}", [t for t, _ in lender_outline])
+    borrower_outline = list(zip(borrower.spec.titles, borrower.starts, strict=True))
 
     packet = PdfWriter()
     entries: list[tuple[str, int, str]] = []  # (title, page, set outline)
-    borrower_pages = [reader.pages[borrower.first + i] for i in range(borrower.pages)]
-    borrower_outline = list(zip(borrower.spec.titles, borrower.starts, strict=True))
-    for part, pages, outline in ((lender, lender_pages, lender_outline), (borrower, borrower_pages, borrower_outline)):
-        bounds = [start for _, start in outline] + [len(pages)]
+    lender_at: list[int] = []  # where each page of the lender set is in packet.pdf
+    for part, outline in ((lender, lender_outline), (borrower, borrower_outline)):
+        bounds = [start for _, start in outline] + [part.pages]
         for k, (title, start) in enumerate(outline):
             entries.append((title, len(packet.pages), part.spec.outline))
             for index in range(start, bounds[k + 1]):
-                packet.add_page(pages[index])
+                if part is lender:
+                    lender_at.append(len(packet.pages))
+                packet.add_page(reader.pages[part.first + index])
             if duplex and (bounds[k + 1] - start) % 2:
-                box = pages[bounds[k + 1] - 1].mediabox
+                box = reader.pages[part.first + bounds[k + 1] - 1].mediabox
                 packet.add_blank_page(width=box.width, height=box.height)
+    if lender.scans_at is not None:
+        _draw_scans([packet.pages[at] for at in lender_at[lender.scans_at:]], scan_readers)
     parents = {}
     for title, page, set_title in entries:
         if set_title not in parents:
             parents[set_title] = packet.add_outline_item(title=set_title, page_number=page)
         packet.add_outline_item(title=title, page_number=page, parent=parents[set_title])
     _finish(packet, f"协商还款材料 {lender.spec.case_id}（寄送件与本人留存）", [title for title, _, _ in entries])
+
+    to_lender = PdfWriter()
+    for at in lender_at:
+        to_lender.add_page(packet.pages[at])
+    for title, start in lender_outline:
+        to_lender.add_outline_item(title=title, page_number=start)
+    _finish(to_lender, f"协商还款申请材料 {lender.spec.case_id}", [t for t, _ in lender_outline])
     return CaseFiles(_bytes(to_lender), _bytes(packet), len(to_lender.pages), len(packet.pages))
 
 
-def _filled(reader: PdfReader, part: SetPages, scans: list[PdfReader]) -> PdfWriter:
-    """The set's pages in a writer of their own, each scan page drawn onto a reserved page (pypdf
-    changes only pages that belong to a writer)."""
-    writer = PdfWriter()
-    for index in range(part.pages):
-        writer.add_page(reader.pages[part.first + index])
-    if part.scans_at is None:
-        return writer
-    at = part.scans_at
+def _draw_scans(reserved: list[PageObject], scans: list[PdfReader]) -> None:
+    """Each scan page drawn onto a reserved page, in order (pypdf changes only pages that belong to
+    a writer)."""
+    targets = iter(reserved)
     for scan in scans:
         for scan_page in PdfWriter(clone_from=scan).pages:
-            _place(writer.pages[at], scan_page)
-            at += 1
-    return writer
+            _place(next(targets), scan_page)
 
 
 def _place(target: PageObject, scan: PageObject) -> None:

@@ -15,7 +15,7 @@ however many packets share the file.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from copy import deepcopy
 from dataclasses import dataclass, field
 
@@ -117,21 +117,93 @@ def compose(sets: Iterable[NumberedSet]) -> Document | None:
         for d, document in enumerate(numbered.documents):
             headers.append(_own_header(document))
             # Ids are unique only within one document; docxcompose renumbers them on append.
-            _add_bookmark(_first_paragraph(document), document_mark(u, d), start=True)
-            if numbered.blank_pages.get(d):
-                _reserve_pages(document, numbered.blank_pages[d], scans_mark(u, d))
-            if d == len(numbered.documents) - 1:
-                _add_bookmark(_last_paragraph(document), end_mark(u), start=False)
+            _mark(document.element.body, numbered, u, d)
             if composer is None:
                 composer = _ChunkComposer(document)
             else:
-                _close_section(composer.doc)
-                _use_section_properties(composer.doc, document)
+                _close_section(composer.doc.element.body)
+                _use_section_properties(composer.doc.element.body, document.element.body)
                 composer.append(document)
             starts.append((u, d))
     if composer is None:
         return None
     master = composer.finish()
+    _set_footers(master, starts, footers, headers)
+    return master
+
+
+def join(sets: Iterable[NumberedSet], package: Callable[[], Document]) -> Document | None:
+    """The same as `compose`, for documents rendered as bodies of one package (documents/bodies.py):
+    each body is laid after the one before in a copy of the package that `package()` opens. Nothing
+    is reconciled, since there is nothing to reconcile; ids that must be unique in one file (marks,
+    drawings) are made so."""
+    master = None
+    starts: list[tuple[int, int]] = []
+    footers: list[tuple[str, str]] = []
+    for u, numbered in enumerate(sets):
+        footers.append((numbered.case_id, numbered.label))
+        for d, body in enumerate(numbered.documents):
+            _offset_bookmark_ids(body, len(starts))
+            _mark(body, numbered, u, d)
+            if master is None:
+                master = package()
+                master.element.replace(master.element.body, body)
+            else:
+                target = master.element.body
+                _close_section(target)
+                _use_section_properties(target, body)
+                final = _section_properties(target)
+                for element in list(body):
+                    if element.tag != _SECTION:
+                        final.addprevious(element)
+            starts.append((u, d))
+    if master is None:
+        return None
+    _renumber(master.element.body, ".//wp:docPr")
+    _renumber(master.element.body, ".//pic:cNvPr")
+    _set_footers(master, starts, footers, [None] * len(starts))
+    return master
+
+
+_SECTION = qn("w:sectPr")
+
+
+def _section_properties(body):
+    """The body's own (last) section properties; bodies rendered as plain XML have no `.sectPr`."""
+    return body.find(_SECTION)
+
+
+def _mark(body, numbered: NumberedSet, u: int, d: int) -> None:
+    """The marks the PDF is split by (pdf/marks.py): where the document starts, where its reserved
+    pages start, where the set ends."""
+    _add_bookmark(_first_paragraph(body), document_mark(u, d), start=True)
+    if numbered.blank_pages.get(d):
+        _reserve_pages(body, numbered.blank_pages[d], scans_mark(u, d))
+    if d == len(numbered.documents) - 1:
+        _add_bookmark(_last_paragraph(body), end_mark(u), start=False)
+
+
+def _offset_bookmark_ids(body, document: int) -> None:
+    """Bookmark ids of one document, moved to a range of their own (LibreOffice pairs a bookmark's
+    start and end by id)."""
+    for tag in ("w:bookmarkStart", "w:bookmarkEnd"):
+        for mark in body.iter(qn(tag)):
+            value = mark.get(qn("w:id"))
+            if value is not None and value.isdigit():
+                mark.set(qn("w:id"), str(document * 100_000 + int(value)))
+
+
+def _renumber(body, path: str) -> None:
+    for number, element in enumerate(body.xpath(path, namespaces=_NAMESPACES), start=1):
+        element.set("id", str(number))
+
+
+_NAMESPACES = {"wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
+               "pic": "http://schemas.openxmlformats.org/drawingml/2006/picture"}
+
+
+def _set_footers(master: Document, starts: list[tuple[int, int]], footers: list[tuple[str, str]],
+                 headers: list[Part | None]) -> None:
     any_header = False
     for section, (u, d), header in zip(master.sections, starts, headers, strict=True):
         case_id, label = footers[u]
@@ -141,23 +213,21 @@ def compose(sets: Iterable[NumberedSet]) -> Document | None:
             any_header = True
         elif any_header:  # a section without a header reference would inherit the one before it
             section.header.is_linked_to_previous = False
-    return master
 
 
-def _reserve_pages(document: Document, count: int, mark: str) -> None:
+def _reserve_pages(body, count: int, mark: str) -> None:
     """`count` empty pages at the end of the document, the first carrying `mark`. A plain empty
     paragraph closes them: the section break goes into the section's last paragraph, and LibreOffice
     makes no page for a page break in the paragraph that also ends the section."""
-    body = document.element.body
     for number in range(count):
         paragraph = OxmlElement("w:p")
         properties = OxmlElement("w:pPr")
         properties.append(OxmlElement("w:pageBreakBefore"))
         paragraph.append(properties)
-        body.sectPr.addprevious(paragraph)
+        _section_properties(body).addprevious(paragraph)
         if number == 0:
             _add_bookmark(paragraph, mark, start=True)
-    body.sectPr.addprevious(OxmlElement("w:p"))
+    _section_properties(body).addprevious(OxmlElement("w:p"))
 
 
 def _own_header(document: Document) -> Part | None:
@@ -186,8 +256,7 @@ def _use_header(master: Document, section, header: Part) -> None:
     section._sectPr.insert(0, reference)
 
 
-def _first_paragraph(document: Document):
-    body = document.element.body
+def _first_paragraph(body):
     first = body[0]
     if first.tag != qn("w:p"):  # a table at the very top: put an empty paragraph before it
         first = OxmlElement("w:p")
@@ -195,12 +264,12 @@ def _first_paragraph(document: Document):
     return first
 
 
-def _last_paragraph(document: Document):
-    paragraphs = document.element.body.findall(qn("w:p"))
+def _last_paragraph(body):
+    paragraphs = body.findall(qn("w:p"))
     if paragraphs:
         return paragraphs[-1]
     paragraph = OxmlElement("w:p")
-    document.element.body.insert(len(document.element.body) - 1, paragraph)
+    body.insert(len(body) - 1, paragraph)
     return paragraph
 
 
@@ -220,28 +289,27 @@ def _add_bookmark(paragraph, name: str, start: bool) -> None:
         paragraph.append(end)
 
 
-def _close_section(master: Document) -> None:
+def _close_section(body) -> None:
     """End the current last section: its properties move into its last paragraph (a section break).
 
     Word keeps a section's properties in the section's last paragraph; an extra empty paragraph
     for the break could spill onto a blank page of its own.
     """
-    body = master.element.body
-    last = body.sectPr.getprevious()
+    final = _section_properties(body)
+    last = final.getprevious()
     if last is None or last.tag != qn("w:p") or last.find(qn("w:pPr") + "/" + qn("w:sectPr")) is not None:
         last = OxmlElement("w:p")
-        body.sectPr.addprevious(last)
+        final.addprevious(last)
     properties = last.find(qn("w:pPr"))
     if properties is None:
         properties = OxmlElement("w:pPr")
         last.insert(0, properties)
-    properties.append(deepcopy(body.sectPr))
+    properties.append(deepcopy(final))
 
 
-def _use_section_properties(master: Document, document: Document) -> None:
+def _use_section_properties(body, appended) -> None:
     """The next section takes the page set-up of the document appended into it."""
-    body = master.element.body
-    body.replace(body.sectPr, deepcopy(document.element.body.sectPr))
+    body.replace(_section_properties(body), deepcopy(_section_properties(appended)))
 
 
 def _set_footer(section, case_id: str, label: str, unit: int, first: bool) -> None:

@@ -18,19 +18,21 @@ import io
 import logging
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from multiprocessing.util import Finalize
 from pathlib import Path
 
-from docx import Document
+from docx import Document as open_document
+from docx.document import Document
 from pypdf import PdfReader
 
 from pipeline.common.i18n import _, set_language
+from pipeline.documents.bodies import body_of
 from pipeline.documents.kinds import DOCUMENTS, EVIDENCE_COVER, DocumentSet, documents_for
 from pipeline.documents.render import TemplateSet
 from pipeline.pdf.assemble import CaseFiles, Scan, SetSpec, case_files, locate_sets
-from pipeline.pdf.compose import NumberedSet, compose
+from pipeline.pdf.compose import NumberedSet, compose, join
 from pipeline.pdf.converter import ConversionError, ConversionTimeout, Converter
 from pipeline.pdf.libreoffice import open_converter
 
@@ -143,43 +145,53 @@ def build_chunk(jobs: list[CaseJob], templates: TemplateSet, converter: Converte
     def render(job: CaseJob) -> list | None:
         return _render(job, templates, outcomes[job.case_id])
 
-    _convert(jobs, outcomes, converter, retries, render, duplex)
+    _convert(jobs, outcomes, converter, retries, render, duplex, templates)
     return [outcomes[job.case_id] for job in jobs]
 
 
 def _render(job: CaseJob, templates: TemplateSet, outcome: CaseOutcome) -> list | None:
-    """The case's documents, freshly rendered; their bytes are kept as the editable copies."""
+    """The case's documents, freshly rendered (as bodies when the templates share one package,
+    documents/bodies.py); their bytes are kept as the editable copies."""
     try:
-        documents = [templates.render(name, job.context) for name in job.names]
+        if templates.shared:
+            rendered = [templates.render_body(name, job.context) for name in job.names]
+            copies, documents = [r.docx for r in rendered], [r.body for r in rendered]
+        else:
+            documents = [templates.render(name, job.context) for name in job.names]
+            copies = [_docx_bytes(document) for document in documents]
     except Exception as exc:  # a template or a value that does not render: this case only
         log.exception("rendering %s failed", job.case_id)
         outcome.error = _("文书生成失败：{kind}: {detail}").format(kind=type(exc).__name__, detail=exc)
         return None
-    for name, document in zip(job.names, documents, strict=True):
-        outcome.documents[name] = _docx_bytes(document)
+    outcome.documents.update(zip(job.names, copies, strict=True))
     return documents
 
 
+def compose_chunk(sets: Iterable[NumberedSet], templates: TemplateSet) -> Document | None:
+    """The chunk's one Word file: bodies joined in one package, or documents composed."""
+    return join(sets, templates.package) if templates.shared else compose(sets)
+
+
 def _convert(jobs: list[CaseJob], outcomes: dict[str, CaseOutcome], converter: Converter, retries: int,
-             documents: Callable[[CaseJob], list | None], duplex: bool) -> None:
+             documents: Callable[[CaseJob], list | None], duplex: bool, templates: TemplateSet) -> None:
     """Convert the cases together; when that fails, convert them one by one with the same (warm)
     LibreOffice, so that one bad case costs itself and, if it hangs, at most two timeouts."""
     if not jobs:
         return
     try:
-        converted = _convert_together(jobs, converter, documents, duplex)
+        converted = _convert_together(jobs, converter, documents, duplex, templates)
     except ConversionError as exc:
         rendered = [job for job in jobs if outcomes[job.case_id].ok]
         # Composing changes the documents it takes in; further attempts start from the saved copies.
-        reopen = lambda job: _reopen(job, outcomes[job.case_id])  # noqa: E731
+        reopen = lambda job: _reopen(job, outcomes[job.case_id], templates.shared)  # noqa: E731
         if len(rendered) > 1:
             log.warning("chunk of %d failed to convert (%s); converting its cases one by one", len(rendered), exc)
             for job in rendered:
-                _convert([job], outcomes, converter, retries, reopen, duplex)
+                _convert([job], outcomes, converter, retries, reopen, duplex, templates)
         elif rendered and retries > 0 and not isinstance(exc, ConversionTimeout):
             # A crash may be LibreOffice's own bad luck; a hang is the case's and would cost another timeout.
             log.warning("case %s failed to convert (%s); retrying", rendered[0].case_id, exc)
-            _convert(rendered, outcomes, converter, retries - 1, reopen, duplex)
+            _convert(rendered, outcomes, converter, retries - 1, reopen, duplex, templates)
         elif rendered:
             outcomes[rendered[0].case_id].error = _("PDF转换失败：{reason}").format(reason=exc)
         return
@@ -188,7 +200,7 @@ def _convert(jobs: list[CaseJob], outcomes: dict[str, CaseOutcome], converter: C
 
 
 def _convert_together(jobs: list[CaseJob], converter: Converter, documents: Callable[[CaseJob], list | None],
-                      duplex: bool) -> list[tuple[CaseJob, CaseFiles]]:
+                      duplex: bool, templates: TemplateSet) -> list[tuple[CaseJob, CaseFiles]]:
     """Compose, convert and split; the documents are rendered (or reopened) one case at a time as they
     are composed, so that a worker holds one case's document trees besides the chunk's, not all of them."""
     composed: list[CaseJob] = []
@@ -209,11 +221,12 @@ def _convert_together(jobs: list[CaseJob], converter: Converter, documents: Call
                 yield NumberedSet(job.case_id, part.label, tuple(found[start:start + len(names)]), reserved)
                 start += len(names)
             del found
-            gc.collect()  # document trees are reference cycles: collect them case by case, not per chunk
+            if not templates.shared:
+                gc.collect()  # python-docx trees are reference cycles: collect them case by case
 
     with tempfile.TemporaryDirectory(prefix="chunk-", dir=converter.profile.parent) as folder:
         docx = Path(folder) / "chunk.docx"
-        chunk = compose(numbered_sets())
+        chunk = compose_chunk(numbered_sets(), templates)
         if chunk is None:  # no case of the chunk rendered
             return []
         chunk.save(docx)
@@ -228,8 +241,10 @@ def _convert_together(jobs: list[CaseJob], converter: Converter, documents: Call
             raise ConversionError(_("PDF中找不到文书分隔标记（{mark}）").format(mark=exc)) from exc
 
 
-def _reopen(job: CaseJob, outcome: CaseOutcome) -> list:
-    return [Document(io.BytesIO(outcome.documents[name])) for name in job.names]
+def _reopen(job: CaseJob, outcome: CaseOutcome, bodies: bool) -> list:
+    if bodies:
+        return [body_of(outcome.documents[name]) for name in job.names]
+    return [open_document(io.BytesIO(outcome.documents[name])) for name in job.names]
 
 
 def _docx_bytes(document) -> bytes:

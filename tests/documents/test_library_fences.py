@@ -5,20 +5,23 @@ override assumes, instead of the packets silently changing."""
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
 import cerberus
-from conftest import PACKET_DATE, make_case
+from conftest import PACKET_DATE, ROOT, make_case
 from docx import Document
+from docx.oxml.ns import qn
 from docxcompose.composer import Composer
 from docxtpl import DocxTemplate
+from lxml import etree
 
 from pipeline.contract import default_contract
 from pipeline.contract.messages import CollectedErrors
 from pipeline.documents.context import build_context
 from pipeline.documents.kinds import DOCUMENTS
-from pipeline.documents.render import TemplateSet
-from pipeline.pdf.compose import NumberedSet, _ChunkComposer, compose
+from pipeline.documents.render import LISTING_CHARACTERS, TemplateSet
+from pipeline.pdf.compose import NumberedSet, _ChunkComposer, compose, join
 from pipeline.plan import plan_repayment
 
 
@@ -110,3 +113,54 @@ def test_cerberus_hands_its_error_objects_to_a_custom_error_handler():
     assert not validator.validate({"a": "x", "b": ["ok", 3]})
     found = validator.errors
     assert {(tuple(e.document_path), e.rule) for e in found} == {(("a",), "type"), (("b", 1), "type")}
+
+
+LOGO = (ROOT / "samples" / "organisation-logo.png").read_bytes()
+_BOOKMARK_AND_DRAWING_IDS = re.compile(rb'(<w:bookmark(?:Start|End) w:id|<wp:docPr id|<pic:cNvPr id)="\d+"')
+
+
+def _comparable(document) -> dict[str, bytes]:
+    """The composed document's parts as LibreOffice reads them: body and footers (by section order),
+    with ids that only need to be unique in the file left out."""
+    buffer = io.BytesIO()
+    document.save(buffer)
+    archive = zipfile.ZipFile(buffer)
+    body = etree.fromstring(archive.read("word/document.xml"))
+    footers = [document.part.related_parts[r.get(qn("r:id"))].blob
+               for r in body.iter(qn("w:footerReference"))]
+    for reference in body.iter(qn("w:footerReference")):
+        reference.set(qn("r:id"), "")
+    canonical = etree.tostring(body, method="c14n")
+    return {"document": _BOOKMARK_AND_DRAWING_IDS.sub(rb"\1", canonical),
+            "footers": b"".join(etree.tostring(etree.fromstring(f), method="c14n") for f in footers),
+            "styles": archive.read("word/styles.xml")}
+
+
+def test_joining_bodies_gives_the_document_that_composing_gives():
+    """The shipped templates share one package, so the pipeline renders bodies and joins them
+    (pdf/compose.py `join`) instead of composing documents with docxcompose: the result must be the
+    same document, mark for mark and section for section."""
+    templates = TemplateSet(logo=LOGO)
+    assert templates.shared
+    first = _context()
+    contexts = [{**first, "org": {**first["org"], "has_logo": True}},
+                _context(case_id="T-002", requests=("deferral", "installments"), deferral_months=2,
+                         hardship_details="第一行\n第二行")]
+    bodies = [NumberedSet(f"T-{n}", "寄送件", tuple(templates.render_body(k.name, c).body for k in DOCUMENTS))
+              for n, c in enumerate(contexts)]
+    documents = [NumberedSet(f"T-{n}", "寄送件", tuple(templates.render(k.name, c) for k in DOCUMENTS))
+                 for n, c in enumerate(contexts)]
+    joined, composed = join(bodies, templates.package), compose(documents)
+    assert _comparable(joined) == _comparable(composed)
+
+
+def test_docxtpl_turns_only_the_listing_characters_into_word_breaks():
+    """render.py skips docxtpl's `resolve_listing` when a render holds none of LISTING_CHARACTERS:
+    right only while those are the only characters it acts on."""
+    template = DocxTemplate(io.BytesIO(TemplateSet().blobs["hardship_letter"]))
+    acted_on = set()
+    for code in range(1, 0x20):
+        xml = f'<w:p><w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">a{chr(code)}b</w:t></w:r></w:p>'
+        if template.resolve_listing(xml) != xml:
+            acted_on.add(chr(code))
+    assert acted_on == set(LISTING_CHARACTERS)
