@@ -8,7 +8,7 @@ input row ends up either as a packet or as a line in the report.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,6 +38,12 @@ from pipeline.run.pool import Pool
 from pipeline.run.scratch import remove_stale_scratch, run_scratch
 
 log = logging.getLogger(__name__)
+
+# Evidence bytes one chunk may carry. A chunk travels whole to a worker (or across the network to a Dask
+# worker) and comes back with its scans inside two PDFs per case, with two chunks in flight per worker:
+# cut by case count alone, twelve cases with a row's full evidence (40 MB, intake/evidence_files.py)
+# would be a 480 MB chunk. This keeps one such row next to ordinary ones, and two of them apart.
+EVIDENCE_BYTES_PER_CHUNK = 64 * 2**20
 
 OnRow = Callable[[RowOutcome], None]
 OnTotal = Callable[[int], None]
@@ -120,8 +126,13 @@ class Build:
 
     def _feed(self, pool: Pool, settings: ConverterSettings) -> None:
         """Read the rows; settle invalid and unchanged ones now, send the rest in chunks."""
-        waiting: list[Checked] = []
         sizes = chunk_sizes(self.options.chunk_size, self.options.jobs)
+        for rows in cut_chunks(self._to_convert(), sizes, EVIDENCE_BYTES_PER_CHUNK):
+            for result in pool.submit(self._chunk(rows, settings)):
+                self._store_chunk(result.outcomes)
+
+    def _to_convert(self) -> Iterator[Checked]:
+        """The rows whose packets are to be made; invalid and unchanged rows are settled on the way."""
         for checked in check_rows(self.files, self.contract, self.options.packet_date):
             if checked.case is None:
                 self._record(checked.outcome(Status.INVALID))
@@ -131,14 +142,7 @@ class Build:
                 self._record(checked.outcome(Status.OK, (_unchanged(checked),), unchanged=True), checked)
                 continue
             self.pending[checked.case.case_id] = Pending(checked, key)
-            waiting.append(checked)
-            if len(waiting) >= sizes[0]:
-                for result in pool.submit(self._chunk(waiting, settings)):
-                    self._store_chunk(result.outcomes)
-                waiting, sizes = [], sizes[1:] or sizes
-        if waiting:
-            for result in pool.submit(self._chunk(waiting, settings)):
-                self._store_chunk(result.outcomes)
+            yield checked
 
     def _pool(self) -> Pool:
         if self.options.cluster:
@@ -207,6 +211,29 @@ class Build:
 def _unchanged(checked: Checked) -> RowError:
     return RowError(checked.raw.source, checked.raw.row, "", "", Code.UNCHANGED,
                     _("与上次生成时相同，沿用已有材料（需要重新生成请加 --force）"), Severity.WARNING)
+
+
+def evidence_bytes(checked: Checked) -> int:
+    return sum(len(attachment.pdf) for attachment in checked.case.attachments)
+
+
+def cut_chunks(rows: Iterable[Checked], sizes: list[int], budget: int) -> Iterator[list[Checked]]:
+    """Rows in chunks of `sizes[0]`, `sizes[1]`… cases (the last size repeated), each cut early before a
+    row whose evidence would take the chunk's over `budget` bytes; a row over the budget goes alone."""
+    chunk: list[Checked] = []
+    held = 0
+    for checked in rows:
+        weight = evidence_bytes(checked)
+        if chunk and held + weight > budget:
+            yield chunk
+            chunk, held, sizes = [], 0, sizes[1:] or sizes
+        chunk.append(checked)
+        held += weight
+        if len(chunk) >= sizes[0]:
+            yield chunk
+            chunk, held, sizes = [], 0, sizes[1:] or sizes
+    if chunk:
+        yield chunk
 
 
 def chunk_sizes(size: int, jobs: int) -> list[int]:
