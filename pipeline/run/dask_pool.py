@@ -6,16 +6,24 @@ thread keeps its own LibreOffice with its own profile in the worker's scratch sp
 dies with its worker process, and a worker plugin removes the profiles when the worker closes.
 A bounded number of chunks is in flight, so the client's memory stays flat however long the input.
 A worker that dies costs a retry of its chunks (the scheduler reschedules them), not a case.
+
+As local workers do (run/local_pool.py), a worker creates nothing others can read (the plugin sets
+umask 077), and what a chunk logs — pypdf's and Pillow's warnings included — goes to the run's log:
+the records logged by the thread running the chunk travel back with its result (or its exception)
+and are handled in this process as if logged here.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import logging
+import logging.handlers
+import os
 import shutil
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.common.errors import RunError
@@ -34,6 +42,8 @@ log = logging.getLogger(__name__)
 IN_FLIGHT_PER_THREAD = 2
 RETRIES = 2  # on top of the scheduler's own rescheduling when a worker dies
 RECENT_MESSAGES_KEPT = 10
+WORKER_UMASK = 0o077  # chunk documents and LibreOffice's files hold full ID numbers
+RECORDS_PER_CHUNK = 1_000  # a broken scan can make pypdf warn once per object: the rest are counted, not kept
 
 _worker_folder: Path | None = None
 _folder_lock = threading.Lock()
@@ -66,10 +76,92 @@ def run_chunk_on_worker(chunk: Chunk) -> list[CaseOutcome]:
     return run_chunk(dataclasses.replace(chunk, settings=settings))
 
 
-class ProfileCleanup(WorkerPlugin):
-    """Dask worker plugin: at worker close, stop its LibreOffice and remove the profiles."""
+@dataclass(frozen=True)
+class _Answer:
+    """What comes back from a worker for a chunk: its outcomes and what was logged while it ran."""
 
-    name = "packets-profile-cleanup"
+    outcomes: list[CaseOutcome]
+    records: list[logging.LogRecord]
+
+
+_running = threading.local()  # .records: the log records of the chunk this worker thread is running
+_capture_lock = threading.Lock()
+_capture: logging.Handler | None = None
+
+
+class _ChunkRecords(logging.handlers.QueueHandler):
+    """On a worker: keeps the records logged by a thread while it runs a chunk, made ready to travel
+    (message and traceback formatted into the text, as for the local workers' queue). Records of other
+    threads are left to the worker's own logging: on its stderr, as before, when it has no handler of its own."""
+
+    def __init__(self):
+        super().__init__(queue=None)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if getattr(_running, "records", None) is not None:
+            super().emit(record)
+        elif logging.getLogger().handlers == [self] and logging.lastResort \
+                and record.levelno >= logging.lastResort.level:
+            logging.lastResort.handle(record)
+
+    def enqueue(self, record: logging.LogRecord) -> None:
+        if len(_running.records) < RECORDS_PER_CHUNK:
+            _running.records.append(record)
+        else:
+            _running.dropped += 1
+
+
+def _capture_logs() -> None:
+    """Once per worker process: records of chunks are captured; the project's own INFO lines too."""
+    global _capture
+    with _capture_lock:
+        if _capture is None:
+            _capture = _ChunkRecords()
+            logging.getLogger().addHandler(_capture)
+            logging.getLogger("pipeline").setLevel(logging.INFO)
+            logging.captureWarnings(True)  # pypdf's and Pillow's warnings too, as records
+
+
+def _logged(task: Callable[[Chunk], list[CaseOutcome]], chunk: Chunk) -> _Answer:
+    """What the cluster runs: `task`, with what it logs kept for the run's log. A task that raises
+    carries the records on its exception (they travel with it, pickled with its attributes)."""
+    _capture_logs()  # the plugin did it already; a worker that joined without it still keeps its records
+    _running.records, _running.dropped = [], 0
+    try:
+        outcomes = task(chunk)
+    except BaseException as exc:
+        exc.packets_log_records = _records_kept()
+        raise
+    else:
+        return _Answer(outcomes, _records_kept())
+    finally:
+        _running.records = None
+
+
+def _records_kept() -> list[logging.LogRecord]:
+    records = list(_running.records)
+    if _running.dropped:
+        records.append(logging.makeLogRecord({
+            "name": __name__, "levelno": logging.WARNING, "levelname": "WARNING",
+            "msg": f"{_running.dropped} more records of this chunk were not kept"}))
+    return records
+
+
+def _handle_here(records: list[logging.LogRecord]) -> None:
+    """A worker's records, handled in this process as if logged here (the run's log, numbers masked)."""
+    for record in records:
+        logging.getLogger(record.name).handle(record)
+
+
+class PacketsWorker(WorkerPlugin):
+    """Dask worker plugin: at start, what a local worker gets (a private umask, its chunks' log records
+    kept for the run's log); at close, its LibreOffice stopped and the profiles removed."""
+
+    name = "packets-worker"
+
+    def setup(self, worker):
+        os.umask(WORKER_UMASK)
+        _capture_logs()
 
     def teardown(self, worker):
         global _worker_folder
@@ -106,7 +198,7 @@ class DaskPool:
         except (OSError, TimeoutError) as exc:
             raise RunError(_("无法连接 Dask 集群 {address}（{reason}）").format(address=self.address, reason=exc)) from exc
         try:
-            self._client.register_plugin(ProfileCleanup())
+            self._client.register_plugin(PacketsWorker())
             threads = sum(self._client.nthreads().values()) or 1
         except BaseException:
             self._client.close()
@@ -123,7 +215,7 @@ class DaskPool:
         finished = []
         while len(self._submitted) >= self._limit:
             finished.append(self._collect(next(self._pending)))
-        future = self._client.submit(self.task, chunk, retries=RETRIES, pure=False)
+        future = self._client.submit(_logged, self.task, chunk, retries=RETRIES, pure=False)
         self._submitted[future.key] = chunk
         self._pending.add(future)
         return finished
@@ -135,9 +227,13 @@ class DaskPool:
     def _collect(self, future) -> ChunkResult:
         chunk = self._submitted.pop(future.key)
         try:
-            outcomes = future.result()
+            answer = future.result()
         except Exception as exc:  # every retry failed: the chunk's cases fail, the batch goes on
+            _handle_here(getattr(exc, "packets_log_records", []))
             log.error("chunk of %d cases failed on the cluster", len(chunk.jobs), exc_info=exc)
             outcomes = failed_outcomes(chunk, exc)
+        else:
+            _handle_here(answer.records)
+            outcomes = answer.outcomes
         future.release()
         return ChunkResult(chunk, outcomes)
