@@ -169,8 +169,10 @@ _SECTION = qn("w:sectPr")
 
 
 def _section_properties(body):
-    """The body's own (last) section properties; bodies rendered as plain XML have no `.sectPr`."""
-    return body.find(_SECTION)
+    """The body's own section properties (its last child; bodies rendered as plain XML have no
+    `.sectPr`, and a chunk's body is long to search from the start)."""
+    last = body[-1] if len(body) else None
+    return last if last is not None and last.tag == _SECTION else body.find(_SECTION)
 
 
 def _mark(body, numbered: NumberedSet, u: int, d: int) -> None:
