@@ -20,7 +20,7 @@ from bench.measure import PACKET_DATE
 from bench.synthetic import write_batch
 from pipeline.documents.kinds import DOCUMENTS
 from pipeline.pdf.libreoffice import find_soffice
-from pipeline.pdf.soffice_converter import SofficeConverter
+from pipeline.pdf.uno_converter import UnoConverter
 
 FOOTER = re.compile(r"案件编号：\S+?\s*(?:寄送件|本人留存)?\s*第\s*\d+\s*页\s*/\s*共\s*\d+\s*页")
 
@@ -48,23 +48,29 @@ def test_every_case_of_a_parallel_run_is_built_once(batch):
     assert len(report) == 13 and all(",ok," in line for line in report[1:])
 
 
+@pytest.fixture(scope="module")
+def office(tmp_path_factory):
+    """One LibreOffice kept running for the documents converted one by one."""
+    with UnoConverter(find_soffice(), 300, tmp_path_factory.mktemp("office") / "profile") as converter:
+        yield converter
+
+
 @pytest.mark.parametrize("case_id", ["SYN-000001", "SYN-000007", "SYN-000012"])
-def test_documents_in_a_packet_match_the_same_document_converted_on_its_own(batch, case_id, tmp_path):
+def test_documents_in_a_packet_match_the_same_document_converted_on_its_own(batch, office, case_id, tmp_path):
     """Chunked conversion must not change pagination or text: each document is also converted
     alone from its editable copy, and compared page by page (footers aside)."""
     _, out = batch
     folder = out / case_id
     packet = PdfReader(folder / "packet.pdf")
     starts = [page for _, page in outline_titles(folder / "packet.pdf")] + [len(packet.pages)]
-    with SofficeConverter(find_soffice()) as converter:
-        for n, name in enumerate(kind.name for kind in DOCUMENTS):
-            copy = tmp_path / f"{name}.docx"
-            copy.write_bytes((folder / f"{name}.docx").read_bytes())
-            alone = PdfReader(converter.convert(copy))
-            in_packet = packet.pages[starts[n]:starts[n + 1]]
-            assert len(alone.pages) == len(in_packet), name
-            for page_alone, page_packet in zip(alone.pages, in_packet, strict=True):
-                assert page_words(page_alone.extract_text()) == page_words(page_packet.extract_text()), name
+    for n, name in enumerate(kind.name for kind in DOCUMENTS):
+        copy = tmp_path / f"{name}.docx"
+        copy.write_bytes((folder / f"{name}.docx").read_bytes())
+        alone = PdfReader(office.convert(copy))
+        in_packet = packet.pages[starts[n]:starts[n + 1]]
+        assert len(alone.pages) == len(in_packet), name
+        for page_alone, page_packet in zip(alone.pages, in_packet, strict=True):
+            assert page_words(page_alone.extract_text()) == page_words(page_packet.extract_text()), name
 
 
 def test_one_worker_and_two_workers_give_the_same_packets(batch, tmp_path):
