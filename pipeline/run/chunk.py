@@ -23,15 +23,15 @@ from dataclasses import dataclass, field
 from multiprocessing.util import Finalize
 from pathlib import Path
 
+import pikepdf
 from docx import Document as open_document
 from docx.document import Document
-from pypdf import PdfReader
 
 from pipeline.common.i18n import _, set_language
 from pipeline.documents.bodies import body_of
 from pipeline.documents.kinds import DOCUMENTS, EVIDENCE_COVER, DocumentSet, documents_for
 from pipeline.documents.render import TemplateSet
-from pipeline.pdf.assemble import CaseFiles, Scan, SetSpec, case_files, locate_sets
+from pipeline.pdf.assemble import CaseFiles, Scan, SetSpec, case_files, locate_sets, open_chunk
 from pipeline.pdf.compose import NumberedSet, compose, join
 from pipeline.pdf.converter import ConversionError, ConversionTimeout, Converter
 from pipeline.pdf.libreoffice import open_converter
@@ -233,11 +233,11 @@ def _convert_together(jobs: list[CaseJob], converter: Converter, documents: Call
         del chunk
         pdf = converter.convert(docx)
         try:
-            reader = PdfReader(pdf)
-            located = locate_sets(reader, specs)
-            return [(job, case_files(reader, located[2 * n], located[2 * n + 1], job.scans, duplex))
-                    for n, job in enumerate(composed)]
-        except (KeyError, ValueError) as exc:
+            with open_chunk(pdf) as converted:
+                located = locate_sets(converted, specs)
+                return [(job, case_files(converted, located[2 * n], located[2 * n + 1], job.scans, duplex))
+                        for n, job in enumerate(composed)]
+        except (KeyError, ValueError, pikepdf.PdfError) as exc:
             raise ConversionError(_("PDF中找不到文书分隔标记（{mark}）").format(mark=exc)) from exc
 
 
