@@ -111,7 +111,7 @@ class Build:
         with run_scratch() as scratch:
             settings = ConverterSettings(self.soffice, self.options.timeout, scratch)
             try:
-                with self._pool() as pool:
+                with self._pool(settings) as pool:
                     self._feed(pool, settings)
                     for result in pool.drain():
                         self._store_chunk(result.outcomes)
@@ -144,12 +144,12 @@ class Build:
             self.pending[checked.case.case_id] = Pending(checked, key)
             yield checked
 
-    def _pool(self) -> Pool:
+    def _pool(self, settings: ConverterSettings) -> Pool:
         if self.options.cluster:
             from pipeline.run.dask_pool import DaskPool  # noqa: PLC0415 - Dask only when asked for
 
             return DaskPool(self.options.cluster)
-        return LocalPool(self.options.jobs)
+        return LocalPool(self.options.jobs, office=settings)
 
     def _chunk(self, rows: list[Checked], settings: ConverterSettings) -> Chunk:
         jobs = tuple(

@@ -60,6 +60,13 @@ class UnoConverter:
         self.desktop = None
         self.starts = 0
         self.pipe = ""  # the --accept pipe of the running instance
+        self._starting = threading.Lock()  # `start` may run in a thread of its own (run/chunk.py)
+
+    def start(self) -> None:
+        """Have LibreOffice running (started now unless it is already)."""
+        with self._starting:
+            if self.process is None or self.process.poll() is not None:
+                self._start()
 
     def _start(self) -> None:
         uno, _property_value = _import_uno()
@@ -114,8 +121,7 @@ class UnoConverter:
 
         pdf = docx.with_suffix(".pdf")
         pdf.unlink(missing_ok=True)
-        if self.process is None or self.process.poll() is not None:
-            self._start()
+        self.start()
         timed_out = threading.Event()
 
         def on_timeout():

@@ -18,6 +18,7 @@ import io
 import logging
 import os
 import tempfile
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from multiprocessing.util import Finalize
@@ -102,15 +103,38 @@ _template_sets: dict[str, TemplateSet] = {}
 _frozen = False
 
 
-def run_chunk(chunk: Chunk) -> list[CaseOutcome]:
-    set_language(chunk.lang)
-    settings = chunk.settings
+def converter_for(settings: ConverterSettings) -> Converter:
+    """This process's LibreOffice for `settings`, made on first use."""
     if settings not in _converters:
         profile = Path(tempfile.mkdtemp(prefix=f"lo-{os.getpid()}-", dir=settings.profiles))
         converter = open_converter(settings.soffice, settings.timeout, profile)
         _converters[settings] = converter
         # Runs when a worker process exits normally (atexit does not, in multiprocessing workers).
         Finalize(converter, converter.close, exitpriority=10)
+    return _converters[settings]
+
+
+def start_office(settings: ConverterSettings) -> None:
+    """Start this process's LibreOffice in the background (a worker does, as it starts), so that its
+    first chunk does not wait for it: its start overlaps the parent reading and checking the first
+    rows and the worker rendering the first documents. Should it fail, converting starts it again
+    and reports why."""
+    start = getattr(converter_for(settings), "start", None)  # a one-call-per-file converter has none
+    if start is not None:
+        threading.Thread(target=_start_quietly, args=(start,), name="office-start", daemon=True).start()
+
+
+def _start_quietly(start: Callable[[], None]) -> None:
+    try:
+        start()
+    except Exception as exc:
+        log.warning("LibreOffice did not start ahead of the first chunk (%s)", exc)
+
+
+def run_chunk(chunk: Chunk) -> list[CaseOutcome]:
+    set_language(chunk.lang)
+    settings = chunk.settings
+    converter = converter_for(settings)
     digest = hashlib.sha256(b"".join(chunk.templates[k.name] for k in DOCUMENTS) + chunk.logo).hexdigest()
     if digest not in _template_sets:
         _template_sets[digest] = TemplateSet.from_blobs(chunk.templates, chunk.logo)
@@ -122,8 +146,7 @@ def run_chunk(chunk: Chunk) -> list[CaseOutcome]:
         gc.freeze()
         _frozen = True
     try:
-        return build_chunk(list(chunk.jobs), _template_sets[digest], _converters[settings], settings.retries,
-                           chunk.duplex)
+        return build_chunk(list(chunk.jobs), _template_sets[digest], converter, settings.retries, chunk.duplex)
     finally:
         # python-docx trees hold reference cycles whose lxml memory the collector does not see;
         # left to the usual thresholds they pile up chunk after chunk.

@@ -27,7 +27,7 @@ from multiprocessing.util import Finalize
 import psutil
 
 from pipeline.pdf.soffice_converter import die_with_parent
-from pipeline.run.chunk import Chunk, run_chunk
+from pipeline.run.chunk import Chunk, ConverterSettings, run_chunk, start_office
 from pipeline.run.pool import ChunkResult, failed_outcomes
 from pipeline.run.scratch import interrupts_held, is_alive, process_start
 
@@ -39,8 +39,10 @@ WORKER_UMASK = 0o077  # chunk documents and LibreOffice's files hold full ID num
 
 
 class LocalPool:
-    def __init__(self, jobs: int):
+    def __init__(self, jobs: int, office: ConverterSettings | None = None):
         self.jobs = jobs
+        self.office = office  # start each worker's LibreOffice as the worker starts
+        self._started = False  # has a chunk been submitted yet?
         self._executor: ProcessPoolExecutor | None = None
         self._in_flight: dict[Future, Chunk] = {}
         self._already_running: set[int] = set()
@@ -61,7 +63,8 @@ class LocalPool:
             self._worker_logs = _WorkerLogs(context)
             pid = os.getpid()
             self._executor = ProcessPoolExecutor(self.jobs, mp_context=context, initializer=_start_worker,
-                                                 initargs=(self._worker_logs.records, pid, process_start(pid)))
+                                                 initargs=(self._worker_logs.records, pid, process_start(pid),
+                                                           self.office))
         return self
 
     def __exit__(self, kind, value, traceback) -> None:
@@ -94,12 +97,20 @@ class LocalPool:
             self._worker_logs = None
 
     def submit(self, chunk: Chunk) -> list[ChunkResult]:
+        first, self._started = not self._started, True
         if self._executor is None:
+            if first and self.office is not None:
+                start_office(self.office)  # it starts while this process renders the chunk
             return [_guarded(chunk)]
         finished = []
         while len(self._in_flight) >= self.jobs * IN_FLIGHT_PER_WORKER:
             finished += self._collect(wait(self._in_flight, return_when=FIRST_COMPLETED).done)
         self._in_flight[self._executor.submit(run_chunk, chunk)] = chunk
+        if first:
+            # The executor starts a worker for each task submitted while none is idle: start them all
+            # (and their LibreOffice) with the first chunk, while the rows of the next are read.
+            for _ in range(self.jobs - 1):
+                self._executor.submit(_ready)
         return finished
 
     def drain(self) -> Iterator[ChunkResult]:
@@ -146,7 +157,11 @@ class _WorkerLogs:
         self._thread.join(wait)
 
 
-def _start_worker(records, parent: int, parent_started: int) -> None:
+def _ready() -> None:
+    """A task that does nothing: submitted to start a worker."""
+
+
+def _start_worker(records, parent: int, parent_started: int, office: ConverterSettings | None) -> None:
     """In each worker, before its first chunk."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     os.umask(WORKER_UMASK)
@@ -156,6 +171,8 @@ def _start_worker(records, parent: int, parent_started: int) -> None:
     root.handlers[:] = [logging.handlers.QueueHandler(records)]
     root.setLevel(logging.INFO)
     logging.captureWarnings(True)  # pypdf's and Pillow's warnings too: never on the terminal
+    if office is not None:
+        start_office(office)
 
 
 def _watch(parent: int, parent_started: int) -> None:
