@@ -260,8 +260,10 @@ def _convert_together(jobs: list[CaseJob], converter: Converter, documents: Call
                 located = locate_sets(converted, specs)
                 return [(job, case_files(converted, located[2 * n], located[2 * n + 1], job.scans, duplex))
                         for n, job in enumerate(composed)]
-        except (KeyError, ValueError, pikepdf.PdfError) as exc:
+        except (KeyError, ValueError) as exc:
             raise ConversionError(_("PDF中找不到文书分隔标记（{mark}）").format(mark=exc)) from exc
+        except pikepdf.PdfError as exc:  # the converted chunk, or a scan, that qpdf cannot read
+            raise ConversionError(_("无法拆分转换后的PDF：{reason}").format(reason=exc)) from exc
 
 
 def _reopen(job: CaseJob, outcome: CaseOutcome, bodies: bool) -> list:

@@ -78,3 +78,25 @@ def test_a_chunk_that_converts_costs_one_call(real_converter):
     converter = FaultyConverter(real_converter, ConversionTimeout)
     outcomes = build_chunk(jobs(4, poisoned=-1), TemplateSet(), converter, retries=1)
     assert all(o.ok for o in outcomes) and converter.calls == 1 and converter.failures == 0
+
+
+class UnreadableOutput:
+    """A converter whose 'PDF' qpdf cannot read: what a LibreOffice that wrote garbage would leave."""
+
+    def __init__(self, folder: Path):
+        self.profile = folder / "profile"
+        self.calls = 0
+
+    def convert(self, docx: Path) -> Path:
+        self.calls += 1
+        pdf = docx.with_suffix(".pdf")
+        pdf.write_bytes(b"%PDF-1.7\nnot a PDF at all")
+        return pdf
+
+
+def test_a_converted_pdf_that_cannot_be_split_fails_its_cases_with_a_message(tmp_path):
+    converter = UnreadableOutput(tmp_path)
+    outcomes = build_chunk(jobs(2, poisoned=-1), TemplateSet(), converter, retries=0)
+    assert [o.ok for o in outcomes] == [False, False] and converter.calls == 3  # the chunk, then each case
+    assert all(o.error.startswith("PDF转换失败：无法拆分转换后的PDF：") for o in outcomes), [o.error for o in outcomes]
+    assert all(set(o.documents) == set(job.names) for o, job in zip(outcomes, jobs(2, -1), strict=True))
