@@ -18,7 +18,7 @@ from pipeline.documents.render import TemplateSet
 from pipeline.pdf.compose import NumberedSet
 from pipeline.pdf.libreoffice import find_soffice
 from pipeline.pdf.uno_converter import UnoConverter
-from pipeline.run.chunk import compose_chunk
+from pipeline.run.chunk import compose_chunk, render_documents
 
 
 def compose_chunks(source: Path, packet_date: date, count: int, size: int, folder: Path) -> list[Path]:
@@ -31,15 +31,12 @@ def compose_chunks(source: Path, packet_date: date, count: int, size: int, folde
             rows.append(build_context(checked.case, checked.plan, contract))
         if len(rows) == count:
             break
-    render = templates.render_body if templates.shared else templates.render  # as run/chunk.py does
-
-    def rendered(name: str, context: dict):
-        document = render(name, context)
-        return document.body if templates.shared else document
+    def rendered(kinds, context: dict) -> tuple:
+        return tuple(render_documents(templates, tuple(kind.name for kind in kinds), context)[1])
 
     files = []
     for start in range(0, len(rows), size):
-        sets = (NumberedSet(context["case_id"], part.label, tuple(rendered(kind.name, context) for kind in kinds))
+        sets = (NumberedSet(context["case_id"], part.label, rendered(kinds, context))
                 for context in rows[start:start + size]
                 for part, kinds in documents_for(context["evidence"]["any"]).items())
         path = folder / f"chunk-{start // size:04d}.docx"

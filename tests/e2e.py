@@ -66,3 +66,13 @@ def fonts(path: Path) -> list[dict]:
         # name type… encoding emb sub uni object ID: the flags are the 5th-3rd from the end
         result.append({"name": parts[0], "emb": parts[-5], "sub": parts[-4]})
     return result
+
+
+def through_pool(pool, chunks) -> list:
+    """Every chunk through a pool (local or Dask); the results in the order they came back."""
+    results = []
+    with pool:
+        for chunk in chunks:
+            results += pool.submit(chunk)
+        results += list(pool.drain())
+    return results

@@ -397,18 +397,20 @@ def pdf_big(path: str | os.PathLike, megabytes: float) -> Path:
     length = max(0, int(megabytes * 1_000_000) - 1500)
     rng = random.Random(20261124)
 
-    def chunks() -> Iterator[bytes]:
-        left = length
-        while left:
-            n = min(left, 1 << 20)
-            yield rng.randbytes(n)
-            left -= n
-
-    padding = pdf.add_stream_chunks(length, chunks())
+    padding = pdf.add_stream_chunks(length, _random_chunks(rng, length))
     catalog = pdf.bodies[0]
     assert isinstance(catalog, bytes)
     pdf.set(1, catalog[:-3] + b" /PieceInfo << /Padding << /Private %d 0 R >> >> >>" % padding)
     return pdf.write(path, 1)
+
+
+def _random_chunks(rng: random.Random, length: int) -> Iterator[bytes]:
+    """`length` random bytes in 1 MiB pieces (a big stream is never held whole)."""
+    left = length
+    while left:
+        n = min(left, 1 << 20)
+        yield rng.randbytes(n)
+        left -= n
 
 
 def pdf_big_page_image(path: str | os.PathLike, megabytes: float) -> Path:
@@ -425,14 +427,7 @@ def pdf_big_page_image(path: str | os.PathLike, megabytes: float) -> Path:
     length = max(0, int(megabytes * 1_000_000) - 1000)
     rng = random.Random(20261126)
 
-    def chunks() -> Iterator[bytes]:
-        left = length
-        while left:
-            n = min(left, 1 << 20)
-            yield rng.randbytes(n)
-            left -= n
-
-    image = pdf.add_stream_chunks(length, chunks(), b"/Type /XObject /Subtype /Image /Width 2000 /Height 2000 "
+    image = pdf.add_stream_chunks(length, _random_chunks(rng, length), b"/Type /XObject /Subtype /Image /Width 2000 /Height 2000 "
                                                     b"/ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /DCTDecode")
     content = pdf.add_stream(b"q 612 0 0 792 0 0 cm /Im1 Do Q\n")
     page = pdf.add(b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 612 792] /Resources << /XObject << /Im1 %d 0 R >> >> "

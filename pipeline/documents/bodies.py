@@ -5,7 +5,7 @@ docxtpl opens the template anew for every render (a third of a render's time) an
 docxcompose then reconciles each document's styles, numbering and pictures with the chunk's (as
 much again). Neither is needed when the templates of a run differ only in their text: the same
 styles, settings, fonts and relationships, one section, no numbering, headers, footnotes or
-pictures of their own — as the shipped templates are. Then each template is opened once per
+pictures of their own, no templated document properties — as the shipped templates are. Then each template is opened once per
 process and rendered with docxtpl's own steps (tag clean-up, Jinja, line breaks, tables, drawing
 ids), its body is taken as it is, and the chunk is the bodies laid one after another in one copy of
 the package (pdf/compose.py `join`). A template set that does not qualify is rendered and composed
@@ -30,7 +30,6 @@ _OWN_PARTS = re.compile(r"word/document\.xml|word/footer\d+\.xml|docProps/(core|
 _FOREIGN_PARTS = re.compile(r"word/(header\d*|footnotes|endnotes|comments|numbering)\.xml|docProps/custom\.xml"
                             r"|word/(media|embeddings|diagrams|charts)/.*")
 
-CORE_PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")  # those docxtpl renders
 
 
 @dataclass
@@ -50,10 +49,13 @@ def share_one_package(blobs: dict[str, bytes]) -> bool:
                     return False
                 shared = {name: package.read(name) for name in names if not _OWN_PARTS.fullmatch(name)}
                 document = package.read("word/document.xml")
+                properties = package.read("docProps/core.xml") if "docProps/core.xml" in names else b""
         except (zipfile.BadZipFile, KeyError, OSError, ValueError):
             return False  # left to the general path, which reports it
         if re.search(rb"<w:pPr>(?:(?!</w:pPr>).)*<w:sectPr", document, re.DOTALL):
             return False  # more than one section
+        if b"{" in properties:
+            return False  # templated document properties: docxtpl renders them, the copies here would not
         if contents is None:
             contents = shared
         elif shared != contents:
@@ -73,7 +75,7 @@ class BodyRenderer:
         self.logo_id = ""
         if logo:  # added now, so that every render (and every template) refers to it by the same id
             self.logo_id, _image = template.docx.part.get_or_add_image(io.BytesIO(logo))
-        self._copy = _CopyMaker.of(template) if not _templated_properties(template) else None
+        self._copy = _CopyMaker.of(template)
 
     def render(self, context: dict, logo_height_mm: float) -> RenderedBody:
         template = self.template
@@ -84,40 +86,7 @@ class BodyRenderer:
         body = template.fix_tables(template.build_xml(context, self.env))
         template.fix_docpr_ids(body)
         footers = list(template.build_headers_footers_xml(context, template.FOOTER_URI, self.env))
-        if self._copy is not None:
-            return RenderedBody(self._copy.make(body, footers), body)
-        return RenderedBody(self._save(context, body, footers), body)
-
-    def _save(self, context: dict, body: etree._Element, footers: list[tuple[str, bytes]]) -> bytes:
-        """The editable copy of a template whose properties are templated too: the template with
-        this body, footers and properties, saved; the opened template is then put back as it was."""
-        template, document = self.template, self.template.docx
-        root = document.element
-        original = root.body
-        relationships = document.part.rels
-        kept = {key: relationships[key]._target for key, _xml in footers}
-        properties = document.core_properties
-        kept_properties = {name: getattr(properties, name) for name in CORE_PROPERTIES}
-        root.replace(original, body)
-        try:
-            for key, xml in footers:
-                template.map_headers_footers_xml(key, xml)
-            for name, value in kept_properties.items():
-                setattr(properties, name, self.env.from_string(value).render(context))
-            buffer = io.BytesIO()
-            document.save(buffer)
-        finally:
-            root.replace(body, original)
-            for key, target in kept.items():
-                relationships[key]._target = target
-            for name, value in kept_properties.items():
-                setattr(properties, name, value)
-        return buffer.getvalue()
-
-
-def _templated_properties(template) -> bool:
-    properties = template.docx.core_properties
-    return any("{" in (getattr(properties, name) or "") for name in CORE_PROPERTIES)
+        return RenderedBody(self._copy.make(body, footers), body)
 
 
 @dataclass(frozen=True)

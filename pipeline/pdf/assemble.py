@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from pathlib import Path
 
 import pikepdf
 from pikepdf import Name, OutlineItem, Page, Pdf, Rectangle
@@ -60,9 +61,9 @@ class CaseFiles:
     packet_pages: int
 
 
-def open_chunk(pdf) -> Pdf:
-    """The converted chunk (a path or bytes), opened for `locate_sets` and `case_files`."""
-    return pikepdf.open(io.BytesIO(pdf) if isinstance(pdf, bytes) else pdf)
+def open_chunk(pdf: Path) -> Pdf:
+    """The converted chunk, opened for `locate_sets` and `case_files`."""
+    return pikepdf.open(pdf)
 
 
 def locate_sets(chunk: Pdf, specs: list[SetSpec]) -> list[SetPages]:

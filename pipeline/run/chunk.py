@@ -176,18 +176,23 @@ def _render(job: CaseJob, templates: TemplateSet, outcome: CaseOutcome) -> list 
     """The case's documents, freshly rendered (as bodies when the templates share one package,
     documents/bodies.py); their bytes are kept as the editable copies."""
     try:
-        if templates.shared:
-            rendered = [templates.render_body(name, job.context) for name in job.names]
-            copies, documents = [r.docx for r in rendered], [r.body for r in rendered]
-        else:
-            documents = [templates.render(name, job.context) for name in job.names]
-            copies = [_docx_bytes(document) for document in documents]
+        copies, documents = render_documents(templates, job.names, job.context)
     except Exception as exc:  # a template or a value that does not render: this case only
         log.exception("rendering %s failed", job.case_id)
         outcome.error = _("文书生成失败：{kind}: {detail}").format(kind=type(exc).__name__, detail=exc)
         return None
     outcome.documents.update(zip(job.names, copies, strict=True))
     return documents
+
+
+def render_documents(templates: TemplateSet, names: tuple[str, ...], context: dict) -> tuple[list[bytes], list]:
+    """The editable copies of the named documents, and what `compose_chunk` takes to put them in a
+    chunk: bodies when the templates share one package, python-docx documents otherwise."""
+    if templates.shared:
+        rendered = [templates.render_body(name, context) for name in names]
+        return [r.docx for r in rendered], [r.body for r in rendered]
+    documents = [templates.render(name, context) for name in names]
+    return [_docx_bytes(document) for document in documents], documents
 
 
 def compose_chunk(sets: Iterable[NumberedSet], templates: TemplateSet) -> Document | None:

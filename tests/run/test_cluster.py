@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from e2e import page_texts, read_report, run_cli
+from e2e import page_texts, read_report, run_cli, through_pool
 from pypdf import PdfReader
 
 distributed = pytest.importorskip("distributed")
@@ -67,14 +67,6 @@ def _chunks(source: Path, size: int):
         yield Chunk(jobs, templates, settings)
 
 
-def _through(pool: DaskPool, chunks) -> list:
-    """Every chunk through the pool; the results in the order they came back."""
-    results = []
-    with pool:
-        for chunk in chunks:
-            results += pool.submit(chunk)
-        results += list(pool.drain())
-    return results
 
 
 def test_a_worker_killed_mid_batch_costs_a_retry_not_a_case(cluster, tmp_path):
@@ -216,7 +208,7 @@ def test_a_closing_worker_stops_its_libreoffice_and_removes_its_profiles(tmp_pat
     source = write_batch(tmp_path / "batch.csv", 2, DATE)
     with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1",
                                   dashboard_address=":0") as single:
-        done = _through(DaskPool(single.scheduler_address), _chunks(source, 2))
+        done = through_pool(DaskPool(single.scheduler_address), _chunks(source, 2))
         client = distributed.Client(single.scheduler_address, set_as_default=False)
         try:
             folder = next(iter(client.run(lambda: str(__import__("pipeline.run.dask_pool").run.dask_pool._worker_folder)).values()))

@@ -11,6 +11,7 @@ import warnings
 from pathlib import Path
 
 import pytest
+from e2e import through_pool
 
 distributed = pytest.importorskip("distributed")
 
@@ -37,13 +38,6 @@ def _chunk(*case_ids: str) -> Chunk:
                  ConverterSettings("soffice", 1.0, Path(tempfile.gettempdir())))
 
 
-def _through(pool: DaskPool, chunks) -> list:
-    results = []
-    with pool:
-        for chunk in chunks:
-            results += pool.submit(chunk)
-        results += list(pool.drain())
-    return results
 
 
 def _from_workers(caplog) -> list[logging.LogRecord]:
@@ -56,7 +50,7 @@ def test_a_cluster_worker_creates_nothing_others_can_read(cluster, caplog):
         umask = next(line.split()[1] for line in status.splitlines() if line.startswith("Umask:"))
         return [CaseOutcome(job.case_id, error=f"umask {umask}") for job in chunk.jobs]
 
-    (result,) = _through(DaskPool(cluster.scheduler_address, task=umask_of_the_task), [_chunk("C-1")])
+    (result,) = through_pool(DaskPool(cluster.scheduler_address, task=umask_of_the_task), [_chunk("C-1")])
     assert [o.error for o in result.outcomes] == ["umask 0077"]
 
 
@@ -72,7 +66,7 @@ def test_what_a_cluster_worker_logs_reaches_the_runs_log(cluster, caplog):
         return [CaseOutcome(job.case_id) for job in chunk.jobs]
 
     caplog.set_level(logging.INFO)
-    results = _through(DaskPool(cluster.scheduler_address, task=logging_task), [_chunk("C-1", "C-2"), _chunk("C-3")])
+    results = through_pool(DaskPool(cluster.scheduler_address, task=logging_task), [_chunk("C-1", "C-2"), _chunk("C-3")])
     assert all(o.ok for result in results for o in result.outcomes)
     records = _from_workers(caplog)
     messages = sorted(r.getMessage() for r in records if r.name == "pipeline.run.chunk" and r.levelno == logging.INFO)
@@ -87,7 +81,7 @@ def test_a_failing_task_still_sends_back_what_it_logged(cluster, caplog):
         logging.getLogger("pipeline.run.chunk").warning("about to fail on %s", chunk.jobs[0].case_id)
         raise RuntimeError("a bug")
 
-    (result,) = _through(DaskPool(cluster.scheduler_address, task=failing_task), [_chunk("C-9")])
+    (result,) = through_pool(DaskPool(cluster.scheduler_address, task=failing_task), [_chunk("C-9")])
     assert [o.ok for o in result.outcomes] == [False]
     assert any(r.getMessage() == "about to fail on C-9" for r in _from_workers(caplog))
 
@@ -98,7 +92,7 @@ def test_a_chunk_that_logs_without_end_sends_back_a_bounded_number_of_records(cl
             logging.getLogger("pypdf").warning("object %d is broken", n)
         return [CaseOutcome(job.case_id) for job in chunk.jobs]
 
-    _through(DaskPool(cluster.scheduler_address, task=chatty_task), [_chunk("C-1")])
+    through_pool(DaskPool(cluster.scheduler_address, task=chatty_task), [_chunk("C-1")])
     records = _from_workers(caplog)
     assert sum(r.name == "pypdf" for r in records) == RECORDS_PER_CHUNK
     assert records[-1].getMessage() == "10 more records of this chunk were not kept"
