@@ -353,12 +353,14 @@ def purge_command(out, older_than, cases, dry_run):
         _say(_("提示：print/ 中的打印文件可能也含有这些案件，如需删除请加 --older-than"), err=True)
     for case_id in result.not_found:
         _say(_("没有案件 {case} 的材料").format(case=case_id), err=True)
+    for case_id in result.not_case_folders:
+        _say(_("{case} 不是本程序生成的案件文件夹，未删除").format(case=case_id), err=True)
     summary = _("共{count}个案件").format(count=len(result.cases))
     if dry_run:
         _say(_("{summary}的材料将被删除（未删除任何文件）").format(summary=summary))
     else:
         _say(_("{summary}的材料已删除；记录见 {log}").format(summary=summary, log=folder / "audit.log"))
-    sys.exit(1 if result.not_found else 0)
+    sys.exit(1 if result.not_found or result.not_case_folders else 0)
 
 
 from pipeline.serve.commands import serve_command, user_group  # noqa: E402

@@ -42,6 +42,7 @@ class PurgeResult:
     cases: list[PurgedCase] = field(default_factory=list)
     print_files: list[str] = field(default_factory=list)  # names inside OUT/print/
     not_found: list[str] = field(default_factory=list)  # case ids asked for that have no folder
+    not_case_folders: list[str] = field(default_factory=list)  # asked for, but a folder the tool did not make
 
 
 def parse_age(text: str) -> timedelta:
@@ -65,11 +66,17 @@ def purge(out: Path, *, older_than: timedelta | None = None, cases: tuple[str, .
     busy = _("输出文件夹 {folder} 正在被生成任务使用，请等它结束后再删除").format(folder=out)
     with locked(out, busy), contextlib.ExitStack() as stack:
         audit = None if dry_run else stack.enter_context(AuditLog(out))
-        wanted = {case.casefold(): case for case in cases}
-        for folder in _case_folders(out):
-            if wanted and folder.name.casefold() not in wanted:
-                continue
-            wanted.pop(folder.name.casefold(), None)
+        # The selection is fixed before anything is deleted: the ids asked for, and nothing else.
+        asked = {case.casefold(): case for case in cases}
+        folders = _case_folders(out)
+        if asked:
+            present = {folder.name.casefold() for folder in folders}
+            result.not_case_folders = [case for key, case in asked.items()
+                                       if key not in present and _is_folder(out / case)]
+            result.not_found = [case for key, case in asked.items()
+                                if key not in present and case not in result.not_case_folders]
+            folders = [folder for folder in folders if folder.name.casefold() in asked]
+        for folder in folders:
             built = _built(folder)
             if built is None or (cutoff is not None and built > cutoff):
                 continue
@@ -78,7 +85,6 @@ def purge(out: Path, *, older_than: timedelta | None = None, cases: tuple[str, .
                 result.cases.append(purged)
                 if audit:
                     audit.record(AuditAction.PURGED, purged.case_id, purged.files)
-        result.not_found = list(wanted.values())
         if cutoff is not None:
             result.print_files = _purge_print_files(out / PRINT_FOLDER, cutoff, dry_run, audit)
     return result
@@ -96,6 +102,13 @@ def _case_folders(out: Path) -> list[Path]:
             if _is_regular(folder / MARKER) or _is_regular(folder / MANIFEST):
                 found.append(folder)
     return sorted(found)
+
+
+def _is_folder(path: Path) -> bool:
+    try:
+        return stat.S_ISDIR(os.lstat(path).st_mode)
+    except OSError:
+        return False
 
 
 def _is_regular(path: Path) -> bool:

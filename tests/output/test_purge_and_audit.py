@@ -66,7 +66,9 @@ def test_the_audit_log_is_only_ever_appended_to(out):
     append_audit(out, AuditAction.BUILT, "OLD-1", ["packet.pdf"])
     before = (out / "audit.log").read_bytes()
     purge(out, older_than=timedelta(days=30))
-    assert (out / "audit.log").read_bytes().startswith(before)
+    after = (out / "audit.log").read_bytes()
+    assert after.startswith(before) and len(after) > len(before)  # kept, and the purge's own lines added
+    assert [line[3] for line in read_audit(out)] == ["OLD-1", "OLD-1", "OLD-2"]
 
 
 def test_a_named_case_goes_whatever_its_age_and_a_missing_one_is_reported(out):
@@ -134,3 +136,42 @@ def test_the_purge_command_needs_to_know_what(out, arguments):
     finally:
         os.umask(umask)
     assert result.exit_code == 2 and (out / "OLD-1").exists()
+
+
+@pytest.mark.parametrize("asked", [("A-001",), ("C-003",), ("E-005",), ("B-002", "D-004"), ("A-001", "E-005")])
+def test_purge_by_case_deletes_exactly_the_cases_named(tmp_path, asked):
+    """Issue 20, finding 1: once the last id asked for was found, every folder sorting after it went too."""
+    out = private_folder(tmp_path / "out")
+    every = ["A-001", "B-002", "C-003", "D-004", "E-005"]
+    for case_id in every:
+        case_folder(out, case_id, 1)
+    dry = purge(out, cases=asked, dry_run=True)
+    assert sorted(c.case_id for c in dry.cases) == sorted(asked)
+    result = purge(out, cases=asked)
+    assert sorted(c.case_id for c in result.cases) == sorted(asked) and result.not_found == []
+    assert sorted(p.name for p in out.iterdir() if p.is_dir()) == sorted(set(every) - set(asked))
+    assert sorted(line[3] for line in read_audit(out)) == sorted(asked)
+
+
+def test_purge_refuses_a_named_folder_the_tool_did_not_make(tmp_path):
+    out = private_folder(tmp_path / "out")
+    case_folder(out, "A-001", 1)
+    staff = out / "B-002"
+    staff.mkdir()
+    (staff / "packet.pdf").write_bytes(b"staff's own file")
+    result = purge(out, cases=("B-002", "A-001"))
+    assert [c.case_id for c in result.cases] == ["A-001"]
+    assert result.not_case_folders == ["B-002"] and result.not_found == []
+    assert (staff / "packet.pdf").read_bytes() == b"staff's own file"
+
+
+def test_purge_command_deletes_only_the_case_named_and_says_what_it_refused(tmp_path):
+    out = private_folder(tmp_path / "out")
+    for case_id in ("WS-2026-013", "WS-2026-014", "WS-2026-015", "WS-2026-016"):
+        case_folder(out, case_id, 1)
+    (out / "STAFF").mkdir()
+    result = CliRunner().invoke(cli.main, ["purge", str(out), "--case", "WS-2026-014", "--case", "STAFF"])
+    assert result.exit_code == 1
+    assert sorted(p.name for p in out.iterdir() if p.is_dir()) == ["STAFF", "WS-2026-013", "WS-2026-015", "WS-2026-016"]
+    assert "STAFF 不是本程序生成的案件文件夹" in result.output
+    assert [line[3] for line in read_audit(out)] == ["WS-2026-014"]
