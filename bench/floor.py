@@ -12,13 +12,12 @@ from pathlib import Path
 
 from pipeline.batch.rows import check_rows, open_inputs
 from pipeline.contract import default_contract
-from pipeline.documents.context import build_context
-from pipeline.documents.kinds import documents_for
+from pipeline.documents.packet import packet_sets
 from pipeline.documents.render import TemplateSet
 from pipeline.pdf.compose import NumberedSet
 from pipeline.pdf.libreoffice import find_soffice
 from pipeline.pdf.uno_converter import UnoConverter
-from pipeline.run.chunk import compose_chunk, render_documents
+from pipeline.run.chunk import CaseJob, compose_chunk, render_documents
 
 
 def compose_chunks(source: Path, packet_date: date, count: int, size: int, folder: Path) -> list[Path]:
@@ -28,17 +27,19 @@ def compose_chunks(source: Path, packet_date: date, count: int, size: int, folde
     rows = []
     for checked in check_rows(open_inputs([source], contract), contract, packet_date):
         if checked.case is not None:
-            rows.append(build_context(checked.case, checked.plan, contract))
+            rows.append(CaseJob(checked.case.case_id, packet_sets(checked.case, checked.plan, contract)))
         if len(rows) == count:
             break
-    def rendered(kinds, context: dict) -> tuple:
-        return tuple(render_documents(templates, tuple(kind.name for kind in kinds), context)[1])
+
+    def numbered(job: CaseJob):
+        rendered = iter(render_documents(templates, job))
+        for packet_set in job.sets:
+            yield NumberedSet(job.case_id, packet_set.name, packet_set.label,
+                              tuple(next(rendered) for _ in packet_set.documents))
 
     files = []
     for start in range(0, len(rows), size):
-        sets = (NumberedSet(context["case_id"], part.label, rendered(kinds, context))
-                for context in rows[start:start + size]
-                for part, kinds in documents_for(context["evidence"]["any"]).items())
+        sets = (numbered_set for job in rows[start:start + size] for numbered_set in numbered(job))
         path = folder / f"chunk-{start // size:04d}.docx"
         compose_chunk(sets, templates).save(path)
         files.append(path)

@@ -35,8 +35,8 @@ from bench.floor import compose_chunks, convert_floor
 from bench.synthetic import write_batch
 from pipeline.batch.rows import check_rows, open_inputs
 from pipeline.contract import default_contract
-from pipeline.documents.context import build_context
-from pipeline.documents.kinds import DOCUMENTS, DocumentSet
+from pipeline.documents.packet import packet_sets
+from pipeline.documents.kinds import DOCUMENTS, SetKind
 from pipeline.documents.render import TemplateSet
 from pipeline.pdf.libreoffice import find_soffice
 from pipeline.pdf.soffice_converter import PDF_FILTER
@@ -114,12 +114,12 @@ def render_documents(source: Path, count: int, folder: Path) -> list[list[Path]]
     for checked in check_rows(open_inputs([source], contract), contract, PACKET_DATE):
         if checked.case is None:
             continue
-        context = build_context(checked.case, checked.plan, contract)
         paths = []
-        for kind in DOCUMENTS:
-            path = folder / f"{checked.case.case_id}-{kind.name}.docx"
-            templates.render(kind.name, context).save(path)
-            paths.append(path)
+        for packet_set in packet_sets(checked.case, checked.plan, contract):
+            for name in packet_set.documents:
+                path = folder / f"{checked.case.case_id}__{packet_set.copy_name(name)}"
+                path.write_bytes(templates.render(name, packet_set.context).docx)
+                paths.append(path)
         result.append(paths)
         if len(result) == count:
             break
@@ -136,9 +136,10 @@ def _soffice(soffice: str, profile: Path, outdir: Path, files: list[Path]) -> No
 
 def _merge(cases: list[list[Path]], outdir: Path) -> None:
     """The baselines' packets: to_lender.pdf (the lender set) and packet.pdf (everything) per case."""
-    lender = sum(1 for kind in DOCUMENTS if kind.set is DocumentSet.LENDER)
+    lender_documents = {kind.name for kind in DOCUMENTS if kind.set is SetKind.LENDER}
     for n, docs in enumerate(cases):
-        for name, part in (("to_lender", docs[:lender]), ("packet", docs)):
+        lender = [docx for docx in docs if docx.stem.split("__", 1)[1] in lender_documents]
+        for name, part in (("to_lender", lender), ("packet", docs)):
             writer = PdfWriter()
             for docx in part:
                 writer.append(str(outdir / (docx.stem + ".pdf")))

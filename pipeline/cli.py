@@ -255,17 +255,16 @@ def templates_check_command(folder, packet_date):
     """检查自定义模板：列出模板使用了但程序不提供的变量（含拼写建议）。"""
     from pipeline.contract import default_contract
     from pipeline.documents.kinds import DOCUMENTS
-    from pipeline.documents.render import TemplateSet
-    from pipeline.documents.template_check import check_templates, example_context
+    from pipeline.documents.render import template_files
+    from pipeline.documents.template_check import check_templates, example_sets
 
-    templates = TemplateSet(folder)
-    custom = [path.name for path in templates.custom.values()]
+    blobs, replaced = template_files(folder)
+    custom = [path.name for path in replaced.values()]
     if not custom:
         names = "、".join(f"{kind.name}.docx" for kind in DOCUMENTS)
         _say(_("{folder} 中没有可替换的模板（文件名应为 {names}）").format(folder=folder, names=names), err=True)
         sys.exit(1)
-    found = check_templates(templates, example_context(default_contract(), packet_date))
-    found = [f for f in found if Path(f.template).name in custom]
+    found = check_templates(blobs, example_sets(default_contract(), packet_date), only=set(replaced))
     for finding in found:
         _say(finding.message() if finding.is_error else _("提示：{note}").format(note=finding.message()), err=True)
     errors = sum(1 for f in found if f.is_error)

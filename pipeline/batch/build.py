@@ -18,12 +18,14 @@ from pipeline.common.errors import Code, RowError, RowOutcome, RunError, Severit
 from pipeline.common.i18n import _, language
 from pipeline.contract import Contract, default_contract
 from pipeline.documents.calendar import reminders_ics
-from pipeline.documents.context import build_context
 from pipeline.documents.organisation import Organisation, load_organisation
+from pipeline.documents.packet import packet_sets
+from pipeline.documents.reconcile import TemplatesRefused
 from pipeline.documents.render import TemplateSet
+from pipeline.documents.template_check import example_sets, refuse_unsafe_templates
 from pipeline.intake import InputFile
 from pipeline.output.audit import AuditAction, AuditLog
-from pipeline.output.case_folder import PACKET, REMINDERS, TO_LENDER, case_record, withdraw_packet, write_case_folder
+from pipeline.output.case_folder import PACKET, REMINDERS, case_record, withdraw_packet, write_case_folder
 from pipeline.output.files import locked, prepare_output_folder, remove_leftovers
 from pipeline.output.manifest import RunFingerprint, is_current
 from pipeline.output.print_folder import write_print_file
@@ -58,7 +60,7 @@ def build(paths: list[Path], options: BuildOptions, on_row: OnRow | None = None,
     contract = default_contract()
     files = open_inputs(paths, contract, options.sheet)
     soffice = find_soffice(options.soffice)
-    templates = TemplateSet(options.templates).blobs
+    templates = _templates(options, contract)
     organisation = load_organisation(options.organisation)
     out = prepare_output_folder(options.out)
     busy = _("输出文件夹 {folder} 正在被另一个生成任务使用，请等它结束后再运行，或换一个输出文件夹").format(folder=out)
@@ -76,6 +78,20 @@ def build(paths: list[Path], options: BuildOptions, on_row: OnRow | None = None,
         except OSError as exc:  # disk full, permissions: stop, nothing half-written is visible
             raise RunError(_("无法写入输出文件夹 {folder}：{reason}（{file}）").format(
                 folder=out, reason=exc.strerror or exc, file=exc.filename or "")) from exc
+
+
+def _templates(options: BuildOptions, contract: Contract) -> dict[str, bytes]:
+    """The run's templates as one package; a staff template set that `packets templates check` refuses
+    stops the run before any row is read."""
+    try:
+        templates = TemplateSet(options.templates)
+        problems = refuse_unsafe_templates(templates, example_sets(contract, options.packet_date))
+    except TemplatesRefused as exc:
+        problems = [_("{template}：{text}").format(template=f"{name}.docx", text=text) for name, text in exc.problems]
+    if problems:
+        raise RunError(_("自定义模板不能使用（请先运行 packets templates check {folder} 查看并修改）：{problems}").format(
+            folder=options.templates, problems="；".join(problems)))
+    return templates.blobs
 
 
 @dataclass(frozen=True)
@@ -153,9 +169,8 @@ class Build:
 
     def _chunk(self, rows: list[Checked], settings: ConverterSettings) -> Chunk:
         jobs = tuple(
-            CaseJob(c.case.case_id, build_context(c.case, c.plan, self.contract, self.organisation),
-                    scans=tuple(Scan(a.title, a.pdf, a.pages) for a in c.case.attachments),
-                    has_evidence=bool(c.case.evidence))
+            CaseJob(c.case.case_id, packet_sets(c.case, c.plan, self.contract, self.organisation),
+                    scans=tuple(Scan(a.title, a.pdf, a.pages) for a in c.case.attachments))
             for c in rows
         )
         return Chunk(jobs, self.templates, settings, self.organisation.logo, language(), self.options.duplex)
@@ -173,7 +188,7 @@ class Build:
             self._audit(AuditAction.FAILED, checked.case.case_id, ())
             failure = RowError(checked.raw.source, checked.raw.row, "", "", Code.FAILED, result.error)
             return checked.outcome(Status.FAILED, (failure,))
-        files = {TO_LENDER: result.files.to_lender, PACKET: result.files.packet,
+        files = {**result.files.lender_files, PACKET: result.files.packet,
                  REMINDERS: reminders_ics(checked.case, checked.plan)}
         replaced = (folder / PACKET).exists()
         written = write_case_folder(folder, result.documents, case_record(checked.case, checked.plan), files,

@@ -1,15 +1,10 @@
-"""Rendering for templates that share one package: each document as its rendered body (to be joined
-into a chunk) and its editable copy, without opening a .docx per render.
+"""Rendering a template of a set that shares one package (documents/reconcile.py): its body, to be
+joined into a chunk, and its editable copy, without opening a .docx per render.
 
-docxtpl opens the template anew for every render (a third of a render's time) and composing with
-docxcompose then reconciles each document's styles, numbering and pictures with the chunk's (as
-much again). Neither is needed when the templates of a run differ only in their text: the same
-styles, settings, fonts and relationships, one section, no numbering, headers, footnotes or
-pictures of their own, no templated document properties — as the shipped templates are. Then each template is opened once per
-process and rendered with docxtpl's own steps (tag clean-up, Jinja, line breaks, tables, drawing
-ids), its body is taken as it is, and the chunk is the bodies laid one after another in one copy of
-the package (pdf/compose.py `join`). A template set that does not qualify is rendered and composed
-the general way (render.py, compose.py `compose`), with the same result on paper.
+docxtpl opens the template anew for every render (a third of a render's time). Since every template
+of a run is its package plus its own body, each is opened once per process and rendered with
+docxtpl's own steps (tag clean-up, Jinja, line breaks, tables, drawing ids); its body is taken as it
+is, and the chunk is the bodies laid one after another in one copy of the package (pdf/compose.py).
 """
 
 from __future__ import annotations
@@ -17,120 +12,109 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from docx.oxml.ns import qn
 from docx.shared import Mm
-from docxtpl import InlineImage
 from lxml import etree
-
-# Parts that may differ between templates of one package: the text, its footer, its properties.
-_OWN_PARTS = re.compile(r"word/document\.xml|word/footer\d+\.xml|docProps/(core|app)\.xml")
-# Parts a template may not have at all: each needs reconciling when documents are put together.
-_FOREIGN_PARTS = re.compile(r"word/(header\d*|footnotes|endnotes|comments|numbering)\.xml|docProps/custom\.xml"
-                            r"|word/(media|embeddings|diagrams|charts)/.*")
-
+from markupsafe import Markup
 
 
 @dataclass
 class RenderedBody:
     docx: bytes  # the editable copy
     body: etree._Element  # its <w:body>, free to be moved into a chunk
-
-
-def share_one_package(blobs: dict[str, bytes]) -> bool:
-    """Whether the templates differ only in their text (see the module's docstring)."""
-    contents: dict[str, bytes] | None = None
-    for blob in blobs.values():
-        try:
-            with zipfile.ZipFile(io.BytesIO(blob)) as package:
-                names = package.namelist()
-                if any(_FOREIGN_PARTS.fullmatch(name) for name in names):
-                    return False
-                shared = {name: package.read(name) for name in names if not _OWN_PARTS.fullmatch(name)}
-                document = package.read("word/document.xml")
-                properties = package.read("docProps/core.xml") if "docProps/core.xml" in names else b""
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError):
-            return False  # left to the general path, which reports it
-        if re.search(rb"<w:pPr>(?:(?!</w:pPr>).)*<w:sectPr", document, re.DOTALL):
-            return False  # more than one section
-        if b"{" in properties:
-            return False  # templated document properties: docxtpl renders them, the copies here would not
-        if contents is None:
-            contents = shared
-        elif shared != contents:
-            return False
-    return contents is not None
+    headers: dict[str, bytes] = field(default_factory=dict)  # relationship id → a templated page header, rendered
 
 
 class BodyRenderer:
     """One template, opened once, rendered for case after case (docxtpl's render, minus re-opening
     the template and minus putting the result back into it)."""
 
-    def __init__(self, template, env, logo: bytes = b""):
+    def __init__(self, template, env, logo: bytes = b"", logo_height_mm: float = 14):
         self.template = template  # a docxtpl DocxTemplate, never rendered in place
         self.env = env
-        self.logo = logo
         template.render_init()
-        self.logo_id = ""
-        if logo:  # added now, so that every render (and every template) refers to it by the same id
-            self.logo_id, _image = template.docx.part.get_or_add_image(io.BytesIO(logo))
+        # The logo as the drawing it becomes, made once: the context holds text, never an object
+        # that reaches the template (docxtpl's InlineImage carries the running DocxTemplate).
+        self.logo = _drawing(template, logo, logo_height_mm) if logo else None
+        self.logo_id = self.logo and re.search(r'r:embed="([^"]+)"', self.logo).group(1) or ""
         self._copy = _CopyMaker.of(template)
+        self._templated_headers = {key for key, part in template.get_headers_footers(template.HEADER_URI)
+                                   if b"{" in part.blob}
+        self._properties = self._copy.properties if b"{" in (self._copy.properties or b"") else None
 
-    def render(self, context: dict, logo_height_mm: float) -> RenderedBody:
+    def render(self, context: dict) -> RenderedBody:
         template = self.template
         template.render_init()  # resets docxtpl's per-render counters; the opened template stays
         if self.logo and context.get("org", {}).get("has_logo"):
-            logo = InlineImage(template, io.BytesIO(self.logo), height=Mm(logo_height_mm))
-            context = {**context, "org": {**context["org"], "logo": logo}}
+            context = {**context, "org": {**context["org"], "logo": self.logo}}
         body = template.fix_tables(template.build_xml(context, self.env))
         template.fix_docpr_ids(body)
         footers = list(template.build_headers_footers_xml(context, template.FOOTER_URI, self.env))
-        return RenderedBody(self._copy.make(body, footers), body)
+        headers = {key: xml for key, xml in template.build_headers_footers_xml(context, template.HEADER_URI, self.env)
+                   if key in self._templated_headers}
+        properties = self.env.from_string(self._properties.decode("utf-8")).render(context).encode("utf-8") \
+            if self._properties else None
+        return RenderedBody(self._copy.make(body, footers + list(headers.items()), properties), body, headers)
+
+    def reopen(self, docx: bytes) -> RenderedBody:
+        """A copy this renderer made, as it came out of `render` (to join it again after a failed
+        conversion: joining takes the body in)."""
+        with zipfile.ZipFile(io.BytesIO(docx)) as package:
+            root = etree.fromstring(package.read("word/document.xml"),
+                                    etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True))
+            headers = {key: package.read(self._copy.parts[key]) for key in self._templated_headers}
+        return RenderedBody(docx, root.find(qn("w:body")), headers)
+
+
+def _drawing(template, logo: bytes, height_mm: float) -> Markup:
+    """The run that shows the logo, as docxtpl's InlineImage writes it into a text run."""
+    picture = template.docx.part.new_pic_inline(io.BytesIO(logo), None, Mm(height_mm)).xml
+    return Markup('</w:t></w:r><w:r><w:drawing>%s</w:drawing></w:r><w:r><w:t xml:space="preserve">') % Markup(picture)
 
 
 @dataclass(frozen=True)
 class _CopyMaker:
     """Editable copies without saving the template each time: every part that a render does not
-    change is compressed once into `base`; a copy is `base` with the rendered document and footers
-    appended (what python-docx would write, less the work)."""
+    change is compressed once into `base`; a copy is `base` with the rendered document, footers and
+    templated headers appended (what python-docx would write, less the work)."""
 
     base: bytes
     head: bytes  # word/document.xml up to its body
     tail: bytes  # and after it
-    footers: dict[str, str]  # relationship id → the footer's name in the package
+    parts: dict[str, str]  # relationship id → the footer's or header's name in the package
+    unrendered: dict[str, bytes]  # those parts as the template has them
+    properties: bytes | None  # docProps/core.xml as the template has it
 
     @classmethod
     def of(cls, template) -> _CopyMaker:
         buffer = io.BytesIO()
         template.docx.save(buffer)
-        footers = {key: rel.target_part.partname.membername
-                   for key, rel in template.docx.part.rels.items() if rel.reltype == template.FOOTER_URI}
-        rendered = {"word/document.xml", *footers.values()}
+        parts = {key: rel.target_part.partname.membername for key, rel in template.docx.part.rels.items()
+                 if rel.reltype in (template.FOOTER_URI, template.HEADER_URI)}
+        rendered = {"word/document.xml", "docProps/core.xml", *parts.values()}
         base = io.BytesIO()
         with zipfile.ZipFile(buffer) as saved, zipfile.ZipFile(base, "w", zipfile.ZIP_DEFLATED) as kept:
             for info in saved.infolist():
                 if info.filename not in rendered:
                     kept.writestr(info, saved.read(info))
             document = saved.read("word/document.xml")
+            headers_and_footers = {name: saved.read(name) for name in parts.values()}
+            properties = saved.read("docProps/core.xml") if "docProps/core.xml" in saved.namelist() else None
         start, end = document.index(b"<w:body"), document.rindex(b"</w:body>") + len(b"</w:body>")
-        return cls(base.getvalue(), document[:start], document[end:], footers)
+        return cls(base.getvalue(), document[:start], document[end:], parts, headers_and_footers, properties)
 
-    def make(self, body: etree._Element, footers: list[tuple[str, bytes]]) -> bytes:
+    def make(self, body: etree._Element, rendered: list[tuple[str, bytes]], properties: bytes | None) -> bytes:
         buffer = io.BytesIO(self.base)
+        written = {self.parts[key]: xml for key, xml in rendered}
         with zipfile.ZipFile(buffer, "a", zipfile.ZIP_DEFLATED) as package:
             package.writestr("word/document.xml", self.head + etree.tostring(body, encoding="UTF-8") + self.tail)
-            for key, xml in footers:
-                package.writestr(self.footers[key], xml if xml.startswith(b"<?xml") else _DECLARATION + xml)
+            for name, xml in {**self.unrendered, **written}.items():
+                package.writestr(name, xml if xml.startswith(b"<?xml") else _DECLARATION + xml)
+            if properties or self.properties:
+                package.writestr("docProps/core.xml", properties or self.properties)
         return buffer.getvalue()
 
 
 _DECLARATION = b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"  # as python-docx writes parts
-
-
-def body_of(docx: bytes) -> etree._Element:
-    """The <w:body> of a saved editable copy (to compose it again after a failed conversion)."""
-    with zipfile.ZipFile(io.BytesIO(docx)) as package:
-        root = etree.fromstring(package.read("word/document.xml"),
-                                etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True))
-    return root.find(qn("w:body"))

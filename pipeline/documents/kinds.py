@@ -1,54 +1,90 @@
-"""The documents of a packet, in order, in their two sets.
+"""The documents of a packet and the sets they come in.
 
-The lender set (寄送件) is what the borrower sends: the letter, the list of evidence (followed by the
-scans; left out when there is no evidence at all) and the draft agreement — `to_lender.pdf`. The
-borrower's set (本人留存) is what the borrower keeps: nothing in it may reach the lender, since it
-holds the negotiating range, the call script and advice. `packet.pdf` is both, each numbered on
-its own.
+A packet is a list of numbered sets: one lender set (寄送件) per lender the client owes — what the
+borrower sends that lender: the letter, the list of evidence (followed by the scans; left out when
+there is no evidence at all) and the draft agreement — and then the borrower's set (本人留存), what
+the borrower keeps: nothing in it may reach a lender, since it holds the negotiating range, the call
+script and advice. Each set is numbered on its own and known by its name, never by its position.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 
 
-class DocumentSet(StrEnum):
+class SetKind(StrEnum):
     LENDER = "lender"
     BORROWER = "borrower"
 
     @property
     def label(self) -> str:
         """As printed in every page footer, so that a dropped stack can be sorted again."""
-        return {DocumentSet.LENDER: "寄送件", DocumentSet.BORROWER: "本人留存"}[self]
-
-    @property
-    def outline(self) -> str:
-        return {DocumentSet.LENDER: "寄送件（交贷款机构）", DocumentSet.BORROWER: "本人留存（不要寄出）"}[self]
+        return {SetKind.LENDER: "寄送件", SetKind.BORROWER: "本人留存"}[self]
 
 
 @dataclass(frozen=True)
 class DocumentKind:
     name: str  # template file stem: hardship_letter → templates/hardship_letter.docx
     title: str  # outline entry in the PDFs
-    set: DocumentSet
+    set: SetKind
     needs_evidence: bool = False  # only when the row lists evidence or scans
 
 
 EVIDENCE_COVER = "evidence_cover"  # the scans follow this document
 DOCUMENTS = (
-    DocumentKind("hardship_letter", "协商还款申请书", DocumentSet.LENDER),
-    DocumentKind(EVIDENCE_COVER, "证明材料清单", DocumentSet.LENDER, needs_evidence=True),
-    DocumentKind("repayment_agreement", "还款协议（草案）", DocumentSet.LENDER),
-    DocumentKind("borrower_summary", "致借款人：材料说明", DocumentSet.BORROWER),
-    DocumentKind("evidence_checklist", "证明材料准备清单", DocumentSet.BORROWER),
-    DocumentKind("call_sheet", "通话准备与记录表", DocumentSet.BORROWER),
-    DocumentKind("repayment_tracker", "还款跟踪表", DocumentSet.BORROWER),
-    DocumentKind("rights_and_help", "您的权利与求助渠道", DocumentSet.BORROWER),
+    DocumentKind("hardship_letter", "协商还款申请书", SetKind.LENDER),
+    DocumentKind(EVIDENCE_COVER, "证明材料清单", SetKind.LENDER, needs_evidence=True),
+    DocumentKind("repayment_agreement", "还款协议（草案）", SetKind.LENDER),
+    DocumentKind("borrower_summary", "致借款人：材料说明", SetKind.BORROWER),
+    DocumentKind("evidence_checklist", "证明材料准备清单", SetKind.BORROWER),
+    DocumentKind("call_sheet", "通话准备与记录表", SetKind.BORROWER),
+    DocumentKind("repayment_tracker", "还款跟踪表", SetKind.BORROWER),
+    DocumentKind("rights_and_help", "您的权利与求助渠道", SetKind.BORROWER),
 )
+TITLES = {kind.name: kind.title for kind in DOCUMENTS}
+_SET_NAME = re.compile(r"[a-z0-9-]{1,40}")
 
 
-def documents_for(has_evidence: bool) -> dict[DocumentSet, tuple[DocumentKind, ...]]:
-    """The documents of one packet, by set, in order."""
-    chosen = [kind for kind in DOCUMENTS if has_evidence or not kind.needs_evidence]
-    return {part: tuple(kind for kind in chosen if kind.set is part) for part in DocumentSet}
+def documents_of(kind: SetKind, has_evidence: bool) -> tuple[str, ...]:
+    """The documents of one set, in order."""
+    return tuple(d.name for d in DOCUMENTS if d.set is kind and (has_evidence or not d.needs_evidence))
+
+
+@dataclass(frozen=True)
+class PacketSet:
+    """One numbered set of a packet, with the context its documents are rendered with."""
+
+    name: str  # 'lender-1', 'lender-2'…, 'borrower': what the split PDF hands it back by
+    kind: SetKind
+    outline: str  # its entry in packet.pdf's outline, e.g. 寄送件（交网商贷）
+    documents: tuple[str, ...]  # template names, in order
+    context: dict
+    file_tag: str = ""  # '' or e.g. '-1-网商贷': tells this set's files from another lender set's
+
+    def __post_init__(self):
+        if not _SET_NAME.fullmatch(self.name):
+            raise ValueError(f"set name {self.name!r}")
+
+    @property
+    def label(self) -> str:
+        return self.kind.label
+
+    @property
+    def titles(self) -> tuple[str, ...]:
+        return tuple(TITLES[name] for name in self.documents)
+
+    def copy_name(self, document: str) -> str:
+        """The editable copy of one of its documents."""
+        return f"{document}{self.file_tag}.docx"
+
+    @property
+    def pdf_name(self) -> str | None:
+        """The file a lender set is sent as (the borrower's set is only in packet.pdf)."""
+        return f"to_lender{self.file_tag}.pdf" if self.kind is SetKind.LENDER else None
+
+    @property
+    def scans_after(self) -> int | None:
+        """The document whose reserved pages hold the evidence scans, in a lender set."""
+        return self.documents.index(EVIDENCE_COVER) if EVIDENCE_COVER in self.documents else None

@@ -6,13 +6,16 @@ A misspelt variable would otherwise surface only when a case reaches the branch 
 follows loop variables back to the list they iterate, and looks every dotted name up in a context
 built from the example row of the schema. Attribute access on anything that is not the context
 (`''.__class__…`), names starting with `_`, method calls other than `items/keys/values` and the
-`attr` filter are errors: rendering runs in Jinja's sandbox anyway, and templates are data.
-It also says what of a template's page layout the packet does not use (its footer).
+`attr` filter are errors: rendering runs in Jinja's sandbox anyway, and templates are data. So is
+what cannot be put together with the other documents (documents/reconcile.py). It also says what of
+a template's page layout the packet does not use (its footer), and which outside addresses its text
+links to. `packets build` refuses a set with any error before it reads a row.
 """
 
 from __future__ import annotations
 
 import difflib
+import io
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -25,9 +28,10 @@ from jinja2 import nodes
 
 from pipeline.common.i18n import _
 from pipeline.contract import BatchValidator, Contract
-from pipeline.documents.context import build_context
-from pipeline.documents.kinds import DOCUMENTS
-from pipeline.documents.render import TemplateSet
+from pipeline.documents.kinds import DOCUMENTS, PacketSet
+from pipeline.documents.packet import packet_sets
+from pipeline.documents.reconcile import refusals
+from pipeline.documents.render import TemplateSet, hyperlink_targets
 from pipeline.intake.rows import RawRow
 from pipeline.plan import plan_repayment
 
@@ -197,9 +201,14 @@ def _display(path: Path) -> str:
     return ".".join(path).replace("." + ELEMENT, ELEMENT)
 
 
+JINJA_GLOBALS = frozenset(jinja2.Environment().globals)  # range, namespace, cycler…: Jinja's own
+
+
 def unknown_names(source: str, template: str, context: dict) -> list[UnknownName]:
     problems = []
     for path in sorted(used_names(source)):
+        if path[0] in JINJA_GLOBALS and path[0] not in context:
+            continue
         depth, available = _lookup(path, context)
         if depth == len(path):
             continue
@@ -209,24 +218,54 @@ def unknown_names(source: str, template: str, context: dict) -> list[UnknownName
     return problems
 
 
-def check_templates(templates: TemplateSet, context: dict) -> list[UnknownName | TemplateNote]:
-    """Unknown names and unsafe access (errors), and layout notes, for every template in use."""
+def check_templates(blobs: dict[str, bytes], sets: tuple[PacketSet, ...],
+                    only: set[str] | None = None) -> list[UnknownName | TemplateNote]:
+    """Unknown names, unsafe access and what cannot be put together (errors), layout and link notes,
+    for every template of `blobs` (document name → .docx bytes; `only`: just these), each read against
+    the context of the set it belongs to."""
+    contexts = {name: packet_set.context for packet_set in reversed(sets) for name in packet_set.documents}
     problems: list[UnknownName | TemplateNote] = []
     for kind in DOCUMENTS:
-        name = templates.file_name(kind.name)
-        source = template_source(templates.open(kind.name))
+        if only is not None and kind.name not in only:
+            continue
+        name = f"{kind.name}.docx"
+        blob = blobs[kind.name]
+        refused = refusals(name, blob)
+        problems += [TemplateNote(name, text, True) for text in refused]
+        if refused and not _is_docx(blob):
+            continue
+        source = template_source(io.BytesIO(blob))
         problems += [TemplateNote(name, text, True) for text in unsafe_accesses(source)]
-        problems += unknown_names(source, name, context)
-        problems += [TemplateNote(name, text, False) for text in layout_notes(templates.open(kind.name))]
+        problems += unknown_names(source, name, contexts.get(kind.name, {}))
+        problems += [TemplateNote(name, text, False) for text in layout_notes(io.BytesIO(blob))]
+        problems += [TemplateNote(name, _("文中的链接指向外部地址 {target}（只在读者点击时打开）").format(target=target), False)
+                     for target in hyperlink_targets(blob)]
     return problems
 
 
-def example_context(contract: Contract, packet_date: date) -> dict:
-    """The context of the schema's example row, run through the same stages as any input row."""
+def _is_docx(blob: bytes) -> bool:
+    try:
+        Document(io.BytesIO(blob))
+    except Exception:
+        return False
+    return True
+
+
+def refuse_unsafe_templates(templates: TemplateSet, sets: tuple[PacketSet, ...]) -> list[str]:
+    """What makes a staff template set unusable, in words for the user (empty when nothing): what
+    `packets build` checks before it reads a row."""
+    if not templates.custom:
+        return []
+    found = check_templates(templates.originals, sets, only=set(templates.custom))
+    return [finding.message() for finding in found if finding.is_error]
+
+
+def example_sets(contract: Contract, packet_date: date) -> tuple[PacketSet, ...]:
+    """The packet of the schema's example row, run through the same stages as any input row."""
     headers = {key: column.header for key, column in contract.columns.items()}
     cells = {key: column.example for key, column in contract.columns.items() if column.example}
     validated = BatchValidator(contract, packet_date).validate(RawRow("example", 2, cells, headers))
     if validated.case is None:
         raise ValueError("; ".join(e.message for e in validated.problems))
     planned = plan_repayment(validated.case, packet_date)
-    return build_context(validated.case, planned.plan, contract)
+    return packet_sets(validated.case, planned.plan, contract)

@@ -1,13 +1,18 @@
-"""One case's folder under OUT: the editable .docx copies, case.json, reminders.ics, to_lender.pdf,
-packet.pdf, and the manifest written last, so that only a complete packet ever counts as current.
+"""One case's folder under OUT: the editable .docx copies, case.json, reminders.ics, the lender files
+(to_lender.pdf, or to_lender-1-网商贷.pdf… for a client with several lenders), packet.pdf, and the
+manifest written last, so that only a complete packet ever counts as current.
 
-`CASE_FILES` names every file written here; `packets purge` deletes exactly those (output/purge.py), so
-a file that is not on the list is refused rather than written and then left behind by a purge."""
+`is_case_file` names every file written here; `packets purge` deletes exactly those (output/purge.py),
+so a file it does not name is refused rather than written and then left behind by a purge. A rebuild
+removes the files of the build before that this one did not write again (a lender the client no
+longer owes must not keep a letter in the folder), before the manifest says the packet is current."""
 
 from __future__ import annotations
 
 import dataclasses
 import json
+import os
+import re
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -21,42 +26,61 @@ PACKET = "packet.pdf"  # everything: the lender set, then the borrower's set
 TO_LENDER = "to_lender.pdf"  # the lender set alone: the file a borrower sends
 REMINDERS = "reminders.ics"
 CASE_RECORD = "case.json"
-PACKET_FILES = (TO_LENDER, PACKET, REMINDERS)  # the files a build hands over besides the documents
+# The files a build writes into a case folder (MARKER by private_folder): what a purge deletes. A lender
+# set's files carry a tag (documents/packet.py `file_tag`) when the client owes several lenders.
+_TAG = r"(?:-\d{1,3}-[^/\\]{1,64})?"
+_CASE_FILE = re.compile("|".join([
+    *(re.escape(name) for name in (CASE_RECORD, PACKET, REMINDERS, MANIFEST, MARKER)),
+    rf"to_lender{_TAG}\.pdf",
+    rf"(?:{'|'.join(kind.name for kind in DOCUMENTS)}){_TAG}\.docx",
+]))
+_LENDER_FILE = re.compile(rf"to_lender{_TAG}\.pdf")
 
 
-def document_file(name: str) -> str:
-    """The editable copy of a document (a DOCUMENTS name)."""
-    return f"{name}.docx"
-
-
-# Every file a build writes into a case folder (MARKER by private_folder): what a purge deletes.
-CASE_FILES = frozenset({*(document_file(kind.name) for kind in DOCUMENTS), CASE_RECORD, *PACKET_FILES, MANIFEST, MARKER})
+def is_case_file(name: str) -> bool:
+    """Whether a build writes a file of this name into a case folder."""
+    return bool(_CASE_FILE.fullmatch(name))
 
 
 def write_case_folder(folder: Path, documents: dict[str, bytes], record: bytes, files: dict[str, bytes], key: str,
                       packet_date: date) -> list[str]:
-    """`documents`: the .docx copies by document name; `files`: the others by file name (PACKET_FILES).
+    """`documents`: the .docx copies by file name; `files`: the PDFs and reminders.ics by file name.
     Returns the names written, manifest and marker aside (for the audit log)."""
-    names = [*(document_file(name) for name in documents), CASE_RECORD, *files]
-    unlisted = [name for name in names if name not in CASE_FILES or name in (MANIFEST, MARKER)]
+    names = [*documents, CASE_RECORD, *files]
+    unlisted = [name for name in names if not is_case_file(name) or name in (MANIFEST, MARKER)]
     if unlisted:  # a bug: a purge would leave it behind
-        raise ValueError(f"not in case_folder.CASE_FILES: {', '.join(unlisted)}")
+        raise ValueError(f"not a case folder file (case_folder.is_case_file): {', '.join(unlisted)}")
     private_folder(folder)
     for name, data in documents.items():
-        write_atomically(folder / document_file(name), data)
+        write_atomically(folder / name, data)
     write_atomically(folder / CASE_RECORD, record)
     for name, data in files.items():
         write_atomically(folder / name, data)
+    _remove_stale(folder, keep={*names, MANIFEST, MARKER})
     write_manifest(folder, key, packet_date)  # last: only a complete packet counts as current
     return names
+
+
+def _remove_stale(folder: Path, keep: set[str]) -> None:
+    """What an earlier build wrote and this one did not (another lender, a document no longer made)."""
+    with os.scandir(folder) as entries:
+        stale = [e.name for e in entries if e.is_file(follow_symlinks=False) and is_case_file(e.name)
+                 and e.name not in keep]
+    for name in stale:
+        (folder / name).unlink(missing_ok=True)
 
 
 def withdraw_packet(folder: Path) -> None:
     """A packet from an earlier run no longer matches its row (which failed this time): it must not
     be printed or sent. Never through a link: OUT/<case> must be the folder the tool made."""
     refuse_link(folder)
-    for stale in (folder / MANIFEST, folder / PACKET, folder / TO_LENDER):
-        stale.unlink(missing_ok=True)
+    if not folder.is_dir():
+        return
+    with os.scandir(folder) as entries:
+        stale = [e.name for e in entries if e.is_file(follow_symlinks=False)
+                 and (e.name in (MANIFEST, PACKET) or _LENDER_FILE.fullmatch(e.name))]
+    for name in stale:
+        (folder / name).unlink(missing_ok=True)
 
 
 def case_record(case: Case, plan: RepaymentPlan) -> bytes:

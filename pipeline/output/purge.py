@@ -21,7 +21,7 @@ from pathlib import Path
 from pipeline.common.errors import RunError
 from pipeline.common.i18n import _
 from pipeline.output.audit import AuditAction, AuditLog
-from pipeline.output.case_folder import CASE_FILES
+from pipeline.output.case_folder import is_case_file
 from pipeline.output.files import MARKER, is_temporary_file, locked
 from pipeline.output.manifest import MANIFEST
 
@@ -128,7 +128,7 @@ def _built(folder: Path) -> datetime | None:
 
 
 def _is_build_file(name: str) -> bool:
-    return name in CASE_FILES or is_temporary_file(name)
+    return is_case_file(name) or is_temporary_file(name)
 
 
 def _purge_case(folder: Path, built: datetime, dry_run: bool) -> PurgedCase:

@@ -1,9 +1,10 @@
-"""Split a converted chunk PDF into each case's two files: `to_lender.pdf` (the lender set alone,
-with the evidence scans) and `packet.pdf` (the lender set, then the borrower's set).
+"""Split a converted chunk PDF into each case's files: one file per lender set (`to_lender.pdf`, or
+`to_lender-1-网商贷.pdf`… when the client owes several lenders: the set alone, with the evidence
+scans) and `packet.pdf` (every lender set, then the borrower's set).
 
-Pages are found through the named destinations that LibreOffice exported from the bookmarks set in
-compose.py. Both files come from the same conversion; the scans are drawn onto the blank pages
-reserved for them, so they carry the set's footer and page numbers. Everything here works on
+Sets are found by name through the named destinations that LibreOffice exported from the bookmarks
+set in compose.py. Every file comes from the same conversion; the scans are drawn onto the blank
+pages reserved for them, so they carry the set's footer and page numbers. Everything here works on
 bytes; writing files is output/'s job.
 
 Copying pages is pikepdf's (qpdf's) work: a chunk's pages share its fonts, and qpdf copies them into
@@ -28,13 +29,16 @@ SCAN_MARGIN_TOP, SCAN_MARGIN_SIDE, SCAN_MARGIN_BOTTOM = 28.0, 28.0, 62.0
 
 @dataclass(frozen=True)
 class SetSpec:
-    """What composing put into the chunk for one set, to find it again."""
+    """What composing put into the chunk for one set, to find it again by its name."""
 
     case_id: str
-    label: str  # 寄送件 / 本人留存
+    name: str  # the set's name in its case: lender-1, borrower…
+    lender: bool  # a lender set: a file of its own, and the scans
     outline: str  # the set's entry in packet.pdf's outline
     titles: tuple[str, ...]  # outline entries of its documents
     scans_after: int | None = None  # the document whose reserved pages hold the scans
+    file_name: str | None = None  # the lender set's own file (to_lender.pdf…)
+    file_title: str = ""  # that file's title (PDF metadata)
 
 
 @dataclass(frozen=True)
@@ -55,9 +59,8 @@ class Scan:
 
 @dataclass(frozen=True)
 class CaseFiles:
-    to_lender: bytes
+    lender_files: dict[str, bytes]  # file name → each lender set's own PDF, in the order of the sets
     packet: bytes
-    lender_pages: int
     packet_pages: int
 
 
@@ -66,20 +69,21 @@ def open_chunk(pdf: Path) -> Pdf:
     return pikepdf.open(pdf)
 
 
-def locate_sets(chunk: Pdf, specs: list[SetSpec]) -> list[SetPages]:
-    """Where each set lies in the chunk PDF (KeyError when a mark is missing)."""
+def locate_sets(chunk: Pdf, specs: list[SetSpec]) -> dict[tuple[str, str], SetPages]:
+    """Where each set lies in the chunk PDF, by (case id, set name); KeyError when a mark is missing.
+    `specs` are in the order the sets were composed: the marks are numbered by it."""
     index = {page.obj.objgen: n for n, page in enumerate(chunk.pages)}
     marks = {}
     for name, destination in _destinations(chunk):
         target = destination.get("/D") if isinstance(destination, pikepdf.Dictionary) else destination
         if isinstance(target, pikepdf.Array) and len(target) and target[0].objgen in index:
             marks[name.lstrip("/")] = index[target[0].objgen]
-    found = []
+    found = {}
     for u, spec in enumerate(specs):
         first, last = marks[document_mark(u, 0)], marks[end_mark(u)]
         starts = tuple(marks[document_mark(u, d)] - first for d in range(len(spec.titles)))
         scans_at = marks[scans_mark(u, spec.scans_after)] - first if spec.scans_after is not None else None
-        found.append(SetPages(spec, first, last - first + 1, starts, scans_at))
+        found[(spec.case_id, spec.name)] = SetPages(spec, first, last - first + 1, starts, scans_at)
     return found
 
 
@@ -92,45 +96,45 @@ def _destinations(chunk: Pdf):
         yield from pikepdf.NameTree(names.Dests).items()
 
 
-def case_files(chunk: Pdf, lender: SetPages, borrower: SetPages, scans: tuple[Scan, ...],
-               duplex: bool = False) -> CaseFiles:
-    """The two PDFs of one case from the chunk PDF. With `duplex`, every document of packet.pdf is
-    padded to an even page count (each starts on a fresh sheet); to_lender.pdf, meant to be sent or
-    uploaded, never is."""
+def case_files(chunk: Pdf, sets: list[SetPages], scans: tuple[Scan, ...], duplex: bool = False) -> CaseFiles:
+    """The PDFs of one case from the chunk PDF: its sets in their order (the lender sets, then the
+    borrower's). With `duplex`, every document of packet.pdf is padded to an even page count (each
+    starts on a fresh sheet); a lender's own file, meant to be sent or uploaded, never is."""
     scan_pdfs = [pikepdf.open(io.BytesIO(scan.pdf)) for scan in scans]
     try:
-        return _case_files(chunk, lender, borrower, scans, scan_pdfs, duplex)
+        return _case_files(chunk, sets, scans, scan_pdfs, duplex)
     finally:
         for scan_pdf in scan_pdfs:
             scan_pdf.close()
 
 
-def _case_files(chunk: Pdf, lender: SetPages, borrower: SetPages, scans: tuple[Scan, ...], scan_pdfs: list[Pdf],
+def _case_files(chunk: Pdf, sets: list[SetPages], scans: tuple[Scan, ...], scan_pdfs: list[Pdf],
                 duplex: bool) -> CaseFiles:
-    if lender.scans_at is not None:
-        after = lender.spec.scans_after + 1
-        reserved = (lender.starts[after] if after < len(lender.starts) else lender.pages) - lender.scans_at
-        if reserved != sum(len(p.pages) for p in scan_pdfs):  # never draw a scan onto a document's page
-            raise ValueError(f"{reserved} pages reserved for the scans of {lender.spec.case_id}")
-    lender_outline = _outline(lender, scans, scan_pdfs)
-    borrower_outline = list(zip(borrower.spec.titles, borrower.starts, strict=True))
+    scan_pages = sum(len(p.pages) for p in scan_pdfs)
+    for part in sets:
+        if part.scans_at is not None:
+            after = part.spec.scans_after + 1
+            reserved = (part.starts[after] if after < len(part.starts) else part.pages) - part.scans_at
+            if reserved != scan_pages:  # never draw a scan onto a document's page
+                raise ValueError(f"{reserved} pages reserved for the scans of {part.spec.case_id}")
+    outlines = {part.spec.name: _outline(part, scans, scan_pdfs) for part in sets}
 
     packet = Pdf.new()
     entries: list[tuple[str, int, str]] = []  # (title, page, set outline)
-    lender_at: list[int] = []  # where each page of the lender set is in packet.pdf
-    for part, outline in ((lender, lender_outline), (borrower, borrower_outline)):
+    at: dict[str, list[int]] = {part.spec.name: [] for part in sets}  # where each set's pages are in packet.pdf
+    for part in sets:
+        outline = outlines[part.spec.name]
         bounds = [start for _, start in outline] + [part.pages]
         for k, (title, start) in enumerate(outline):
             entries.append((title, len(packet.pages), part.spec.outline))
             for index in range(start, bounds[k + 1]):
-                if part is lender:
-                    lender_at.append(len(packet.pages))
+                at[part.spec.name].append(len(packet.pages))
                 packet.pages.append(chunk.pages[part.first + index])
             if duplex and (bounds[k + 1] - start) % 2:
                 box = chunk.pages[part.first + bounds[k + 1] - 1].mediabox
                 packet.add_blank_page(page_size=(float(box[2]) - float(box[0]), float(box[3]) - float(box[1])))
-    if lender.scans_at is not None:
-        _draw_scans([packet.pages[at] for at in lender_at[lender.scans_at:]], scan_pdfs)
+        if part.scans_at is not None:
+            _draw_scans([packet.pages[page] for page in at[part.spec.name][part.scans_at:]], scan_pdfs)
     with packet.open_outline() as outline:
         parents: dict[str, OutlineItem] = {}
         for title, page, set_title in entries:
@@ -138,17 +142,23 @@ def _case_files(chunk: Pdf, lender: SetPages, borrower: SetPages, scans: tuple[S
                 parents[set_title] = OutlineItem(set_title, page)
                 outline.root.append(parents[set_title])
             parents[set_title].children.append(OutlineItem(title, page))
-    _finish(packet, f"协商还款材料 {lender.spec.case_id}（寄送件与本人留存）", [title for title, _, _ in entries])
+    case_id = sets[0].spec.case_id
+    _finish(packet, f"协商还款材料 {case_id}（寄送件与本人留存）", [title for title, _, _ in entries])
 
-    # to_lender.pdf takes its pages from packet.pdf: the scans are drawn on them already, and the
-    # fonts are copied once more, not twice.
-    to_lender = Pdf.new()
-    for at in lender_at:
-        to_lender.pages.append(packet.pages[at])
-    with to_lender.open_outline() as outline:
-        outline.root.extend(OutlineItem(title, start) for title, start in lender_outline)
-    _finish(to_lender, f"协商还款申请材料 {lender.spec.case_id}", [t for t, _ in lender_outline])
-    return CaseFiles(_bytes(to_lender), _bytes(packet), len(to_lender.pages), len(packet.pages))
+    # A lender's file takes its pages from packet.pdf: the scans are drawn on them already, and the
+    # fonts are copied once more, not once per file from the chunk.
+    lender_files = {}
+    for part in sets:
+        if not part.spec.lender:
+            continue
+        own = Pdf.new()
+        for page in at[part.spec.name]:
+            own.pages.append(packet.pages[page])
+        with own.open_outline() as outline:
+            outline.root.extend(OutlineItem(title, start) for title, start in outlines[part.spec.name])
+        _finish(own, part.spec.file_title or f"协商还款申请材料 {case_id}", [t for t, _ in outlines[part.spec.name]])
+        lender_files[part.spec.file_name] = _bytes(own)
+    return CaseFiles(lender_files, _bytes(packet), len(packet.pages))
 
 
 def _draw_scans(reserved: list[Page], scans: list[Pdf]) -> None:

@@ -1,11 +1,14 @@
-"""Put rendered documents into one .docx for LibreOffice: one section per document, one footer
-and page numbering per set (a case's lender set and its borrower's set are numbered each on its
-own), and bookmarks that mark where each document and set starts and ends.
+"""Put a chunk's rendered documents into one .docx for LibreOffice: one section per document, one
+footer and page numbering per set (each lender set and the borrower's set of a case are numbered
+each on its own), and bookmarks that mark where each document and set starts and ends.
 
-The footer is the set's own (case id, which set, page x of y) whatever a template's footer says;
-a template's own page header (a staff template may have one) is kept for that document's pages.
-Blank pages can be reserved after a document: the evidence scans are placed on them after
-conversion, so that they carry the footer and count in the page numbers like any other page.
+Every document is a body rendered in the one package of its template set (documents/reconcile.py),
+so a chunk is those bodies laid one after another in a copy of that package: nothing needs
+reconciling. The footer is the set's own (case id, which set, page x of y) whatever a template's
+footer says; a template's own page header is kept for that document's pages (rendered for the case
+when it holds variables). Lists numbered in a template start again in each document. Blank pages can
+be reserved after a document: the evidence scans are placed on them after conversion, so that they
+carry the footer and count in the page numbers like any other page.
 
 LibreOffice's cost is mostly per file, not per page, so a whole chunk of packets is converted as
 one file and split again by the bookmarks (exported as PDF named destinations). The footer's page
@@ -20,79 +23,21 @@ from copy import deepcopy
 from dataclasses import dataclass, field
 
 from docx.document import Document
+from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.part import Part
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt
-from docxcompose.composer import Composer
-from docxcompose.utils import xpath
 
+from pipeline.documents.bodies import RenderedBody
 from pipeline.pdf.marks import document_mark, end_mark, scans_mark
 
 FOOTER_FONT = "Noto Sans CJK SC"
-
-
-class _ChunkComposer(Composer):
-    """docxcompose as it is, minus work that cannot change the result.
-
-    It renumbers every bookmark and drawing id of the whole result after each append, which makes
-    a chunk of n documents cost O(n²); the numbering only matters in the finished file, so it is
-    done once, by `finish`. And for each paragraph it copies it lists every style of the result and
-    looks for numbering to restart, most of composing's time; paragraphs that use only styles the
-    result already has, with no numbering anywhere, are let through without it.
-    """
-
-    _deferring = True
-    _present: set[str] | None = None  # style ids of the result, while nothing adds one
-    _styles_numbered: bool | None = None  # does any style of the result carry numbering?
-    _source: object = None  # the document being inserted, and which of its styles carry numbering
-    _source_numbered: dict[str, bool] = {}
-
-    def renumber_bookmarks(self):
-        if not self._deferring:
-            super().renumber_bookmarks()
-
-    def renumber_docpr_ids(self):
-        if not self._deferring:
-            super().renumber_docpr_ids()
-
-    def renumber_nvpicpr_ids(self):
-        if not self._deferring:
-            super().renumber_nvpicpr_ids()
-
-    def add_styles(self, doc, element):
-        used = {e.val for e in xpath(element, ".//w:tblStyle|.//w:pStyle|.//w:rStyle")}
-        if not used:
-            return
-        if self._present is None:
-            self._present = set(self.doc.styles.element.xpath("w:style/@w:styleId"))
-        if self.preserve_styles or not used <= self._present or any(
-                self.mapped_style_id(style_id) != style_id or self._numbered_in(doc, style_id) for style_id in used):
-            super().add_styles(doc, element)
-            self._present = self._styles_numbered = None  # it may have added styles
-
-    def restart_first_numbering(self, doc, element):
-        if self._styles_numbered is None:
-            self._styles_numbered = bool(self.doc.styles.element.xpath(".//w:numId"))
-        if self._styles_numbered or xpath(element, ".//w:numId"):
-            super().restart_first_numbering(doc, element)
-
-    def _numbered_in(self, doc, style_id: str) -> bool:
-        if doc is not self._source:
-            self._source, self._source_numbered = doc, {}
-        if style_id not in self._source_numbered:
-            style = doc.styles.element.get_by_id(style_id)
-            self._source_numbered[style_id] = style is not None and bool(xpath(style, ".//w:numId"))
-        return self._source_numbered[style_id]
-
-    def finish(self) -> Document:
-        self._deferring = False
-        self._source = None
-        self.renumber_bookmarks()
-        self.renumber_docpr_ids()
-        self.renumber_nvpicpr_ids()
-        return self.doc
+# Bookmark ids of one document are moved to a range of their own, DOCUMENT_IDS wide; the marks this
+# module places take the top of each range (LibreOffice pairs a bookmark's start and end by id).
+DOCUMENT_IDS = 100_000
+MARK_IDS = 10  # start, scans and end marks of one document: ids DOCUMENT_IDS - MARK_IDS … DOCUMENT_IDS - 1
 
 
 @dataclass(frozen=True)
@@ -100,55 +45,33 @@ class NumberedSet:
     """Documents numbered together: every page's footer says `案件编号：… {label} 第 x 页 / 共 y 页`."""
 
     case_id: str
+    name: str  # the set's name in its case (lender-1, borrower…)
     label: str  # 寄送件 / 本人留存
-    documents: tuple[Document, ...]
+    documents: tuple[RenderedBody, ...]
     blank_pages: dict[int, int] = field(default_factory=dict)  # document index → pages reserved after it
 
 
-def compose(sets: Iterable[NumberedSet]) -> Document | None:
-    """All documents of all sets, in order, as one Word document (None when there are none).
-    Each set's documents are copied in and then let go, so `sets` may be produced lazily."""
-    composer = None
-    starts: list[tuple[int, int]] = []  # (set, document) of each section, in order
-    headers: list[Part | None] = []  # each section's own page header, if its template has one
-    footers: list[tuple[str, str]] = []  # (case id, label) of each set
-    for u, numbered in enumerate(sets):
-        footers.append((numbered.case_id, numbered.label))
-        for d, document in enumerate(numbered.documents):
-            headers.append(_own_header(document))
-            # Ids are unique only within one document; docxcompose renumbers them on append.
-            _mark(document.element.body, numbered, u, d)
-            if composer is None:
-                composer = _ChunkComposer(document)
-            else:
-                _close_section(composer.doc.element.body)
-                _use_section_properties(composer.doc.element.body, document.element.body)
-                composer.append(document)
-            starts.append((u, d))
-    if composer is None:
-        return None
-    master = composer.finish()
-    _set_footers(master, starts, footers, headers)
-    return master
-
-
 def join(sets: Iterable[NumberedSet], package: Callable[[], Document]) -> Document | None:
-    """The same as `compose`, for documents rendered as bodies of one package (documents/bodies.py):
-    each body is laid after the one before in a copy of the package that `package()` opens. Nothing
-    is reconciled, since there is nothing to reconcile; ids that must be unique in one file (marks,
-    drawings) are made so."""
+    """All documents of all sets, in order, as one Word document (None when there are none): each
+    body is laid after the one before in a copy of the package that `package()` opens; ids that must
+    be unique in one file (bookmarks, drawings, list instances) are made so. Each set's documents are
+    taken in and let go, so `sets` may be produced lazily."""
     master = None
     starts: list[tuple[int, int]] = []
     footers: list[tuple[str, str]] = []
     for u, numbered in enumerate(sets):
         footers.append((numbered.case_id, numbered.label))
-        for d, body in enumerate(numbered.documents):
-            _offset_bookmark_ids(body, len(starts))
-            _mark(body, numbered, u, d)
+        for d, rendered in enumerate(numbered.documents):
+            body = rendered.body
+            document = len(starts)
+            _offset_bookmark_ids(body, document)
+            _mark(body, numbered, u, d, document)
             if master is None:
                 master = package()
                 master.element.replace(master.element.body, body)
             else:
+                _own_headers(master, body, rendered.headers)
+                _restart_lists(master, body)
                 target = master.element.body
                 _close_section(target)
                 _use_section_properties(target, body)
@@ -156,12 +79,14 @@ def join(sets: Iterable[NumberedSet], package: Callable[[], Document]) -> Docume
                 for element in list(body):
                     if element.tag != _SECTION:
                         final.addprevious(element)
+            if document == 0:
+                _own_headers(master, master.element.body, rendered.headers)
             starts.append((u, d))
     if master is None:
         return None
     _renumber(master.element.body, ".//wp:docPr")
     _renumber(master.element.body, ".//pic:cNvPr")
-    _set_footers(master, starts, footers, [None] * len(starts))
+    _set_footers(master, starts, footers)
     return master
 
 
@@ -175,24 +100,26 @@ def _section_properties(body):
     return last if last is not None and last.tag == _SECTION else body.find(_SECTION)
 
 
-def _mark(body, numbered: NumberedSet, u: int, d: int) -> None:
+def _mark(body, numbered: NumberedSet, u: int, d: int, document: int) -> None:
     """The marks the PDF is split by (pdf/marks.py): where the document starts, where its reserved
-    pages start, where the set ends."""
-    _add_bookmark(_first_paragraph(body), document_mark(u, d), start=True)
+    pages start, where the set ends — each with an id no other bookmark of the chunk has."""
+    ids = iter(range((document + 1) * DOCUMENT_IDS - MARK_IDS, (document + 1) * DOCUMENT_IDS))
+    _add_bookmark(_first_paragraph(body), document_mark(u, d), next(ids), start=True)
     if numbered.blank_pages.get(d):
-        _reserve_pages(body, numbered.blank_pages[d], scans_mark(u, d))
+        _reserve_pages(body, numbered.blank_pages[d], scans_mark(u, d), next(ids))
     if d == len(numbered.documents) - 1:
-        _add_bookmark(_last_paragraph(body), end_mark(u), start=False)
+        _add_bookmark(_last_paragraph(body), end_mark(u), next(ids), start=False)
 
 
 def _offset_bookmark_ids(body, document: int) -> None:
-    """Bookmark ids of one document, moved to a range of their own (LibreOffice pairs a bookmark's
-    start and end by id)."""
+    """Bookmark ids of one document, moved to a range of their own."""
     for tag in ("w:bookmarkStart", "w:bookmarkEnd"):
         for mark in body.iter(qn(tag)):
             value = mark.get(qn("w:id"))
             if value is not None and value.isdigit():
-                mark.set(qn("w:id"), str(document * 100_000 + int(value)))
+                if int(value) >= DOCUMENT_IDS - MARK_IDS:  # never in a template Word wrote
+                    raise ValueError(f"bookmark id {value} out of range")
+                mark.set(qn("w:id"), str(document * DOCUMENT_IDS + int(value)))
 
 
 def _renumber(body, path: str) -> None:
@@ -201,23 +128,94 @@ def _renumber(body, path: str) -> None:
 
 
 _NAMESPACES = {"wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
-               "pic": "http://schemas.openxmlformats.org/drawingml/2006/picture"}
+               "pic": "http://schemas.openxmlformats.org/drawingml/2006/picture",
+               "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
 
 
-def _set_footers(master: Document, starts: list[tuple[int, int]], footers: list[tuple[str, str]],
-                 headers: list[Part | None]) -> None:
+def _own_headers(master: Document, body, rendered: dict[str, bytes]) -> None:
+    """A page header with variables, rendered for this document: a part of its own in the chunk
+    (pictures shared with the template's header), and the document's section pointed at it."""
+    if not rendered:
+        return
+    for reference in _section_properties(body).findall(qn("w:headerReference")):
+        key = reference.get(qn("r:id"))
+        if key not in rendered:
+            continue
+        template = master.part.rels[key].target_part
+        part = Part(master.part.package.next_partname("/word/header%d.xml"), CT.WML_HEADER, rendered[key],
+                    master.part.package)
+        for relationship in template.rels.values():
+            if relationship.is_external:
+                part.rels.get_or_add_ext_rel(relationship.reltype, relationship.target_ref)
+            else:
+                part.rels.add_relationship(relationship.reltype, relationship.target_part, relationship.rId)
+        reference.set(qn("r:id"), master.part.relate_to(part, RT.HEADER))
+
+
+def _restart_lists(master: Document, body) -> None:
+    """Numbered lists of a template start at their first number in every document: each list
+    instance a body uses becomes a new instance of the same list definition, restarted. (Lists
+    numbered through a paragraph style alone, not the paragraph, carry on; Word's list buttons number
+    the paragraph.)"""
+    used = list(dict.fromkeys(body.xpath(".//w:numPr/w:numId/@w:val", namespaces=_NAMESPACES)))
+    if not used:
+        return
+    numbering = master.part.numbering_part.element
+    taken = [int(n) for n in numbering.xpath("w:num/@w:numId", namespaces=_NAMESPACES)]
+    mapping = {}
+    for number, old in enumerate(used, start=max(taken, default=0) + 1):
+        found = numbering.xpath(f'w:num[@w:numId="{old}"]', namespaces=_NAMESPACES)
+        if not found or old == "0":
+            continue
+        instance = deepcopy(found[0])
+        instance.set(qn("w:numId"), str(number))
+        for override in instance.findall(qn("w:lvlOverride")):
+            instance.remove(override)
+        override = OxmlElement("w:lvlOverride")
+        override.set(qn("w:ilvl"), "0")
+        start = OxmlElement("w:startOverride")
+        start.set(qn("w:val"), _first_number(numbering, instance))
+        override.append(start)
+        instance.append(override)
+        numbering.append(instance)
+        mapping[old] = str(number)
+    for reference in body.xpath(".//w:numPr/w:numId", namespaces=_NAMESPACES):
+        value = reference.get(qn("w:val"))
+        if value in mapping:
+            reference.set(qn("w:val"), mapping[value])
+
+
+def _first_number(numbering, instance) -> str:
+    abstract = instance.find(qn("w:abstractNumId")).get(qn("w:val"))
+    start = numbering.xpath(f'w:abstractNum[@w:abstractNumId="{abstract}"]/w:lvl[@w:ilvl="0"]/w:start/@w:val',
+                            namespaces=_NAMESPACES)
+    return start[0] if start else "1"
+
+
+def _set_footers(master: Document, starts: list[tuple[int, int]], footers: list[tuple[str, str]]) -> None:
+    empty_header: str | None = None
     any_header = False
-    for section, (u, d), header in zip(master.sections, starts, headers, strict=True):
+    for section, (u, d) in zip(master.sections, starts, strict=True):
         case_id, label = footers[u]
         _set_footer(section, case_id, label, u, first=(d == 0))
-        if header is not None:
-            _use_header(master, section, header)
+        if section._sectPr.findall(qn("w:headerReference")):
             any_header = True
         elif any_header:  # a section without a header reference would inherit the one before it
-            section.header.is_linked_to_previous = False
+            if empty_header is None:
+                empty_header = master.part.relate_to(_empty_header(master), RT.HEADER)
+            reference = OxmlElement("w:headerReference")
+            reference.set(qn("w:type"), "default")
+            reference.set(qn("r:id"), empty_header)
+            section._sectPr.insert(0, reference)
 
 
-def _reserve_pages(body, count: int, mark: str) -> None:
+def _empty_header(master: Document) -> Part:
+    xml = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+           b'<w:hdr xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:p/></w:hdr>')
+    return Part(master.part.package.next_partname("/word/header%d.xml"), CT.WML_HEADER, xml, master.part.package)
+
+
+def _reserve_pages(body, count: int, mark: str, mark_id: int) -> None:
     """`count` empty pages at the end of the document, the first carrying `mark`. A plain empty
     paragraph closes them: the section break goes into the section's last paragraph, and LibreOffice
     makes no page for a page break in the paragraph that also ends the section."""
@@ -228,34 +226,8 @@ def _reserve_pages(body, count: int, mark: str) -> None:
         paragraph.append(properties)
         _section_properties(body).addprevious(paragraph)
         if number == 0:
-            _add_bookmark(paragraph, mark, start=True)
+            _add_bookmark(paragraph, mark, mark_id, start=True)
     _section_properties(body).addprevious(OxmlElement("w:p"))
-
-
-def _own_header(document: Document) -> Part | None:
-    """The default page header of a document's (last) section, or None."""
-    for reference in document.element.body.sectPr.findall(qn("w:headerReference")):
-        if reference.get(qn("w:type")) == "default":
-            # rels[…].target_part, not related_parts: docxtpl swaps the rendered header in behind the cache
-            return document.part.rels[reference.get(qn("r:id"))].target_part
-    return None
-
-
-def _use_header(master: Document, section, header: Part) -> None:
-    """Point the section at `header`, bringing the part (and its images) into the master package
-    under names of their own when it comes from another document."""
-    package = master.part.package
-    if header.package is not package:
-        for relationship in header.rels.values():
-            if not relationship.is_external:
-                target = relationship.target_part
-                target.partname = package.next_partname(f"/word/media/header-image%d.{target.partname.ext}")
-        header.partname = package.next_partname("/word/header%d.xml")
-        header._package = package
-    reference = OxmlElement("w:headerReference")
-    reference.set(qn("w:type"), "default")
-    reference.set(qn("r:id"), master.part.relate_to(header, RT.HEADER))
-    section._sectPr.insert(0, reference)
 
 
 def _first_paragraph(body):
@@ -275,12 +247,11 @@ def _last_paragraph(body):
     return paragraph
 
 
-def _add_bookmark(paragraph, name: str, start: bool) -> None:
+def _add_bookmark(paragraph, name: str, mark_id: int, start: bool) -> None:
     begin, end = OxmlElement("w:bookmarkStart"), OxmlElement("w:bookmarkEnd")
-    mark_id = str(9000 + start)  # the two marks of one document never share an id
-    begin.set(qn("w:id"), mark_id)
+    begin.set(qn("w:id"), str(mark_id))
     begin.set(qn("w:name"), name)
-    end.set(qn("w:id"), mark_id)
+    end.set(qn("w:id"), str(mark_id))
     properties = paragraph.find(qn("w:pPr"))
     at = 0 if properties is None else 1
     if start:
@@ -315,8 +286,12 @@ def _use_section_properties(body, appended) -> None:
 
 
 def _set_footer(section, case_id: str, label: str, unit: int, first: bool) -> None:
+    """The set's footer on its first section (the others inherit it); a template's own page header
+    stays, but only its default one: a first-page or even-page header would need titlePg or the
+    settings' evenAndOddHeaders, which are the packet's."""
     sect_pr = section._sectPr
-    for reference in sect_pr.findall(qn("w:headerReference")) + sect_pr.findall(qn("w:footerReference")):
+    for reference in sect_pr.findall(qn("w:footerReference")) + [
+            r for r in sect_pr.findall(qn("w:headerReference")) if r.get(qn("w:type")) != "default"]:
         sect_pr.remove(reference)
     for numbering in sect_pr.findall(qn("w:pgNumType")):
         sect_pr.remove(numbering)

@@ -1,5 +1,5 @@
-"""The unit of work: a chunk of cases (their template contexts) + the templates → each case's
-editable documents, to_lender.pdf and packet.pdf, as bytes.
+"""The unit of work: a chunk of cases (each a list of named sets with their template contexts) + the
+templates → each case's editable documents, its lender files and packet.pdf, as bytes.
 
 `run_chunk` is a pure function of its inputs (the LibreOffice it calls is a per-process resource,
 not state), so it runs the same in this process, in a worker process, or on another machine.
@@ -10,11 +10,11 @@ bad case costs only itself, and a case that hangs LibreOffice costs at most two 
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import gc
 import hashlib
-import io
 import logging
 import os
 import tempfile
@@ -25,39 +25,36 @@ from multiprocessing.util import Finalize
 from pathlib import Path
 
 import pikepdf
-from docx import Document as open_document
 from docx.document import Document
 
 from pipeline.common.i18n import _, set_language
-from pipeline.documents.bodies import body_of
-from pipeline.documents.kinds import DOCUMENTS, EVIDENCE_COVER, DocumentSet, documents_for
+from pipeline.documents.bodies import RenderedBody
+from pipeline.documents.kinds import DOCUMENTS, PacketSet, SetKind
 from pipeline.documents.render import TemplateSet
+from pipeline.documents.time_limit import RenderTimeout, time_limit
 from pipeline.pdf.assemble import CaseFiles, Scan, SetSpec, case_files, locate_sets, open_chunk
-from pipeline.pdf.compose import NumberedSet, compose, join
+from pipeline.pdf.compose import NumberedSet, join
 from pipeline.pdf.converter import ConversionError, ConversionTimeout, Converter
 from pipeline.pdf.libreoffice import open_converter
 
 log = logging.getLogger(__name__)
 
-TITLES = {kind.name: kind.title for kind in DOCUMENTS}
-
 
 @dataclass(frozen=True)
 class CaseJob:
     case_id: str
-    context: dict
+    sets: tuple[PacketSet, ...]  # its lender sets, then the borrower's set
     scans: tuple[Scan, ...] = ()  # the evidence scans, as safe PDFs, in the row's order
-    has_evidence: bool = True  # the row lists evidence: the lender set has its 证明材料清单
 
-    @property
-    def sets(self) -> dict[DocumentSet, tuple[str, ...]]:
-        """The documents of this case, by set, in order."""
-        return {part: tuple(kind.name for kind in kinds)
-                for part, kinds in documents_for(self.has_evidence or bool(self.scans)).items()}
+    def documents(self) -> list[tuple[PacketSet, str]]:
+        """Every document of the case, in order, with its set."""
+        return [(packet_set, name) for packet_set in self.sets for name in packet_set.documents]
 
-    @property
-    def names(self) -> tuple[str, ...]:
-        return tuple(name for names in self.sets.values() for name in names)
+    def spec(self, packet_set: PacketSet) -> SetSpec:
+        scans_after = packet_set.scans_after if self.scans else None
+        return SetSpec(self.case_id, packet_set.name, packet_set.kind is SetKind.LENDER, packet_set.outline,
+                       packet_set.titles, scans_after, packet_set.pdf_name,
+                       packet_set.context.get("file_title", ""))
 
 
 @dataclass(frozen=True)
@@ -83,7 +80,7 @@ class CaseOutcome:
     case_id: str
     error: str = ""  # why the case failed; '' when it succeeded
     documents: dict[str, bytes] = field(default_factory=dict)  # editable .docx copies by name
-    files: CaseFiles | None = None  # to_lender.pdf and packet.pdf
+    files: CaseFiles | None = None  # the lender files and packet.pdf
 
     @property
     def ok(self) -> bool:
@@ -146,7 +143,8 @@ def run_chunk(chunk: Chunk) -> list[CaseOutcome]:
         gc.freeze()
         _frozen = True
     try:
-        return build_chunk(list(chunk.jobs), _template_sets[digest], converter, settings.retries, chunk.duplex)
+        return build_chunk(list(chunk.jobs), _template_sets[digest], converter, settings.retries, chunk.duplex,
+                           render_timeout=settings.timeout)
     finally:
         # python-docx trees hold reference cycles whose lxml memory the collector does not see;
         # left to the usual thresholds they pile up chunk after chunk.
@@ -162,42 +160,51 @@ def _give_back_free_memory() -> None:
 
 
 def build_chunk(jobs: list[CaseJob], templates: TemplateSet, converter: Converter, retries: int = 1,
-                duplex: bool = False) -> list[CaseOutcome]:
+                duplex: bool = False, render_timeout: float | None = None) -> list[CaseOutcome]:
+    """Every case of `jobs` rendered, converted together and split; `render_timeout` bounds the
+    rendering of one case (a staff template's loop that never ends fails that case only)."""
     outcomes = {job.case_id: CaseOutcome(job.case_id) for job in jobs}
 
-    def render(job: CaseJob) -> list | None:
-        return _render(job, templates, outcomes[job.case_id])
+    def render(job: CaseJob) -> list[RenderedBody] | None:
+        return _render(job, templates, outcomes[job.case_id], render_timeout)
 
     _convert(jobs, outcomes, converter, retries, render, duplex, templates)
     return [outcomes[job.case_id] for job in jobs]
 
 
-def _render(job: CaseJob, templates: TemplateSet, outcome: CaseOutcome) -> list | None:
-    """The case's documents, freshly rendered (as bodies when the templates share one package,
-    documents/bodies.py); their bytes are kept as the editable copies."""
+def _render(job: CaseJob, templates: TemplateSet, outcome: CaseOutcome,
+            timeout: float | None) -> list[RenderedBody] | None:
+    """The case's documents, freshly rendered as bodies (documents/bodies.py); their bytes are kept
+    as the editable copies."""
     try:
-        copies, documents = render_documents(templates, job.names, job.context)
+        with time_limit(timeout) if timeout else _no_limit():
+            rendered = render_documents(templates, job)
+    except RenderTimeout:
+        log.warning("rendering %s took longer than %s s", job.case_id, timeout)
+        outcome.error = _("文书生成超时（超过{seconds}秒）：模板中可能有不会结束的循环").format(seconds=f"{timeout:g}")
+        return None
     except Exception as exc:  # a template or a value that does not render: this case only
         log.exception("rendering %s failed", job.case_id)
         outcome.error = _("文书生成失败：{kind}: {detail}").format(kind=type(exc).__name__, detail=exc)
         return None
-    outcome.documents.update(zip(job.names, copies, strict=True))
-    return documents
+    outcome.documents.update((packet_set.copy_name(name), r.docx)
+                             for (packet_set, name), r in zip(job.documents(), rendered, strict=True))
+    return rendered
 
 
-def render_documents(templates: TemplateSet, names: tuple[str, ...], context: dict) -> tuple[list[bytes], list]:
-    """The editable copies of the named documents, and what `compose_chunk` takes to put them in a
-    chunk: bodies when the templates share one package, python-docx documents otherwise."""
-    if templates.shared:
-        rendered = [templates.render_body(name, context) for name in names]
-        return [r.docx for r in rendered], [r.body for r in rendered]
-    documents = [templates.render(name, context) for name in names]
-    return [_docx_bytes(document) for document in documents], documents
+@contextlib.contextmanager
+def _no_limit():
+    yield
+
+
+def render_documents(templates: TemplateSet, job: CaseJob) -> list[RenderedBody]:
+    """Every document of the case, rendered with its set's context, in order."""
+    return [templates.render(name, packet_set.context) for packet_set, name in job.documents()]
 
 
 def compose_chunk(sets: Iterable[NumberedSet], templates: TemplateSet) -> Document | None:
-    """The chunk's one Word file: bodies joined in one package, or documents composed."""
-    return join(sets, templates.package) if templates.shared else compose(sets)
+    """The chunk's one Word file: the bodies joined in one copy of the templates' package."""
+    return join(sets, templates.package)
 
 
 def _convert(jobs: list[CaseJob], outcomes: dict[str, CaseOutcome], converter: Converter, retries: int,
@@ -210,8 +217,8 @@ def _convert(jobs: list[CaseJob], outcomes: dict[str, CaseOutcome], converter: C
         converted = _convert_together(jobs, converter, documents, duplex, templates)
     except ConversionError as exc:
         rendered = [job for job in jobs if outcomes[job.case_id].ok]
-        # Composing changes the documents it takes in; further attempts start from the saved copies.
-        reopen = lambda job: _reopen(job, outcomes[job.case_id], templates.shared)  # noqa: E731
+        # Joining takes the bodies in; further attempts start from the saved copies.
+        reopen = lambda job: _reopen(job, outcomes[job.case_id], templates)  # noqa: E731
         if len(rendered) > 1:
             log.warning("chunk of %d failed to convert (%s); converting its cases one by one", len(rendered), exc)
             for job in rendered:
@@ -227,10 +234,11 @@ def _convert(jobs: list[CaseJob], outcomes: dict[str, CaseOutcome], converter: C
         outcomes[job.case_id].files = files
 
 
-def _convert_together(jobs: list[CaseJob], converter: Converter, documents: Callable[[CaseJob], list | None],
+def _convert_together(jobs: list[CaseJob], converter: Converter,
+                      documents: Callable[[CaseJob], list[RenderedBody] | None],
                       duplex: bool, templates: TemplateSet) -> list[tuple[CaseJob, CaseFiles]]:
-    """Compose, convert and split; the documents are rendered (or reopened) one case at a time as they
-    are composed, so that a worker holds one case's document trees besides the chunk's, not all of them."""
+    """Join, convert and split; the documents are rendered (or reopened) one case at a time as they
+    are joined, so that a worker holds one case's document trees besides the chunk's, not all of them."""
     composed: list[CaseJob] = []
     specs: list[SetSpec] = []
 
@@ -241,16 +249,16 @@ def _convert_together(jobs: list[CaseJob], converter: Converter, documents: Call
                 continue
             composed.append(job)
             start = 0
-            for part, names in job.sets.items():
-                scans_after = names.index(EVIDENCE_COVER) if job.scans and EVIDENCE_COVER in names else None
-                reserved = {scans_after: sum(scan.pages for scan in job.scans)} if scans_after is not None else {}
-                specs.append(SetSpec(job.case_id, part.label, part.outline, tuple(TITLES[n] for n in names),
-                                     scans_after))
-                yield NumberedSet(job.case_id, part.label, tuple(found[start:start + len(names)]), reserved)
-                start += len(names)
+            for packet_set in job.sets:
+                spec = job.spec(packet_set)
+                reserved = {spec.scans_after: sum(scan.pages for scan in job.scans)} \
+                    if spec.scans_after is not None else {}
+                specs.append(spec)
+                count = len(packet_set.documents)
+                yield NumberedSet(job.case_id, packet_set.name, packet_set.label, tuple(found[start:start + count]),
+                                  reserved)
+                start += count
             del found
-            if not templates.shared:
-                gc.collect()  # python-docx trees are reference cycles: collect them case by case
 
     with tempfile.TemporaryDirectory(prefix="chunk-", dir=converter.profile.parent) as folder:
         docx = Path(folder) / "chunk.docx"
@@ -263,21 +271,15 @@ def _convert_together(jobs: list[CaseJob], converter: Converter, documents: Call
         try:
             with open_chunk(pdf) as converted:
                 located = locate_sets(converted, specs)
-                return [(job, case_files(converted, located[2 * n], located[2 * n + 1], job.scans, duplex))
-                        for n, job in enumerate(composed)]
+                return [(job, case_files(converted, [located[(job.case_id, s.name)] for s in job.sets], job.scans,
+                                         duplex))
+                        for job in composed]
         except (KeyError, ValueError) as exc:
             raise ConversionError(_("PDF中找不到文书分隔标记（{mark}）").format(mark=exc)) from exc
         except pikepdf.PdfError as exc:  # the converted chunk, or a scan, that qpdf cannot read
             raise ConversionError(_("无法拆分转换后的PDF：{reason}").format(reason=exc)) from exc
 
 
-def _reopen(job: CaseJob, outcome: CaseOutcome, bodies: bool) -> list:
-    if bodies:
-        return [body_of(outcome.documents[name]) for name in job.names]
-    return [open_document(io.BytesIO(outcome.documents[name])) for name in job.names]
-
-
-def _docx_bytes(document) -> bytes:
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+def _reopen(job: CaseJob, outcome: CaseOutcome, templates: TemplateSet) -> list[RenderedBody]:
+    return [templates.reopen(name, outcome.documents[packet_set.copy_name(name)])
+            for packet_set, name in job.documents()]

@@ -12,7 +12,6 @@ import cerberus
 from conftest import PACKET_DATE, ROOT, make_case
 from docx import Document
 from docx.oxml.ns import qn
-from docxcompose.composer import Composer
 from docxtpl import DocxTemplate
 from lxml import etree
 
@@ -21,7 +20,7 @@ from pipeline.contract.messages import CollectedErrors
 from pipeline.documents.context import build_context
 from pipeline.documents.kinds import DOCUMENTS
 from pipeline.documents.render import LISTING_CHARACTERS, TemplateSet
-from pipeline.pdf.compose import NumberedSet, _ChunkComposer, compose, join
+from pipeline.pdf.compose import NumberedSet, join
 from pipeline.plan import plan_repayment
 
 
@@ -49,63 +48,6 @@ def test_docxtpl_patches_the_xml_on_every_render_and_the_patch_depends_only_on_i
     assert original(DocxTemplate(io.BytesIO(blob)), calls[0]) == original(DocxTemplate(io.BytesIO(blob)), calls[0])
 
 
-def test_docxcompose_still_calls_the_hooks_the_chunk_composer_overrides(monkeypatch):
-    """_ChunkComposer defers renumbering and skips style work by overriding these Composer methods;
-    if `insert` stopped calling one of them, the override would silently do nothing."""
-    called = set()
-    for name in ("renumber_bookmarks", "renumber_docpr_ids", "renumber_nvpicpr_ids", "add_styles",
-                 "restart_first_numbering"):
-        original = getattr(Composer, name)
-
-        def spy(self, *args, _name=name, _original=original):
-            called.add(_name)
-            return _original(self, *args)
-
-        monkeypatch.setattr(Composer, name, spy)
-    templates = TemplateSet()
-    first, second = (templates.render("repayment_agreement", _context()) for _ in range(2))
-    Composer(first).append(second)
-    assert called == {"renumber_bookmarks", "renumber_docpr_ids", "renumber_nvpicpr_ids", "add_styles",
-                      "restart_first_numbering"}
-
-
-def _parts(document) -> dict[str, bytes]:
-    buffer = io.BytesIO()
-    document.save(buffer)
-    archive = zipfile.ZipFile(buffer)
-    return {name: archive.read(name) for name in ("word/document.xml", "word/styles.xml")}
-
-
-def test_the_chunk_composer_gives_the_same_document_as_docxcompose_itself():
-    templates = TemplateSet()
-    contexts = [_context(), _context(case_id="T-002", requests=("deferral", "installments"), deferral_months=2)]
-    documents = [[templates.render(kind.name, context) for kind in DOCUMENTS] for context in contexts]
-    plain_documents = [[Document(io.BytesIO(_bytes(d))) for d in docs] for docs in documents]
-    ours = compose(NumberedSet(f"T-{n}", "寄送件", tuple(docs)) for n, docs in enumerate(documents))
-
-    # The same composition (bookmarks, sections, footers) with docxcompose's own Composer.
-    import pipeline.pdf.compose as module
-
-    class Plain(Composer):
-        def finish(self):
-            return self.doc
-
-    saved = module._ChunkComposer
-    module._ChunkComposer = Plain
-    try:
-        theirs = compose(NumberedSet(f"T-{n}", "寄送件", tuple(docs)) for n, docs in enumerate(plain_documents))
-    finally:
-        module._ChunkComposer = saved
-    assert _parts(ours) == _parts(theirs)
-    assert issubclass(_ChunkComposer, Composer)
-
-
-def _bytes(document) -> bytes:
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
-
-
 def test_cerberus_hands_its_error_objects_to_a_custom_error_handler():
     """contract/ reads Cerberus's findings through the public error-handler API, not `_errors`."""
     validator = cerberus.Validator({"a": {"type": "integer"}, "b": {"type": "list", "schema": {"type": "string"}}},
@@ -116,42 +58,51 @@ def test_cerberus_hands_its_error_objects_to_a_custom_error_handler():
 
 
 LOGO = (ROOT / "samples" / "organisation-logo.png").read_bytes()
-_BOOKMARK_AND_DRAWING_IDS = re.compile(rb'(<w:bookmark(?:Start|End) w:id|<wp:docPr id|<pic:cNvPr id)="\d+"')
 
 
-def _comparable(document) -> dict[str, bytes]:
-    """The composed document's parts as LibreOffice reads them: body and footers (by section order),
-    with ids that only need to be unique in the file left out."""
-    buffer = io.BytesIO()
-    document.save(buffer)
-    archive = zipfile.ZipFile(buffer)
-    body = etree.fromstring(archive.read("word/document.xml"))
-    footers = [document.part.related_parts[r.get(qn("r:id"))].blob
-               for r in body.iter(qn("w:footerReference"))]
-    for reference in body.iter(qn("w:footerReference")):
-        reference.set(qn("r:id"), "")
-    canonical = etree.tostring(body, method="c14n")
-    return {"document": _BOOKMARK_AND_DRAWING_IDS.sub(rb"\1", canonical),
-            "footers": b"".join(etree.tostring(etree.fromstring(f), method="c14n") for f in footers),
-            "styles": archive.read("word/styles.xml")}
+def _chunk_of(contexts, templates):
+    sets = [NumberedSet(f"T-{n}", name, label, tuple(templates.render(k.name, c) for k in DOCUMENTS))
+            for n, c in enumerate(contexts) for name, label in (("lender-1", "寄送件"), ("borrower", "本人留存"))]
+    return join(sets, templates.package)
 
 
-def test_joining_bodies_gives_the_document_that_composing_gives():
-    """The shipped templates share one package, so the pipeline renders bodies and joins them
-    (pdf/compose.py `join`) instead of composing documents with docxcompose: the result must be the
-    same document, mark for mark and section for section."""
+def test_every_bookmark_of_a_joined_chunk_has_an_id_of_its_own_and_one_end():
+    """LibreOffice pairs a bookmark's start and end by id: two bookmarks sharing one (every document's
+    marks did) can end each other, and a split then finds the wrong pages."""
     templates = TemplateSet(logo=LOGO)
-    assert templates.shared
     first = _context()
     contexts = [{**first, "org": {**first["org"], "has_logo": True}},
-                _context(case_id="T-002", requests=("deferral", "installments"), deferral_months=2,
-                         hardship_details="第一行\n第二行")]
-    bodies = [NumberedSet(f"T-{n}", "寄送件", tuple(templates.render_body(k.name, c).body for k in DOCUMENTS))
-              for n, c in enumerate(contexts)]
-    documents = [NumberedSet(f"T-{n}", "寄送件", tuple(templates.render(k.name, c) for k in DOCUMENTS))
-                 for n, c in enumerate(contexts)]
-    joined, composed = join(bodies, templates.package), compose(documents)
-    assert _comparable(joined) == _comparable(composed)
+                _context(case_id="T-002", requests=("deferral", "installments"), deferral_months=2)]
+    body = _chunk_of(contexts, templates).element.body
+    starts = [m.get(qn("w:id")) for m in body.iter(qn("w:bookmarkStart"))]
+    ends = [m.get(qn("w:id")) for m in body.iter(qn("w:bookmarkEnd"))]
+    assert len(starts) >= 2 * 2 * len(DOCUMENTS)  # every document's start mark, every set's end mark
+    assert len(set(starts)) == len(starts) and sorted(starts) == sorted(ends)
+    names = [m.get(qn("w:name")) for m in body.iter(qn("w:bookmarkStart"))]
+    assert len(set(names)) == len(names)
+
+
+def test_docxcompose_brings_a_templates_styles_and_pictures_into_the_package():
+    """documents/reconcile.py leans on docxcompose's Composer to copy what a template uses into the
+    package of the first: every style a body names and every picture it shows must be there."""
+    from pipeline.documents.reconcile import one_package
+    from pipeline.documents.render import template_files
+
+    blobs, _ = template_files()
+    staff = Document()
+    staff.styles.add_style("Staff Note", 1)
+    staff.add_paragraph("{{ case_id }}", style="Staff Note")
+    staff.add_paragraph("1", style="List Number")
+    staff.add_picture(io.BytesIO(LOGO))
+    buffer = io.BytesIO()
+    staff.save(buffer)
+    blobs["call_sheet"] = buffer.getvalue()
+    document = Document(io.BytesIO(one_package(blobs)["call_sheet"]))
+    defined = {style.style_id for style in document.styles}
+    used = {e.get(qn("w:val")) for e in document.element.body.iter(qn("w:pStyle"))}
+    assert used and used <= defined
+    embeds = [e.get(qn("r:embed")) for e in document.element.body.iter(qn("a:blip"))]
+    assert embeds and all(document.part.rels[key].target_part.blob == LOGO for key in embeds)
 
 
 def test_docxtpl_turns_only_the_listing_characters_into_word_breaks():

@@ -4,17 +4,19 @@ never sent. Expected texts and figures are worked out by hand in each test."""
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import date
 from decimal import Decimal
 
 import pytest
 from conftest import PACKET_DATE, make_case
+from docx import Document
 
 from pipeline.common.model import EvidenceItem
 from pipeline.contract import default_contract
 from pipeline.documents.context import build_context
-from pipeline.documents.kinds import DocumentSet, documents_for
+from pipeline.documents.kinds import SetKind, documents_of
 from pipeline.documents.render import TemplateSet
 from pipeline.plan import plan_repayment
 
@@ -23,6 +25,8 @@ BORROWER = ("borrower_summary", "evidence_checklist", "call_sheet", "repayment_t
 
 
 def text_of(document) -> str:
+    if hasattr(document, "docx"):  # as rendered: the editable copy's bytes
+        document = Document(io.BytesIO(document.docx))
     parts = [p.text for p in document.paragraphs]
     for table in document.tables:
         for row in table.rows:
@@ -47,7 +51,7 @@ def lender_text(texts: dict[str, str]) -> str:
 
 def test_without_evidence_there_is_no_cover_sheet_and_nothing_is_said_to_be_attached():
     case = make_case(evidence=())
-    assert [k.name for k in documents_for(False)[DocumentSet.LENDER]] == ["hardship_letter", "repayment_agreement"]
+    assert documents_of(SetKind.LENDER, False) == ("hardship_letter", "repayment_agreement")
     letter = render(case)["hardship_letter"]
     for claim in ("附后", "见所附", "附件：", "证明材料清单"):
         assert claim not in letter, claim

@@ -22,7 +22,7 @@ distributed = pytest.importorskip("distributed")
 from bench.synthetic import write_batch  # noqa: E402
 from pipeline.batch.rows import check_rows, open_inputs  # noqa: E402
 from pipeline.contract import default_contract  # noqa: E402
-from pipeline.documents.context import build_context  # noqa: E402
+from pipeline.documents.packet import packet_sets  # noqa: E402
 from pipeline.documents.render import TemplateSet  # noqa: E402
 from pipeline.pdf.libreoffice import find_soffice  # noqa: E402
 from pipeline.run.chunk import CaseJob, Chunk, ConverterSettings  # noqa: E402
@@ -63,7 +63,7 @@ def _chunks(source: Path, size: int):
     settings = ConverterSettings(find_soffice(), 120, Path(tempfile.mkdtemp()))
     rows = [c for c in check_rows(open_inputs([source], contract), contract, DATE)]
     for start in range(0, len(rows), size):
-        jobs = tuple(CaseJob(c.case.case_id, build_context(c.case, c.plan, contract)) for c in rows[start:start + size])
+        jobs = tuple(CaseJob(c.case.case_id, packet_sets(c.case, c.plan, contract)) for c in rows[start:start + size])
         yield Chunk(jobs, templates, settings)
 
 
@@ -120,14 +120,14 @@ from pipeline.run.dask_pool import DaskPool
 from pipeline.documents.render import TemplateSet
 
 def answer_without_converting(chunk):  # what a worker sends back for a chunk, without LibreOffice
-    files = lambda: CaseFiles(b"%PDF-" + os.urandom(30_000), b"%PDF-" + os.urandom(60_000), 4, 9)
+    files = lambda: CaseFiles({"to_lender.pdf": b"%PDF-" + os.urandom(30_000)}, b"%PDF-" + os.urandom(60_000), 9)
     return [CaseOutcome(job.case_id, documents={"letter": os.urandom(2_000)}, files=files()) for job in chunk.jobs]
 
 def chunks(n):
     templates = TemplateSet().blobs
     settings = ConverterSettings("soffice", 120, Path(tempfile.gettempdir()))
     for start in range(0, n, 12):
-        yield Chunk(tuple(CaseJob(f"C-{i:06d}", {"n": i}) for i in range(start, min(n, start + 12))),
+        yield Chunk(tuple(CaseJob(f"C-{i:06d}", ()) for i in range(start, min(n, start + 12))),
                     templates, settings)
 
 process, samples, held, cases, count = psutil.Process(), [], [], 0, 0

@@ -34,7 +34,7 @@ def cluster():
 
 
 def _chunk(*case_ids: str) -> Chunk:
-    return Chunk(tuple(CaseJob(case_id, {}) for case_id in case_ids), {},
+    return Chunk(tuple(CaseJob(case_id, ()) for case_id in case_ids), {},
                  ConverterSettings("soffice", 1.0, Path(tempfile.gettempdir())))
 
 

@@ -12,7 +12,7 @@ from conftest import PACKET_DATE, make_case
 from docx import Document
 
 from pipeline.contract import default_contract
-from pipeline.documents.context import build_context
+from pipeline.documents.packet import packet_sets
 from pipeline.documents.render import TemplateSet
 from pipeline.pdf.converter import ConversionError, ConversionTimeout
 from pipeline.pdf.libreoffice import find_soffice
@@ -58,7 +58,7 @@ def jobs(count: int, poisoned: int) -> list[CaseJob]:
     for n in range(count):
         details = "今年三月起网店销量下滑，月营业额由三万元降至八千元。" + (POISON if n == poisoned else "")
         case = make_case(case_id=f"T-{n:03d}", hardship_details=details)
-        result.append(CaseJob(case.case_id, build_context(case, plan_repayment(case, PACKET_DATE).plan, contract)))
+        result.append(CaseJob(case.case_id, packet_sets(case, plan_repayment(case, PACKET_DATE).plan, contract)))
     return result
 
 
@@ -99,4 +99,5 @@ def test_a_converted_pdf_that_cannot_be_split_fails_its_cases_with_a_message(tmp
     outcomes = build_chunk(jobs(2, poisoned=-1), TemplateSet(), converter, retries=0)
     assert [o.ok for o in outcomes] == [False, False] and converter.calls == 3  # the chunk, then each case
     assert all(o.error.startswith("PDF转换失败：无法拆分转换后的PDF：") for o in outcomes), [o.error for o in outcomes]
-    assert all(set(o.documents) == set(job.names) for o, job in zip(outcomes, jobs(2, -1), strict=True))
+    assert all(set(o.documents) == {s.copy_name(name) for s, name in job.documents()}
+               for o, job in zip(outcomes, jobs(2, -1), strict=True))

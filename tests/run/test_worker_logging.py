@@ -17,7 +17,8 @@ def test_a_fault_in_a_worker_goes_to_the_log_not_the_terminal(tmp_path):
     templates = tmp_path / "templates"
     templates.mkdir()
     letter = Document(TEMPLATES_DIR / "hardship_letter.docx")
-    letter.add_paragraph("{{ no_such_variable }}")  # every case fails to render, with a traceback
+    # every case fails to render, with a traceback (nothing `templates check` refuses a run for)
+    letter.add_paragraph("{{ evidence.count // 0 }}")
     letter.save(templates / "hardship_letter.docx")
     source = write_batch(tmp_path / "cases.csv", 2, date(2026, 11, 24))
     out = tmp_path / "out"
@@ -27,4 +28,4 @@ def test_a_fault_in_a_worker_goes_to_the_log_not_the_terminal(tmp_path):
     assert [r["status"] for r in read_report(out)] == ["failed", "failed"]
     assert "Traceback" not in result.stderr
     log = (out / "packets.log").read_text("utf-8")
-    assert "Traceback" in log and "no_such_variable" in log
+    assert "Traceback" in log and "ZeroDivisionError" in log
