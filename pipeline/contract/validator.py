@@ -70,7 +70,7 @@ class CaseValidator(cerberus.Validator):
     def _normalize_coerce_lender(self, value):
         name = coerce.narrow(str(_limited(value))).casefold()
         key = self.contract.lender_aliases.get(name)
-        creditor = self.contract.columns["creditor"].header
+        creditor = self.contract.columns["creditor"].header if "creditor" in self.contract.columns else "债权人"
         if name in self.contract.shared_creditors:
             products = "、".join(self.contract.shared_creditors[name])
             raise ValueError(_("是{products}共同的贷款人，请在本列填写产品名称（{products}之一），并把这一名称填入「{creditor}」").format(

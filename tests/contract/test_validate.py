@@ -1,10 +1,11 @@
+import shutil
 from datetime import date
 from decimal import Decimal
 
 import pytest
-from conftest import PACKET_DATE
+from conftest import PACKET_DATE, ROOT
 
-from pipeline.contract import BatchValidator, default_contract
+from pipeline.contract import BatchValidator, Contract, default_contract
 from pipeline.intake import RawRow
 
 GOOD = {
@@ -159,3 +160,15 @@ def test_a_credit_card_without_its_bank_is_an_error_that_says_to_give_the_bank(v
 def test_a_creditor_longer_than_any_legal_name_is_refused(validator):
     (error,) = validator.validate(row(GOOD, creditor="某" * 101)).problems
     assert error.column == "creditor" and "最多100个字符" in error.message
+
+
+def test_a_case_schema_without_the_creditor_column_still_names_an_unknown_lender(tmp_path):
+    folder = tmp_path / "schemas"
+    shutil.copytree(ROOT / "schemas", folder)
+    text = (folder / "case.yaml").read_text("utf-8")
+    start, end = text.index("creditor:\n"), text.index("loan_contract_no:\n")
+    (folder / "case.yaml").write_text(text[:start] + text[end:], "utf-8")
+    contract = Contract(folder)
+    assert "creditor" not in contract.columns
+    (error,) = BatchValidator(contract, PACKET_DATE).validate(row(GOOD, lender="某某速贷")).problems
+    assert "不在贷款机构名单中" in error.message and "「债权人」" in error.message
