@@ -37,6 +37,7 @@ class Code(StrEnum):
     DEFERRAL_NOT_NEEDED = "deferral_not_needed"
     LUMP_SUM_WITHOUT_SOURCE = "lump_sum_without_source"
     LENDER_DEFAULTED = "lender_defaulted"
+    CREDITOR_NOT_GIVEN = "creditor_not_given"
     WAIVER_WITHOUT_PENALTY = "waiver_without_penalty"
     # run
     UNCHANGED = "unchanged"

@@ -9,18 +9,50 @@ from pathlib import Path
 
 from pipeline.common.errors import RowError
 
+LENDER_KINDS = ("bank", "consumer_finance", "platform", "credit_card")  # schemas/lenders.yaml says what each is
+
 
 @dataclass(frozen=True)
 class Lender:
-    """A lender as schemas/lenders.yaml describes it (data staff correct, never template text)."""
+    """A lender as schemas/lenders.yaml describes it (data staff correct, never template text).
+
+    The entry is the product staff name (借呗); its creditor — whom the letter addresses — is the
+    row's 债权人 when given, else `legal_name` where the list knows it (see `addressee`).
+    """
 
     key: str  # short name as staff write it, e.g. 网商贷
-    legal_name: str  # 浙江网商银行股份有限公司
+    legal_name: str = ""  # the creditor's legal name as contracts print it, '' when not known
+    kind: str = "bank"  # one of LENDER_KINDS
+    certainty: str = ""  # how legal_name is known: 'confirmed' or 'reported'; '' without a legal_name
+    earlier_creditors: tuple[str, ...] = ()  # creditors older contracts of the product name
+    partner_funded: bool = False  # loans often funded by partner banks or trusts (助贷 / 联合贷款)
+    aliases: tuple[str, ...] = ()  # other names staff type
     address: str = ""  # registered address (住所), '' when not known for certain
     hotline: str = ""  # official customer-service number, '' when none is listed
-    online_service: str = ""  # where to reach official customer service in writing
-    repayment_channel: str = ""  # the official way to repay
+    online_service: str = ""  # where to reach official customer service in writing, '' when not known
+    repayment_channel: str = ""  # the official way to repay, '' when not known
     caution: str = ""  # a warning for the borrower about this lender's channels
+
+    @property
+    def creditor_needed(self) -> bool:
+        """A row must name the creditor itself: a credit card the list knows no bank for."""
+        return self.kind == "credit_card" and not self.legal_name
+
+    @property
+    def creditor_certain(self) -> bool:
+        """The list's legal_name is the creditor of every loan of the product: a blank 债权人 needs no check."""
+        return bool(self.legal_name) and self.certainty == "confirmed" and not self.partner_funded
+
+    def addressee(self, creditor: str = "") -> str:
+        """Whom a letter and a draft agreement name as the lender: the row's 债权人; else the list's
+        legal name unless partners often fund the product; else words that guess no one."""
+        if creditor:
+            return creditor
+        if self.legal_name and not self.partner_funded:
+            return self.legal_name
+        if self.kind == "consumer_finance":  # it lends in its own name; only the full name is missing
+            return f"{self.key}（全称以借款合同载明为准）"
+        return f"{self.key}的贷款人（以借款合同载明为准）"
 
 
 @dataclass(frozen=True)
@@ -82,6 +114,7 @@ class Case:
     caseworker: str
     attachments: tuple[Attachment, ...] = ()  # evidence scans, in the row's order
     lender_given: bool = True  # False: 贷款机构 was blank and the default lender was used
+    creditor: str = ""  # 债权人 as the contract names it, '' when blank (the documents use lender.addressee)
     headers: dict[str, str] = field(default_factory=dict, compare=False)  # column key → header as the file names it
     warnings: tuple[RowError, ...] = field(default=(), compare=False)
 

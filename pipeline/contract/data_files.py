@@ -16,6 +16,7 @@ from cerberus import errors as cerr
 
 from pipeline.common.errors import RunError
 from pipeline.common.i18n import _
+from pipeline.common.model import LENDER_KINDS
 from pipeline.common.safe_files import FileRefused, read_regular_file
 from pipeline.contract.messages import CollectedErrors
 
@@ -29,12 +30,16 @@ RULES: dict[str, dict] = {
         "type": "dict", "required": True, "empty": False,
         "keysrules": {"type": "string", "empty": False, "maxlength": 40},
         "valuesrules": {"type": "dict", "schema": {
-            "legal_name": {**TEXT, "required": True, "maxlength": 100},
+            "kind": {"type": "string", "required": True, "allowed": list(LENDER_KINDS)},
             "aliases": {"type": "list", "schema": {**TEXT, "maxlength": 60}},
+            "legal_name": {"type": "string", "maxlength": 100},
+            "certainty": {"type": "string", "allowed": ["confirmed", "reported"], "dependencies": "legal_name"},
+            "earlier_creditors": {"type": "list", "schema": {**TEXT, "maxlength": 100}},
+            "partner_funded": {"type": "boolean"},
             "address": {"type": "string", "maxlength": 200},
             "hotline": {"type": "string", "maxlength": 40, "regex": r"^[0-9\-]*$"},
-            "online_service": {**TEXT, "required": True, "maxlength": 100},
-            "repayment_channel": {**TEXT, "required": True, "maxlength": 100},
+            "online_service": {"type": "string", "maxlength": 100},
+            "repayment_channel": {"type": "string", "maxlength": 100},
             "caution": {"type": "string", "maxlength": 200},
         }},
     }},
@@ -132,12 +137,16 @@ def _problem_text(error: cerberus.errors.ValidationError, kind: str) -> str:
     if code == cerr.EMPTY_NOT_ALLOWED.code:
         return _("{where}不能为空").format(where=where)
     if code == cerr.BAD_TYPE.code:
-        wanted = {"string": _("文本"), "list": _("列表"), "dict": _("键值对")}.get(error.constraint, error.constraint)
+        wanted = {"string": _("文本"), "list": _("列表"), "dict": _("键值对"), "boolean": _("true或false")}.get(
+            error.constraint, error.constraint)
         return _("{where}应为{wanted}").format(where=where, wanted=wanted)
     if code == cerr.UNALLOWED_VALUE.code:
         value = "" if path and error.value == path[-1] else _("的“{value}”").format(value=error.value)
         return _("{where}{value}不是可用的值（可用：{allowed}）").format(
             where=where, value=value, allowed="、".join(map(str, error.constraint)))
+    if code == cerr.DEPENDENCIES_FIELD.code:
+        needed = [error.constraint] if isinstance(error.constraint, str) else list(error.constraint)
+        return _("{where}须与{other}一起填写").format(where=where, other="、".join(f"「{n}」" for n in needed))
     if code == cerr.REGEX_MISMATCH.code:
         return _("{where}格式不正确（只能含数字和-）").format(where=where)
     if code == cerr.MAX_LENGTH.code:

@@ -106,7 +106,8 @@ def _validation(info: ColumnInfo, contract: Contract, DataValidation):
     if info.kind == "choice":
         # "warning", not "stop": other spellings (lender aliases in schemas/lenders.yaml, English keys)
         # are accepted too.
-        hint = "；如需新增贷款机构，请编辑 schemas/lenders.yaml" if rules.get("coerce") == "lender" else ""
+        hint = ("；银行信用卡选“信用卡”并在债权人一列填写发卡银行；名单外的机构请编辑 schemas/lenders.yaml"
+                if rules.get("coerce") == "lender" else "")
         return DataValidation(type="list", allow_blank=True, showDropDown=False, showErrorMessage=True,
                               errorStyle="warning", errorTitle=_clip(info.header, 32),
                               error="请从下拉列表中选择" + hint)
@@ -142,7 +143,7 @@ def _write_help(sheet, contract: Contract, Font, Alignment, PatternFill) -> None
         f"1. 在“{DATA_SHEET}”工作表中每行填写一个案件，第1行是表头，请勿修改或删除表头。",
         "2. 红色粗体的列为必填；其他列可留空。",
         "3. 第2行是灰色斜体的示例，填写前请删除（如未删除，生成时会自动跳过该行）。",
-        "4. 贷款机构用下拉列表选择；可多选的列（困难类型、协商诉求、证明材料）直接输入，多项之间用“、”或“;”分隔，可选值见下表。",
+        "4. 贷款机构用下拉列表选择（产品或平台名称）；债权人照借款合同上“贷款人”的全称填写（信用卡填发卡银行），借呗、京东等常由合作银行出资的产品尤其要填；可多选的列（困难类型、协商诉求、证明材料）直接输入，多项之间用“、”或“;”分隔，可选值见下表。",
         "5. 身份证号、手机号、案件编号等列已设为文本格式，请勿改为数字格式，否则身份证号的后几位会丢失。",
         "6. 金额填数字（元），日期按 2026-03-05 的格式填写。",
         "7. 填好后保存为 .xlsx，运行：packets build 本文件.xlsx --out 输出文件夹（先用 packets validate 本文件.xlsx 检查）。",

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+from pipeline.common.errors import RunError
+from pipeline.common.i18n import _
 from pipeline.common.model import ExpectedEvidence, Lender
 from pipeline.common.resources import shipped_path
 from pipeline.contract.data_files import load_data_file
@@ -56,15 +58,9 @@ class Contract:
             )
             for key, rules in self.cerberus_schema.items()
         }
-        self.lenders: dict[str, Lender] = {}
-        self.lender_aliases: dict[str, str] = {}
-        for key, entry in load_data_file(self.dir / "lenders.yaml", "lenders").items():
-            self.lenders[key] = Lender(
-                key, entry["legal_name"], address=entry.get("address", ""), hotline=entry.get("hotline", ""),
-                online_service=entry["online_service"], repayment_channel=entry["repayment_channel"],
-                caution=entry.get("caution", ""))
-            for name in [key, entry["legal_name"], *entry.get("aliases", ())]:
-                self.lender_aliases[name.casefold()] = key
+        self.lenders: dict[str, Lender] = {
+            key: _lender(key, entry) for key, entry in load_data_file(self.dir / "lenders.yaml", "lenders").items()}
+        self.lender_aliases, self.shared_creditors = _lender_names(self.lenders)
         expected = load_data_file(self.dir / "evidence.yaml", "evidence", self._evidence_kinds())
         self.evidence_always: tuple[ExpectedEvidence, ...] = _expected(expected["always"])
         self.evidence_by_hardship: dict[str, tuple[ExpectedEvidence, ...]] = {
@@ -103,6 +99,43 @@ class Contract:
 
     def label(self, column: str, key: str) -> str:
         return self.columns[column].labels[key]
+
+
+def _lender(key: str, entry: dict) -> Lender:
+    legal_name = entry.get("legal_name", "")
+    return Lender(
+        key, legal_name, kind=entry["kind"], certainty=entry.get("certainty", "confirmed") if legal_name else "",
+        earlier_creditors=tuple(entry.get("earlier_creditors", ())), partner_funded=entry.get("partner_funded", False),
+        aliases=tuple(entry.get("aliases", ())), address=entry.get("address", ""), hotline=entry.get("hotline", ""),
+        online_service=entry.get("online_service", ""), repayment_channel=entry.get("repayment_channel", ""),
+        caution=entry.get("caution", ""))
+
+
+def _lender_names(lenders: dict[str, Lender]) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
+    """What 贷款机构 may say → the entry it names (casefolded), and the creditors' names that several
+    entries share (重庆蚂蚁消费金融有限公司 lends both 借呗 and 花呗): those name no entry.
+
+    An entry's own names (key, aliases) belong to it alone: a name another entry also uses, as a name
+    or as its creditor's, stops the run.
+    """
+    owner: dict[str, str] = {}
+    creditors: dict[str, list[str]] = {}
+    for lender in lenders.values():
+        for name in (lender.key, *lender.aliases):
+            _refuse_clash(name, lender.key, owner.setdefault(name.casefold(), lender.key))
+    for lender in lenders.values():
+        for name in dict.fromkeys(n for n in (lender.legal_name, *lender.earlier_creditors) if n):
+            _refuse_clash(name, owner.get(name.casefold(), lender.key), lender.key)
+            creditors.setdefault(name.casefold(), []).append(lender.key)
+    shared = {name: tuple(keys) for name, keys in creditors.items() if len(keys) > 1}
+    names = owner | {name: keys[0] for name, keys in creditors.items() if len(keys) == 1 and name not in owner}
+    return names, shared
+
+
+def _refuse_clash(name: str, entry: str, other: str) -> None:
+    if entry != other:
+        raise RunError(_("lenders.yaml：「{entry}」的名称“{name}”已是「{other}」的名称，一个名称只能对应一个贷款机构").format(
+            entry=entry, name=name, other=other))
 
 
 def _expected(entries: list[dict]) -> tuple[ExpectedEvidence, ...]:

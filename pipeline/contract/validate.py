@@ -117,6 +117,7 @@ class BatchValidator:
             evidence=evidence,
             caseworker=doc.get("caseworker", ""),
             lender_given="lender" in raw.cells,
+            creditor=doc.get("creditor", ""),
             headers=dict(raw.headers),
             warnings=tuple(warnings),
         )

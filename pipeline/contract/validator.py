@@ -68,10 +68,17 @@ class CaseValidator(cerberus.Validator):
         return coerce.parse_evidence(_limited(value))
 
     def _normalize_coerce_lender(self, value):
-        key = self.contract.lender_aliases.get(coerce.narrow(str(_limited(value))).casefold())
+        name = coerce.narrow(str(_limited(value))).casefold()
+        key = self.contract.lender_aliases.get(name)
+        creditor = self.contract.columns["creditor"].header if "creditor" in self.contract.columns else "债权人"
+        if name in self.contract.shared_creditors:
+            products = "、".join(self.contract.shared_creditors[name])
+            raise ValueError(_("是{products}共同的贷款人，请在本列填写产品名称（{products}之一），并把这一名称填入「{creditor}」").format(
+                products=products, creditor=creditor))
         if key is None:
             names = "、".join(self.contract.lenders)
-            raise ValueError(_("不在贷款机构名单中（现有：{names}），如需新增请编辑 schemas/lenders.yaml").format(names=names))
+            raise ValueError(_("不在贷款机构名单中（现有：{names}）；银行信用卡请填“信用卡”并在「{creditor}」填写发卡银行全称，"
+                               "其他机构请在 schemas/lenders.yaml 中新增").format(names=names, creditor=creditor))
         return key
 
     # -- rules
@@ -101,6 +108,14 @@ class CaseValidator(cerberus.Validator):
                      else _("{file}第{row}行").format(file=source, row=row))
             self._error(field, _("与{where}的案件编号重复，同一批次（所有输入文件）中案件编号必须唯一（不区分大小写）").format(
                 where=where))
+
+    def _validate_card_needs_creditor(self, constraint, field, value):
+        """{'type': 'boolean'}"""
+        # The letter and the draft agreement go to the issuing bank, which only the row can name.
+        lender = self.contract.lenders.get(value)
+        if constraint and lender and lender.creditor_needed and not self.document.get("creditor"):
+            self._error("creditor", _("为必填项：“{lender}”的债权人是发卡银行，请填写发卡银行的全称（见信用卡账单或领用合约）").format(
+                lender=lender.key))
 
     def _validate_not_after_packet_date(self, constraint, field, value):
         """{'type': 'boolean'}"""

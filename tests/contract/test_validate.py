@@ -1,10 +1,11 @@
+import shutil
 from datetime import date
 from decimal import Decimal
 
 import pytest
-from conftest import PACKET_DATE
+from conftest import PACKET_DATE, ROOT
 
-from pipeline.contract import BatchValidator, default_contract
+from pipeline.contract import BatchValidator, Contract, default_contract
 from pipeline.intake import RawRow
 
 GOOD = {
@@ -132,3 +133,42 @@ def test_full_width_and_lowercase_forms_are_accepted(validator):
 def test_template_syntax_in_text_is_kept_as_text(validator):
     case = validator.validate(row(GOOD, hardship_details="{{ 7*7 }} {% for x in y %} <w:t>&amp; ]]>")).case
     assert case.hardship_details == "{{ 7*7 }} {% for x in y %} <w:t>&amp; ]]>"
+
+
+def test_the_creditor_is_kept_as_the_contract_names_it_and_blank_is_empty(validator):
+    assert validator.validate(row(GOOD)).case.creditor == ""
+    named = validator.validate(row(GOOD, case_id="C2", lender="借呗", creditor="某某银行股份有限公司")).case
+    assert (named.lender.key, named.creditor) == ("借呗", "某某银行股份有限公司")
+
+
+def test_a_creditor_on_no_list_is_accepted(validator):
+    # an assigned debt (债权转让), a card's bank, a consumer-finance company the list does not hold
+    result = validator.validate(row(GOOD, creditor="某某资产管理有限公司"))
+    assert result.problems == () and result.case.creditor == "某某资产管理有限公司"
+
+
+def test_a_credit_card_without_its_bank_is_an_error_that_says_to_give_the_bank(validator):
+    result = validator.validate(row(GOOD, lender="信用卡"))
+    assert result.case is None
+    (error,) = result.problems
+    assert (error.column, error.value) == ("creditor", "") and error.is_error
+    assert error.message.startswith("「creditor」：为必填项") and "发卡银行的全称" in error.message
+    card = validator.validate(row(GOOD, case_id="C2", lender="银行信用卡", creditor="某某银行股份有限公司"))
+    assert card.problems == () and card.case.lender.key == "信用卡"
+
+
+def test_a_creditor_longer_than_any_legal_name_is_refused(validator):
+    (error,) = validator.validate(row(GOOD, creditor="某" * 101)).problems
+    assert error.column == "creditor" and "最多100个字符" in error.message
+
+
+def test_a_case_schema_without_the_creditor_column_still_names_an_unknown_lender(tmp_path):
+    folder = tmp_path / "schemas"
+    shutil.copytree(ROOT / "schemas", folder)
+    text = (folder / "case.yaml").read_text("utf-8")
+    start, end = text.index("creditor:\n"), text.index("loan_contract_no:\n")
+    (folder / "case.yaml").write_text(text[:start] + text[end:], "utf-8")
+    contract = Contract(folder)
+    assert "creditor" not in contract.columns
+    (error,) = BatchValidator(contract, PACKET_DATE).validate(row(GOOD, lender="某某速贷")).problems
+    assert "不在贷款机构名单中" in error.message and "「债权人」" in error.message

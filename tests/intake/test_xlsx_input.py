@@ -166,6 +166,24 @@ def test_init_help_sheet_and_example_row(blank, contract):
     assert BatchValidator(contract, date(2026, 11, 24)).validate(example).case is not None
 
 
+def test_init_offers_every_lender_and_explains_the_creditor_column(blank, contract):
+    book = load_workbook(blank)
+    sheet = book[DATA_SHEET]
+    letter = {cell.value: cell.column_letter for cell in sheet[1]}
+    assert letter["债权人"] == chr(ord(letter["贷款机构"]) + 1)  # next to the product it belongs to
+    validations = {str(v.sqref).split(":")[0]: v for v in sheet.data_validations.dataValidation}
+    lender = validations[letter["贷款机构"] + "2"]
+    sheet_name, cells = lender.formula1.split("!")
+    items = [c.value for row in book[sheet_name.strip("'")][cells.replace("$", "")] for c in row]
+    assert {"借呗", "花呗", "京东金条", "美团借钱", "招联消费金融", "信用卡"} <= set(items)
+    assert "信用卡" in lender.error and "债权人" in lender.error
+    creditor = validations[letter["债权人"] + "2"]
+    assert (creditor.type, creditor.formula2) == ("textLength", "100")
+    assert "借款合同" in creditor.prompt and "征信报告" in creditor.prompt and "发卡银行" in creditor.prompt
+    help_text = "\n".join(str(c.value) for row in book[HELP_SHEET].iter_rows() for c in row if c.value is not None)
+    assert "债权人" in help_text.split("\n")[4]  # the note on 贷款机构 says where the creditor comes from
+
+
 def test_schema_command_prints_every_column_and_markdown(contract):
     result = run_cli("schema")
     assert result.returncode == 0

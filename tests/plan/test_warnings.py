@@ -6,10 +6,12 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+import pytest
 from conftest import PACKET_DATE, make_case
 
 from pipeline.common.errors import Code, Severity
 from pipeline.common.i18n import set_language
+from pipeline.contract import default_contract
 from pipeline.plan import plan_repayment
 
 
@@ -69,6 +71,59 @@ def test_warnings_name_the_column_as_the_file_does_and_speak_english_with_lang_e
     try:
         found = warnings_of(make_case(lender_given=False))[Code.LENDER_DEFAULTED]
         assert "the default lender 网商贷 was used" in found.message
+    finally:
+        set_language("zh")
+
+
+def creditor_warning(key: str, creditor: str = ""):
+    case = make_case(lender=default_contract().lenders[key], creditor=creditor)
+    return warnings_of(case).get(Code.CREDITOR_NOT_GIVEN)
+
+
+@pytest.mark.parametrize("key", ["京东金条", "京东白条", "360借条", "分期乐"])
+def test_a_partner_funded_product_without_its_creditor_says_where_to_look_and_guesses_no_bank(key):
+    found = creditor_warning(key)
+    assert found.column == "债权人"
+    for place in ("借款合同", "贷款人", "征信报告"):
+        assert place in found.message
+    # what the letter says meanwhile: the product's lender, as its contract names it
+    assert f"“{key}的贷款人（以借款合同载明为准）”" in found.message
+    assert "银行股份有限公司" not in found.message
+
+
+def test_for_jiebei_the_usual_creditors_are_named_as_usual_not_as_the_creditor():
+    found = creditor_warning("借呗")
+    assert "“借呗的贷款人（以借款合同载明为准）”" in found.message
+    assert "近期合同通常为重庆蚂蚁消费金融有限公司" in found.message
+    assert "较早的合同可能为重庆市蚂蚁商诚小额贷款有限公司" in found.message
+    assert "较早的合同" not in creditor_warning("美团借钱").message
+
+
+def test_a_consumer_finance_company_the_list_has_no_legal_name_for_asks_for_it():
+    found = creditor_warning("招联消费金融")
+    assert "全称" in found.message and "借款合同" in found.message
+    assert "“招联消费金融（全称以借款合同载明为准）”" in found.message
+
+
+def test_a_reported_legal_name_is_used_but_to_be_checked():
+    found = creditor_warning("天津京东消费金融")
+    assert "“天津京东消费金融有限公司”" in found.message and "核对" in found.message
+
+
+@pytest.mark.parametrize("key", ["京东金条", "借呗", "招联消费金融", "天津京东消费金融"])
+def test_a_creditor_given_needs_no_warning(key):
+    assert creditor_warning(key, creditor="某某银行股份有限公司") is None
+
+
+def test_a_lender_the_list_knows_for_certain_needs_no_creditor():
+    assert creditor_warning("网商贷") is None and creditor_warning("微粒贷") is None
+
+
+def test_the_creditor_warning_speaks_english_with_lang_en():
+    set_language("en")
+    try:
+        found = creditor_warning("京东金条")
+        assert "loan contract" in found.message and "京东金条的贷款人（以借款合同载明为准）" in found.message
     finally:
         set_language("zh")
 
