@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.common.model import Case, EvidenceItem
+from pipeline.common.model import Case, Debt, EvidenceItem
 from pipeline.contract import default_contract
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,8 +21,35 @@ PAYLOAD = ("{% for c in ''.__class__.__mro__[1].__subclasses__() %}{% if c.__nam
            "{{ c(['id'], stdout=-1).communicate()[0] }}{% endif %}{% endfor %}")
 
 
-def make_case(**changes) -> Case:
+DEBT_FIELDS = {"lender", "loan_contract_no", "principal", "interest", "penalty", "overdue_since", "requests",
+               "installments", "deferral_months", "first_payment_date", "funds_source", "creditor"}
+
+
+def make_debt(**changes) -> Debt:
     contract = default_contract()
+    base = Debt(
+        source="test.csv",
+        row=2,
+        lender=contract.lenders["网商贷"],
+        loan_contract_no="WS2024000123",
+        principal=Decimal("45000.00"),
+        interest=Decimal("1200.50"),
+        penalty=Decimal("800.00"),
+        overdue_since=date(2026, 6, 15),
+        requests=("installments", "penalty_waiver"),
+        installments=None,
+        deferral_months=None,
+        first_payment_date=None,
+        funds_source="",
+    )
+    return dataclasses.replace(base, **changes)
+
+
+def make_case(debts: tuple[Debt, ...] | None = None, **changes) -> Case:
+    """A client; the debt's fields among `changes` make its one debt (or give `debts`)."""
+    debt_changes = {key: changes.pop(key) for key in list(changes) if key in DEBT_FIELDS}
+    if debts is None:
+        debts = (make_debt(**debt_changes, **({"headers": changes["headers"]} if "headers" in changes else {})),)
     base = Case(
         source="test.csv",
         row=2,
@@ -31,12 +58,6 @@ def make_case(**changes) -> Case:
         id_number="11010519491231002X",
         phone="13800138000",
         address="浙江省杭州市西湖区文三路100号",
-        lender=contract.lenders["网商贷"],
-        loan_contract_no="WS2024000123",
-        principal=Decimal("45000.00"),
-        interest=Decimal("1200.50"),
-        penalty=Decimal("800.00"),
-        overdue_since=date(2026, 6, 15),
         monthly_income=Decimal("6500"),
         income_scope="self",
         monthly_expenses=Decimal("3500"),
@@ -44,13 +65,9 @@ def make_case(**changes) -> Case:
         dependents=2,
         hardship_types=("business_loss",),
         hardship_details="今年三月起网店销量下滑，月营业额由三万元降至八千元。",
-        requests=("installments", "penalty_waiver"),
-        installments=None,
-        deferral_months=None,
-        first_payment_date=None,
-        funds_source="",
         evidence=(EvidenceItem("bank_statement", 6),),
         caseworker="李律师",
+        debts=debts,
     )
     return dataclasses.replace(base, **changes)
 

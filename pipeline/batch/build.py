@@ -19,6 +19,7 @@ from pipeline.common.i18n import _, language
 from pipeline.contract import Contract, default_contract
 from pipeline.documents.calendar import reminders_ics
 from pipeline.documents.organisation import Organisation, load_organisation
+from pipeline.documents.context import lender_files
 from pipeline.documents.packet import packet_sets
 from pipeline.documents.reconcile import TemplatesRefused
 from pipeline.documents.render import TemplateSet
@@ -55,8 +56,8 @@ def build(paths: list[Path], options: BuildOptions, on_row: OnRow | None = None,
           on_total: OnTotal | None = None) -> BuildSummary:
     """Build packets for every valid row of `paths` into `options.out`; `on_row(outcome)` is called
     once per input row as soon as its fate is known, `on_total(rows)` once before that, with the
-    number of data rows (for a progress bar; a workbook's comes from the check made when it was opened,
-    a CSV file's from a pass over its records, made only when `on_total` is given)."""
+    number of data rows (for a progress bar), as soon as every row has been read — a row's client
+    is known only then (batch/grouping.py)."""
     contract = default_contract()
     files = open_inputs(paths, contract, options.sheet)
     soffice = find_soffice(options.soffice)
@@ -68,9 +69,7 @@ def build(paths: list[Path], options: BuildOptions, on_row: OnRow | None = None,
         remove_leftovers(out)
         remove_stale_scratch()  # what builds killed earlier left in the temp folder (personal data)
         batch = Build(files=files, contract=contract, soffice=soffice, templates=templates,
-                      organisation=organisation, out=out, options=options, on_row=on_row)
-        if on_total:
-            on_total(sum(f.count_rows() for f in files))
+                      organisation=organisation, out=out, options=options, on_row=on_row, on_total=on_total)
         try:
             with AuditLog(out) as audit:
                 batch.audit = audit
@@ -106,7 +105,8 @@ class Build:
     """One run of `packets build` into an output folder that it holds locked."""
 
     def __init__(self, *, files: list[InputFile], contract: Contract, soffice: str, templates: dict[str, bytes],
-                 organisation: Organisation, out: Path, options: BuildOptions, on_row: OnRow | None = None):
+                 organisation: Organisation, out: Path, options: BuildOptions, on_row: OnRow | None = None,
+                 on_total: OnTotal | None = None):
         self.files = files
         self.contract = contract
         self.soffice = soffice
@@ -115,16 +115,19 @@ class Build:
         self.out = out
         self.options = options
         self.on_row = on_row
+        self.on_total = on_total
         self.fingerprint = RunFingerprint.of(options.packet_date, templates, contract.schema_files(),
                                              organisation.digest if organisation.name else "", options.duplex)
         self.outcomes: list[RowOutcome] = []
-        self.printable: dict[tuple[str, int], PrintEntry] = {}  # (source, row) → ok packet, for the print file
+        self.printable: dict[tuple[str, int], PrintEntry] = {}  # (source, first row) → ok packet, for the print file
         self.pending: dict[str, Pending] = {}  # case_id → row in flight
         self.rank = {f.source: n for n, f in enumerate(files)}  # report and print file follow the input order
         self.audit: AuditLog | None = None  # OUT/audit.log: built, rebuilt, failed
+        self.scratch: Path | None = None  # the run's private scratch folder, while it runs
 
     def run(self) -> BuildSummary:
         with run_scratch() as scratch:
+            self.scratch = scratch  # also where the rows wait to be gathered into clients
             settings = ConverterSettings(self.soffice, self.options.timeout, scratch)
             try:
                 with self._pool(settings) as pool:
@@ -149,13 +152,14 @@ class Build:
 
     def _to_convert(self) -> Iterator[Checked]:
         """The rows whose packets are to be made; invalid and unchanged rows are settled on the way."""
-        for checked in check_rows(self.files, self.contract, self.options.packet_date):
+        for checked in check_rows(self.files, self.contract, self.options.packet_date, self.scratch, self.on_total):
             if checked.case is None:
-                self._record(checked.outcome(Status.INVALID))
+                self._record(checked.outcomes(Status.INVALID))
                 continue
-            key = self.fingerprint.case_key(checked.raw.cells, tuple(a.digest for a in checked.case.attachments))
+            key = self.fingerprint.case_key([raw.cells for raw in checked.rows],
+                                            tuple(a.digest for a in checked.case.attachments))
             if not self.options.force and is_current(self.out / checked.case.case_id, key):
-                self._record(checked.outcome(Status.OK, (_unchanged(checked),), unchanged=True), checked)
+                self._record(checked.outcomes(Status.OK, (_unchanged(checked),), unchanged=True), checked)
                 continue
             self.pending[checked.case.case_id] = Pending(checked, key)
             yield checked
@@ -186,27 +190,29 @@ class Build:
         if not result.ok:
             withdraw_packet(folder)
             self._audit(AuditAction.FAILED, checked.case.case_id, ())
-            failure = RowError(checked.raw.source, checked.raw.row, "", "", Code.FAILED, result.error)
-            return checked.outcome(Status.FAILED, (failure,))
+            failure = RowError(checked.case.source, checked.case.row, "", "", Code.FAILED, result.error)
+            return checked.outcomes(Status.FAILED, (failure,))
         files = {**result.files.lender_files, PACKET: result.files.packet,
                  REMINDERS: reminders_ics(checked.case, checked.plan)}
         replaced = (folder / PACKET).exists()
-        written = write_case_folder(folder, result.documents, case_record(checked.case, checked.plan), files,
+        written = write_case_folder(folder, result.documents, case_record(checked.case, checked.plan, lender_files(checked.case)), files,
                                     pending.key, self.options.packet_date)
         self._audit(AuditAction.REBUILT if replaced else AuditAction.BUILT, checked.case.case_id, written)
-        return checked.outcome(Status.OK)
+        return checked.outcomes(Status.OK)
 
     def _audit(self, action: AuditAction, case_id: str, files) -> None:
         if self.audit is not None:
             self.audit.record(action, case_id, files)
 
-    def _record(self, outcome: RowOutcome, checked: Checked | None = None) -> None:
-        self.outcomes.append(outcome)
-        if checked is not None and checked.case is not None and outcome.status == Status.OK:
-            self.printable[(outcome.source, outcome.row)] = PrintEntry(
+    def _record(self, outcomes: list[RowOutcome], checked: Checked | None = None) -> None:
+        """A client's rows are settled: one outcome per row."""
+        self.outcomes += outcomes
+        if checked is not None and checked.case is not None and outcomes[0].status == Status.OK:
+            self.printable[(checked.case.source, checked.case.row)] = PrintEntry(
                 checked.case.case_id, checked.case.borrower_name, self.out / checked.case.case_id / PACKET)
         if self.on_row:
-            self.on_row(outcome)
+            for outcome in outcomes:
+                self.on_row(outcome)
 
     def _write_print_file(self, scratch: Path) -> None:
         entries = [self.printable[k] for k in sorted(self.printable, key=self._input_order_of)]
@@ -224,7 +230,7 @@ class Build:
 
 
 def _unchanged(checked: Checked) -> RowError:
-    return RowError(checked.raw.source, checked.raw.row, "", "", Code.UNCHANGED,
+    return RowError(checked.case.source, checked.case.row, "", "", Code.UNCHANGED,
                     _("与上次生成时相同，沿用已有材料（需要重新生成请加 --force）"), Severity.WARNING)
 
 

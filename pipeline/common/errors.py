@@ -26,6 +26,11 @@ class Code(StrEnum):
     ENCODING = "encoding"
     TOO_MANY_CELLS = "too_many_cells"
     ID_AS_NUMBER = "id_as_number"
+    # contract: the rows of one client
+    CLIENT_DISAGREES = "client_disagrees"
+    SAME_BORROWER = "same_borrower"
+    NO_LENDER = "no_lender"
+    CASE_ROW_INVALID = "case_row_invalid"
     # contract: evidence files named in a row
     EVIDENCE_FILE = "evidence_file"
     EVIDENCE_TOO_LARGE = "evidence_too_large"
@@ -33,10 +38,12 @@ class Code(StrEnum):
     NO_CAPACITY = "no_capacity"
     CAPPED_AT_60 = "capped_at_60"
     ABOVE_CAPACITY = "above_capacity"
+    ABOVE_SURPLUS = "above_surplus"
+    INSTALLMENTS_BY_CAPACITY = "installments_by_capacity"
+    SETTLEMENT_WITH_COUNT = "settlement_with_count"
     INSTALLMENTS_NOT_REQUESTED = "installments_not_requested"
     DEFERRAL_NOT_NEEDED = "deferral_not_needed"
     LUMP_SUM_WITHOUT_SOURCE = "lump_sum_without_source"
-    LENDER_DEFAULTED = "lender_defaulted"
     CREDITOR_NOT_GIVEN = "creditor_not_given"
     WAIVER_WITHOUT_PENALTY = "waiver_without_penalty"
     # run

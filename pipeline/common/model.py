@@ -84,43 +84,79 @@ class Attachment:
 
 
 @dataclass(frozen=True)
-class Case:
+class Debt:
+    """One loan of a client: one row of the case sheet (its debt columns)."""
+
     source: str
     row: int
-    case_id: str
-    borrower_name: str
-    id_number: str
-    phone: str
-    address: str
     lender: Lender
     loan_contract_no: str
     principal: Decimal
     interest: Decimal | None  # None: not given (the documents say "per the lender's statement")
     penalty: Decimal | None  # None: not given — after months overdue there almost certainly is one
     overdue_since: date
-    monthly_income: Decimal
-    income_scope: str  # 'self' (the borrower's own income) or 'household'
-    monthly_expenses: Decimal
-    other_debt_payments: Decimal
-    dependents: int
-    hardship_types: tuple[str, ...]
-    hardship_details: str
     requests: tuple[str, ...]
     installments: int | None
     deferral_months: int | None
     first_payment_date: date | None
     funds_source: str  # where a lump sum comes from, '' when the row does not say
+    creditor: str = ""  # 债权人 as the contract names it, '' when blank (the documents use `addressee`)
+    headers: dict[str, str] = field(default_factory=dict, compare=False)  # column key → header as the file names it
+
+    def header(self, key: str, default: str) -> str:
+        """The column as the input file names it (messages quote the file's own words)."""
+        return self.headers.get(key, default)
+
+    @property
+    def addressee(self) -> str:
+        """Whom this debt's letter and draft agreement are addressed to."""
+        return self.lender.addressee(self.creditor)
+
+    @property
+    def settlement(self) -> bool:
+        """Paid in one sum (一次性结清): only when asked for, or with 分期期数 1."""
+        return "settlement" in self.requests or self.installments == 1
+
+
+@dataclass(frozen=True)
+class Case:
+    """One client: who they are, what they live on, their hardship — and every debt of theirs in the
+    batch (rows sharing a 案件编号), in the order the rows came."""
+
+    source: str  # where the client's first row is
+    row: int
+    case_id: str
+    borrower_name: str
+    id_number: str
+    phone: str
+    address: str
+    monthly_income: Decimal
+    income_scope: str  # 'self' (the borrower's own income) or 'household'
+    monthly_expenses: Decimal
+    other_debt_payments: Decimal  # payments on debts outside this case (a mortgage, a car loan)
+    dependents: int
+    hardship_types: tuple[str, ...]
+    hardship_details: str
     evidence: tuple[EvidenceItem, ...]
     caseworker: str
+    debts: tuple[Debt, ...]
     attachments: tuple[Attachment, ...] = ()  # evidence scans, in the row's order
-    lender_given: bool = True  # False: 贷款机构 was blank and the default lender was used
-    creditor: str = ""  # 债权人 as the contract names it, '' when blank (the documents use lender.addressee)
     headers: dict[str, str] = field(default_factory=dict, compare=False)  # column key → header as the file names it
     warnings: tuple[RowError, ...] = field(default=(), compare=False)
 
     def header(self, key: str, default: str) -> str:
         """The column as the input file names it (messages quote the file's own words)."""
         return self.headers.get(key, default)
+
+    @property
+    def lenders(self) -> tuple[tuple[Lender, tuple[Debt, ...]], ...]:
+        """The lenders the client owes, each with its debts, in the order they first appear. A lender
+        is a product of the list and the creditor the rows name: two 借呗 loans from different banks
+        are two lenders."""
+        groups: dict[tuple[str, str], list[Debt]] = {}
+        for debt in self.debts:
+            groups.setdefault((debt.lender.key, debt.addressee), []).append(debt)
+        return tuple((debts[0].lender, tuple(debts)) for debts in groups.values())
 
 
 @dataclass(frozen=True)
@@ -132,14 +168,16 @@ class Installment:
 
 @dataclass(frozen=True)
 class RepaymentPlan:
+    """The proposal for one debt."""
+
     packet_date: date
     total_owed: Decimal
     waived_penalty: Decimal
     proposed_total: Decimal
-    disposable: Decimal
-    capacity: Decimal
     deferral_months: int
     schedule: tuple[Installment, ...]
+    settlement: bool  # one payment, asked for as a settlement (一次性结清)
+    allotment: Decimal  # what it was given of the monthly budget (0 for a settlement)
 
     @property
     def count(self) -> int:
@@ -152,3 +190,48 @@ class RepaymentPlan:
     @property
     def last_due(self) -> date:
         return self.schedule[-1].due
+
+    @property
+    def regular(self) -> Decimal:
+        """The amount of every installment but maybe the last."""
+        return self.schedule[0].amount
+
+
+@dataclass(frozen=True)
+class CasePlan:
+    """The client's plan: one budget, shared among the debts (plan/budget.py)."""
+
+    packet_date: date
+    disposable: Decimal  # what is left each month after necessary expenses and debts outside the case
+    capacity: Decimal  # the share of it offered each month (70 %)
+    plans: tuple[RepaymentPlan, ...]  # one per debt, in the case's order
+    floor_applied: bool = False  # some debt was given the monthly floor rather than its pro-rata share
+
+    @property
+    def reserve(self) -> Decimal:
+        """What stays free each month for the unexpected."""
+        return self.disposable - self.capacity
+
+    @property
+    def total_owed(self) -> Decimal:
+        return sum((plan.total_owed for plan in self.plans), Decimal(0))
+
+    @property
+    def proposed_total(self) -> Decimal:
+        return sum((plan.proposed_total for plan in self.plans), Decimal(0))
+
+    def monthly_totals(self) -> dict[tuple[int, int], Decimal]:
+        """What the installments (settlements aside) come to in each calendar month."""
+        totals: dict[tuple[int, int], Decimal] = {}
+        for plan in self.plans:
+            if plan.settlement:
+                continue
+            for installment in plan.schedule:
+                month = (installment.due.year, installment.due.month)
+                totals[month] = totals.get(month, Decimal(0)) + installment.amount
+        return totals
+
+    @property
+    def monthly_offer(self) -> Decimal:
+        """The highest monthly total the installments reach."""
+        return max(self.monthly_totals().values(), default=Decimal(0))

@@ -30,6 +30,7 @@ class Column:
     labels: dict[str, str]  # enumeration key → Chinese label ({} when not an enumeration)
     personal: str  # 'id', 'phone' or '' — how to mask its values outside the documents
     example: str  # a filled-in value as staff would type it (intake workbook, template check)
+    client: bool = False  # the client's, the same on each of the client's rows (else the debt's own)
 
     def key_for(self, text: str) -> str | None:
         """An enumeration item as typed (key or label, any case) → its key."""
@@ -55,6 +56,7 @@ class Contract:
                 labels=dict(rules["meta"].get("labels", {})),
                 personal=rules["meta"].get("personal", ""),
                 example=str(rules["meta"].get("example", "")),
+                client=bool(rules["meta"].get("client")),
             )
             for key, rules in self.cerberus_schema.items()
         }

@@ -1,5 +1,5 @@
 """The Cerberus validator of the contract: cell text → typed values (coercers), and the rules
-schemas/case.yaml names beyond Cerberus's own (positive, resident_id, unique_in_batch…).
+schemas/case.yaml names beyond Cerberus's own (positive, resident_id, card_needs_creditor…).
 
 Each coercer raises ValueError with a Chinese message saying what is expected; Cerberus records it
 as an ordinary error of that cell.
@@ -27,8 +27,7 @@ STRUCTURED_CELL_LIMIT = 200
 class CaseValidator(cerberus.Validator):
     """Cerberus with the contract's own types, coercers and rules.
 
-    One instance validates a whole batch (every input file): it remembers the case_ids already
-    seen, so that a repeat names the file and row that used it first.
+    One instance validates a whole batch (every input file), one row at a time.
     """
 
     types_mapping = cerberus.Validator.types_mapping.copy()
@@ -39,8 +38,6 @@ class CaseValidator(cerberus.Validator):
         super().__init__(*args, **kwargs)
         self.contract = contract
         self.packet_date = packet_date
-        self.seen_case_ids: dict[str, tuple[str, int]] = {}  # casefolded case_id → (file, row) of first use
-        self.current_row: tuple[str, int] = ("", 0)  # (file, row) being validated
 
     # -- coercers: cell text → typed value (a ValueError becomes the cell's error message)
     def _normalize_coerce_text(self, value):
@@ -97,17 +94,6 @@ class CaseValidator(cerberus.Validator):
         """{'type': 'boolean'}"""
         if constraint and value.casefold() in RESERVED_NAMES:
             self._error(field, _("是系统保留名称，不能用作案件编号（会被用作文件夹名）"))
-
-    def _validate_unique_in_batch(self, constraint, field, value):
-        """{'type': 'boolean'}"""
-        # Folders are named after case_ids, and Windows and macOS ignore letter case.
-        first = self.seen_case_ids.setdefault(value.casefold(), self.current_row)
-        if constraint and first != self.current_row:
-            source, row = first
-            where = (_("第{row}行").format(row=row) if source == self.current_row[0]
-                     else _("{file}第{row}行").format(file=source, row=row))
-            self._error(field, _("与{where}的案件编号重复，同一批次（所有输入文件）中案件编号必须唯一（不区分大小写）").format(
-                where=where))
 
     def _validate_card_needs_creditor(self, constraint, field, value):
         """{'type': 'boolean'}"""

@@ -1,8 +1,14 @@
-"""Build the template context of a case: the one place where figures become document text.
+"""Build the template contexts of a case: the one place where figures become document text.
 
 Templates see only what is built here (templates/README.md lists it); every amount and date is
 already formatted, so templates never compute. What a document may claim is decided here too: an
 amount the row leaves blank is *not given* (never 0.00), evidence is only what the row lists.
+
+A case is a client with one or more debts. Each lender set is rendered with `lender_set_context`:
+the client, this lender with its debts, every debt of the case (for the financial statement, which
+goes to every lender) — and never the borrower's negotiating range. The borrower's set is rendered
+with `borrower_set_context`: the client, every lender with its debts and ranges. In both, `loan`,
+`plan`, `request`… are those of the set's first debt, so a one-debt template reads them directly.
 """
 
 from __future__ import annotations
@@ -11,25 +17,29 @@ from datetime import timedelta
 from decimal import Decimal
 
 from pipeline.common.formats import chinese_date, money, money_in_words
-from pipeline.common.model import Case, RepaymentPlan
+from pipeline.common.model import Case, CasePlan, Debt, Lender, RepaymentPlan
 from pipeline.contract.schema import Contract
 from pipeline.documents.organisation import Organisation
-from pipeline.plan import NegotiationRange, Offer, negotiation_range
+from pipeline.plan import NegotiationRange, Offer, negotiation_ranges
 
 NO_ORGANISATION = Organisation()
 FOLLOW_UP_DAYS = 7  # the borrower calls to follow up a week after the packet date
+NOT_PUBLISHED = "以借款合同或官方App公布的为准"  # a channel the lender list does not hold for certain
+PERCENT = Decimal("0.1")
 
 
-def build_context(case: Case, plan: RepaymentPlan, contract: Contract, organisation: Organisation = NO_ORGANISATION
-                  ) -> dict:
+def client_context(case: Case, plan: CasePlan, contract: Contract, organisation: Organisation = NO_ORGANISATION
+                   ) -> dict:
+    """What every document of the case may say: the client, the budget, every debt in one table."""
     columns = contract.columns
+    ranges = negotiation_ranges(plan)
     return {
         "org": {
             "name": organisation.name,
             "address": organisation.address,
             "phone": organisation.phone,
             "has_logo": bool(organisation.logo),
-            "logo": "",  # becomes the picture when rendered (it needs the template: render.py)
+            "logo": "",  # becomes the picture when rendered (it needs the template: bodies.py)
         },
         "today": chinese_date(plan.packet_date),
         "case_id": case.case_id,
@@ -39,8 +49,6 @@ def build_context(case: Case, plan: RepaymentPlan, contract: Contract, organisat
             "phone": case.phone,
             "address": case.address,
         },
-        "lender": lender_context(case),
-        "loan": loan_context(case, plan),
         "budget": {
             "household": case.income_scope == "household",
             "income_label": "家庭每月收入" if case.income_scope == "household" else "本人每月收入",
@@ -48,54 +56,190 @@ def build_context(case: Case, plan: RepaymentPlan, contract: Contract, organisat
             "expenses": money(case.monthly_expenses),
             "other_debts": money(case.other_debt_payments),
             "disposable": money(plan.disposable),
+            "capacity": money(plan.capacity),
+            "reserve": money(plan.reserve),
             "dependents": case.dependents,
+            "floor_applied": plan.floor_applied,
+            "monthly_offer": money(plan.monthly_offer),
+            "left_for_living": money(case.monthly_income - case.monthly_expenses - case.other_debt_payments
+                                     - plan.monthly_offer),
         },
+        "summary": summary_context(case, plan),
+        "all_debts": [debt_context(debt, debt_plan, contract, case, plan, n, weight)
+                      for n, (debt, debt_plan, weight) in
+                      enumerate(zip(case.debts, plan.plans, (r.weight for r in ranges), strict=True), start=1)],
         "hardship": {key: key in case.hardship_types for key in columns["hardship_types"].labels},
         "hardship_labels": "、".join(columns["hardship_types"].labels[k] for k in case.hardship_types),
         "hardship_evidence": {key: hardship_evidence(case, contract, key) for key in columns["hardship_types"].labels},
         "hardship_details": [line.strip() for line in case.hardship_details.split("\n") if line.strip()],
-        "request": {key: key in case.requests for key in columns["requests"].labels},
-        "request_labels": "、".join(columns["requests"].labels[k] for k in case.requests),
-        "funds_source": case.funds_source,
-        "plan": plan_context(case, plan),
         "evidence": evidence_context(case, contract),
-        "negotiation": negotiation_context(negotiation_range(plan)),
         "follow_up": chinese_date(plan.packet_date + timedelta(days=FOLLOW_UP_DAYS)),
         "caseworker": case.caseworker,
     }
 
 
-def lender_context(case: Case) -> dict:
-    lender = case.lender
+def summary_context(case: Case, plan: CasePlan) -> dict:
+    lenders = case.lenders
+    return {
+        "several": len(case.debts) > 1,  # more than one debt: the statement, the overview, the shares
+        "count": len(case.debts),
+        "lender_count": len(lenders),
+        "several_lenders": len(lenders) > 1,
+        "total_owed": money(plan.total_owed),
+        "total_owed_words": money_in_words(plan.total_owed),
+        "proposed_total": money(plan.proposed_total),
+        "monthly_offer": money(plan.monthly_offer),
+        "any_settlement": any(p.settlement for p in plan.plans),
+    }
+
+
+def lender_files(case: Case) -> list[str]:
+    """The file each lender set goes out as, in the order of `case.lenders`."""
+    lenders = case.lenders
+    return [f"to_lender{file_tag(n, lender, len(lenders))}.pdf" for n, (lender, _debts) in enumerate(lenders, start=1)]
+
+
+def file_tag(number: int, lender: Lender, lenders: int) -> str:
+    """'' for a client with one lender; else -N-<product>, safe in a file name on any system."""
+    if lenders == 1:
+        return ""
+    name = "".join("_" if ch in '\\/:*?"<>|' or ord(ch) < 32 else ch for ch in lender.key)[:40]
+    return f"-{number}-{name}"
+
+
+def lender_context(lender: Lender, addressee: str) -> dict:
     ways = ([f"客服电话{lender.hotline}"] if lender.hotline else []) + (
         [lender.online_service] if lender.online_service else [])
     return {
         "short_name": lender.key,
-        "legal_name": lender.legal_name,
+        "legal_name": addressee,  # the creditor the letter and the draft agreement are addressed to
         "address": lender.address,
         "hotline": lender.hotline,
         "online_service": lender.online_service,
-        "repayment_channel": lender.repayment_channel,
-        "contact": "，或".join(ways),  # e.g. 客服电话95384，或微信或QQ内“微粒贷”官方入口的在线客服
+        "repayment_channel": lender.repayment_channel or NOT_PUBLISHED,
+        "has_channels": bool(ways),
+        "contact": "，或".join(ways) or NOT_PUBLISHED,  # e.g. 客服电话95384，或微信或QQ内“微粒贷”官方入口的在线客服
         "caution": lender.caution,
+        "credit_card": lender.kind == "credit_card",
+        "listed": lender.kind != "unlisted",
     }
 
 
-def loan_context(case: Case, plan: RepaymentPlan) -> dict:
-    interest_given, penalty_given = case.interest is not None, case.penalty is not None
+def debt_context(debt: Debt, plan: RepaymentPlan, contract: Contract, case: Case, case_plan: CasePlan,
+                 number: int, weight: Decimal) -> dict:
+    """One debt: its lender, amounts, plan, requests and its part of the monthly budget."""
+    columns = contract.columns
+    files = lender_files(case)
+    lender_number = next(n for n, (lender, debts) in enumerate(case.lenders) if debt in debts)
+    return {
+        "number": number,
+        "row": debt.row,
+        "lender": lender_context(debt.lender, debt.addressee),
+        "contract_no": debt.loan_contract_no,
+        "name": _debt_name(debt),
+        "loan": loan_context(debt, plan),
+        "plan": plan_context(debt, plan),
+        "request": {key: key in debt.requests for key in columns["requests"].labels},
+        "request_labels": "、".join(columns["requests"].labels[k] for k in debt.requests),
+        "funds_source": debt.funds_source,
+        "offer": _offer(plan),
+        "share": _percent(weight) if not plan.settlement and weight > 0 else "",
+        "allotment": money(plan.allotment),
+        "file": files[lender_number],
+        "lender_number": lender_number + 1,
+    }
+
+
+def _offer(plan: RepaymentPlan) -> str:
+    """The proposal in a few words, for tables of every debt."""
+    if plan.count == 1:
+        return f"{chinese_date(plan.first_due)}前一次性结清{money(plan.proposed_total)}元"
+    last = "" if len({i.amount for i in plan.schedule}) == 1 else f"（末期{money(plan.schedule[-1].amount)}元）"
+    return f"每月{money(plan.regular)}元{last}，共{plan.count}期，自{chinese_date(plan.first_due)}起"
+
+
+def _debt_name(debt: Debt) -> str:
+    """How the borrower tells this loan from another of the same lender: 网商贷（合同编号WSD…）."""
+    return f"{debt.lender.key}（合同编号{debt.loan_contract_no}）" if debt.loan_contract_no else debt.lender.key
+
+
+def _percent(weight: Decimal) -> str:
+    return f"{(weight * 100).quantize(PERCENT)}%"
+
+
+def lender_set_context(client: dict, case: Case, plan: CasePlan, contract: Contract, number: int) -> dict:
+    """The context of the lender set for the case's `number`-th lender (from 0)."""
+    lender, debts = case.lenders[number]
+    entries = [entry for entry in client["all_debts"] if entry["lender_number"] == number + 1]
+    return {**client, **_first_debt(entries), "lender": _lender_entry(lender, debts, entries, client),
+            "file_title": f"协商还款申请材料 {case.case_id}" + (
+                f"（{lender.key}）" if client["summary"]["several_lenders"] else "")}
+
+
+def borrower_set_context(client: dict, case: Case, plan: CasePlan, contract: Contract) -> dict:
+    """The context of the borrower's set: every lender, with the negotiating ranges."""
+    ranges = negotiation_ranges(plan)
+    all_debts = [{**entry, "negotiation": negotiation_context(ranges[n])} for n, entry in enumerate(client["all_debts"])]
+    lenders = []
+    for number, (lender, debts) in enumerate(case.lenders):
+        entries = [entry for entry in all_debts if entry["lender_number"] == number + 1]
+        lenders.append({**_lender_entry(lender, debts, entries, client),
+                        "negotiation": _lender_range(entries, [ranges[e["number"] - 1] for e in entries])})
+    first = lenders[0]["debts"][0]
+    return {**client, **_first_debt(lenders[0]["debts"]), "all_debts": all_debts, "lenders": lenders,
+            "lender": lenders[0], "negotiation": first["negotiation"]}
+
+
+def _first_debt(entries: list[dict]) -> dict:
+    first = entries[0]
+    return {"loan": first["loan"], "plan": first["plan"], "request": first["request"],
+            "request_labels": first["request_labels"], "funds_source": first["funds_source"]}
+
+
+def _lender_entry(lender: Lender, debts: tuple[Debt, ...], entries: list[dict], client: dict) -> dict:
+    monthly = [e for e in entries if not e["plan"]["single"]]
+    shares = [Decimal(e["share"].rstrip("%")) for e in entries if e["share"]]
+    return {
+        **entries[0]["lender"],
+        "number": entries[0]["lender_number"],
+        "debts": entries,
+        "several_contracts": len(entries) > 1,
+        "file": entries[0]["file"],
+        "share": f"{sum(shares, Decimal(0)).quantize(PERCENT)}%" if shares else "",
+        "monthly_total": money(sum((Decimal(e["plan"]["regular_amount"].replace(",", "")) for e in monthly),
+                                   Decimal(0))),
+    }
+
+
+def _lender_range(entries: list[dict], ranges: list[NegotiationRange]) -> dict:
+    """A lender's range: its installment debts' amounts added up (what one call with it is about)."""
+    monthly = [(e, r) for e, r in zip(entries, ranges, strict=True) if not e["plan"]["single"]]
+
+    def total(pick) -> str:
+        offers = [pick(r) for _e, r in monthly]
+        if not offers or any(o is None for o in offers):
+            return ""
+        return money(sum((o.amount for o in offers), Decimal(0)))
+
+    return {"opening": total(lambda r: r.opening), "step": total(lambda r: r.step), "limit": total(lambda r: r.limit),
+            "monthly": bool(monthly)}
+
+
+def loan_context(debt: Debt, plan: RepaymentPlan) -> dict:
+    interest_given, penalty_given = debt.interest is not None, debt.penalty is not None
     included = ["本金"] + (["利息"] if interest_given else []) + (["罚息及费用"] if penalty_given else [])
     return {
-        "contract_no": case.loan_contract_no,
-        "overdue_since": chinese_date(case.overdue_since),
-        "overdue_days": (plan.packet_date - case.overdue_since).days,
-        "principal": money(case.principal),
-        "principal_words": money_in_words(case.principal),
+        "contract_no": debt.loan_contract_no,
+        "overdue_since": chinese_date(debt.overdue_since),
+        "overdue_days": (plan.packet_date - debt.overdue_since).days,
+        "principal": money(debt.principal),
+        "principal_words": money_in_words(debt.principal),
         "interest_given": interest_given,
-        "interest": money(case.interest) if interest_given else "",
-        "interest_words": money_in_words(case.interest) if interest_given else "",
+        "interest": money(debt.interest) if interest_given else "",
+        "interest_words": money_in_words(debt.interest) if interest_given else "",
         "penalty_given": penalty_given,
-        "penalty": money(case.penalty) if penalty_given else "",
-        "penalty_words": money_in_words(case.penalty) if penalty_given else "",
+        "penalty": money(debt.penalty) if penalty_given else "",
+        "penalty_words": money_in_words(debt.penalty) if penalty_given else "",
         "all_given": interest_given and penalty_given,
         "total_owed": money(plan.total_owed),  # of the amounts given
         "total_owed_words": money_in_words(plan.total_owed),
@@ -103,7 +247,7 @@ def loan_context(case: Case, plan: RepaymentPlan) -> dict:
     }
 
 
-def plan_context(case: Case, plan: RepaymentPlan) -> dict:
+def plan_context(debt: Debt, plan: RepaymentPlan) -> dict:
     schedule = plan.schedule
     remaining = plan.proposed_total
     rows = []
@@ -111,17 +255,18 @@ def plan_context(case: Case, plan: RepaymentPlan) -> dict:
         remaining -= installment.amount
         rows.append({"number": installment.number, "due": chinese_date(installment.due),
                      "amount": money(installment.amount), "remaining": money(remaining)})
-    waiver = "penalty_waiver" in case.requests
-    covered = ["本金"] + (["利息"] if case.interest is not None else []) + (
-        ["罚息及费用"] if case.penalty is not None and not waiver else [])
+    waiver = "penalty_waiver" in debt.requests
+    covered = ["本金"] + (["利息"] if debt.interest is not None else []) + (
+        ["罚息及费用"] if debt.penalty is not None and not waiver else [])
     return {
         "proposed_total": money(plan.proposed_total),
         "proposed_total_words": money_in_words(plan.proposed_total),
         "total_includes": _joined(covered),
-        "waived_penalty": money(plan.waived_penalty) if case.penalty is not None else "",
-        "waived_penalty_words": money_in_words(plan.waived_penalty) if case.penalty is not None else "",
+        "waived_penalty": money(plan.waived_penalty) if debt.penalty is not None else "",
+        "waived_penalty_words": money_in_words(plan.waived_penalty) if debt.penalty is not None else "",
         "count": plan.count,
         "single": plan.count == 1,
+        "settlement": plan.settlement,
         "regular_amount": money(schedule[0].amount),
         "last_amount": money(schedule[-1].amount),
         "equal": len({i.amount for i in schedule}) == 1,
@@ -130,7 +275,7 @@ def plan_context(case: Case, plan: RepaymentPlan) -> dict:
         "deferral": plan.deferral_months > 0,
         "deferral_months": plan.deferral_months,
         # A one-payment settlement, or 停息挂账 asked for: the draft proposes that nothing more accrues.
-        "no_further_interest": plan.count == 1 or "interest_freeze" in case.requests,
+        "no_further_interest": plan.count == 1 or "interest_freeze" in debt.requests,
         "schedule": rows,
     }
 

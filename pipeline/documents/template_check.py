@@ -33,7 +33,7 @@ from pipeline.documents.packet import packet_sets
 from pipeline.documents.reconcile import refusals
 from pipeline.documents.render import TemplateSet, hyperlink_targets
 from pipeline.intake.rows import RawRow
-from pipeline.plan import plan_repayment
+from pipeline.plan import plan_case
 
 ELEMENT = "[]"  # path step for "an element of this list"
 Path = tuple[str, ...]
@@ -267,5 +267,5 @@ def example_sets(contract: Contract, packet_date: date) -> tuple[PacketSet, ...]
     validated = BatchValidator(contract, packet_date).validate(RawRow("example", 2, cells, headers))
     if validated.case is None:
         raise ValueError("; ".join(e.message for e in validated.problems))
-    planned = plan_repayment(validated.case, packet_date)
+    planned = plan_case(validated.case, packet_date)
     return packet_sets(validated.case, planned.plan, contract)

@@ -17,7 +17,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from pipeline.common.model import Case, RepaymentPlan
+from pipeline.common.model import Case, CasePlan
 from pipeline.documents.kinds import DOCUMENTS
 from pipeline.output.files import MARKER, private_folder, refuse_link, write_atomically
 from pipeline.output.manifest import MANIFEST, write_manifest
@@ -83,17 +83,30 @@ def withdraw_packet(folder: Path) -> None:
         (folder / name).unlink(missing_ok=True)
 
 
-def case_record(case: Case, plan: RepaymentPlan) -> bytes:
-    """case.json: the normalised row and the computed plan (amounts as strings, dates ISO)."""
+def case_record(case: Case, plan: CasePlan, lender_files: list[str]) -> bytes:
+    """case.json: the client, each debt (its row, lender, contract, amounts, schedule, and which lender
+    file holds it), and the budget they share (amounts as strings, dates ISO)."""
     record = dataclasses.asdict(case)
-    for internal in ("warnings", "headers"):
+    for internal in ("warnings", "headers", "debts"):
         record.pop(internal)
     record["attachments"] = [{"name": a.name, "pages": a.pages, "sha256": a.digest} for a in case.attachments]
-    record["lender"] = case.lender.key
-    # Blank is not zero: which amounts the row gave (the documents say "per the lender's statement"
-    # for the others; the plan counts them as 0).
-    record["amounts_given"] = {"interest": case.interest is not None, "penalty": case.penalty is not None}
-    document = {"case": record, "plan": dataclasses.asdict(plan)}
+    files = {debt: lender_files[n] for n, (_lender, debts) in enumerate(case.lenders) for debt in debts}
+    debts = []
+    for debt, debt_plan in zip(case.debts, plan.plans, strict=True):
+        entry = dataclasses.asdict(debt)
+        entry.pop("headers")
+        entry["lender"] = debt.lender.key
+        entry["addressee"] = debt.addressee
+        # Blank is not zero: which amounts the row gave (the documents say "per the lender's
+        # statement" for the others; the plan counts them as 0).
+        entry["amounts_given"] = {"interest": debt.interest is not None, "penalty": debt.penalty is not None}
+        entry["file"] = files[debt]
+        entry["plan"] = dataclasses.asdict(debt_plan)
+        debts.append(entry)
+    budget = {"disposable": plan.disposable, "capacity": plan.capacity, "reserve": plan.reserve,
+              "monthly_offer": plan.monthly_offer, "floor_applied": plan.floor_applied,
+              "packet_date": plan.packet_date}
+    document = {"case": record, "debts": debts, "budget": budget}
     return json.dumps(document, ensure_ascii=False, indent=2, default=_plain).encode("utf-8")
 
 

@@ -48,10 +48,10 @@ class RunFingerprint:
             duplex=duplex,
         )
 
-    def case_key(self, cells: dict[str, str], attachments: tuple[str, ...] = ()) -> str:
-        """`cells`: the row as read; `attachments`: digests of its evidence scans, whose content
-        the row does not show."""
-        row = json.dumps(cells, ensure_ascii=False, sort_keys=True)
+    def case_key(self, rows: list[dict[str, str]], attachments: tuple[str, ...] = ()) -> str:
+        """`rows`: the client's rows as read, in input order; `attachments`: digests of its evidence
+        scans, whose content the rows do not show."""
+        row = json.dumps(rows[0] if len(rows) == 1 else rows, ensure_ascii=False, sort_keys=True)
         parts = (row, self.packet_date.isoformat(), self.templates, self.schemas, self.organisation,
                  "duplex" if self.duplex else "simplex", __version__, *attachments)
         return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogateescape")).hexdigest()

@@ -1,7 +1,7 @@
 """Plausibility: rows that are valid but likely wrong, told to staff before anything is printed.
 
 Each warning names the row, the columns and what to check; the row still gets its packet (status ok).
-The amounts compared are the plan's own (capacity = 70 % of what is left each month).
+The amounts compared are the plan's own (the debt's share of the monthly budget).
 """
 
 from __future__ import annotations
@@ -11,48 +11,61 @@ from decimal import Decimal
 from pipeline.common.errors import Code, RowError, Severity
 from pipeline.common.formats import money
 from pipeline.common.i18n import _
-from pipeline.common.model import Case, RepaymentPlan
+from pipeline.common.model import CasePlan, Debt, RepaymentPlan
 
-LUMP_SUM_MONTHS = 3  # a lump sum above this many months of capacity needs to say where it comes from
-
-
-def plausibility_warnings(case: Case, plan: RepaymentPlan) -> tuple[RowError, ...]:
+def plausibility_warnings(debt: Debt, plan: RepaymentPlan, case_plan: CasePlan) -> tuple[RowError, ...]:
     def warning(key: str, default: str, code: Code, message: str) -> RowError:
-        return RowError(case.source, case.row, case.header(key, default), "", code, message, Severity.WARNING)
+        return RowError(debt.source, debt.row, debt.header(key, default), "", code, message, Severity.WARNING)
 
     found = []
-    requests = case.header("requests", "协商诉求")
-    installment = plan.schedule[0].amount
-    if "deferral" in case.requests and plan.capacity > 0 and plan.capacity >= installment:
+    requests = debt.header("requests", "协商诉求")
+    installment = plan.regular
+    # What the budget holds for it: the capacity less what the client's other debts take of it.
+    available = case_plan.capacity - sum((p.allotment for p in case_plan.plans if p is not plan), Decimal(0))
+    if "deferral" in debt.requests and available > 0 and available >= installment:
         found.append(warning("deferral_months", "延期月数", Code.DEFERRAL_NOT_NEEDED, _(
             "「{requests}」含“延期还款”，但每月还款能力{capacity}元已足以支付{what}{amount}元，"
             "请确认是否确需延期").format(
-                requests=requests, capacity=money(plan.capacity), amount=money(installment),
-                what=_("每期") if plan.count > 1 else _("一次性还款"))))
-    if plan.count == 1 and not case.funds_source and plan.proposed_total > LUMP_SUM_MONTHS * max(plan.capacity, Decimal(0)):
-        found.append(warning("funds_source", "还款资金来源", Code.LUMP_SUM_WITHOUT_SOURCE, _(
-            "一次性还款{total}元，超过{months}个月的还款能力（{limit}元），但「{column}」未填写，"
-            "请写明款项从哪里来（如亲友借款、仲裁执行款），否则贷款机构难以相信能按期付清").format(
-                total=money(plan.proposed_total), months=LUMP_SUM_MONTHS,
-                limit=money(LUMP_SUM_MONTHS * max(plan.capacity, Decimal(0))),
-                column=case.header("funds_source", "还款资金来源"))))
-    if not case.lender_given:
-        found.append(warning("lender", "贷款机构", Code.LENDER_DEFAULTED, _(
-            "「{column}」未填写，已按默认的{lender}处理，请确认借款确实来自{lender}").format(
-                column=case.header("lender", "贷款机构"), lender=case.lender.key)))
-    if not case.creditor and not case.lender.creditor_certain and not case.lender.creditor_needed:
-        found.append(warning("creditor", "债权人", Code.CREDITOR_NOT_GIVEN, creditor_to_check(case)))
-    if "penalty_waiver" in case.requests and case.penalty is None:
+                requests=requests, capacity=money(available), amount=money(installment),
+                what=_("一次性还款") if plan.settlement else _("每期"))))
+    if not debt.creditor and not debt.lender.creditor_certain and not debt.lender.creditor_needed \
+            and debt.lender.kind != "unlisted":
+        found.append(warning("creditor", "债权人", Code.CREDITOR_NOT_GIVEN, creditor_to_check(debt)))
+    if "penalty_waiver" in debt.requests and debt.penalty is None:
         found.append(warning("penalty", "罚息及费用", Code.WAIVER_WITHOUT_PENALTY, _(
             "「{requests}」含“减免罚息”，但「{column}」未填写：文书中的减免金额将写作“以贵方账单为准”，"
-            "请尽量根据账单填写金额").format(requests=requests, column=case.header("penalty", "罚息及费用"))))
+            "请尽量根据账单填写金额").format(requests=requests, column=debt.header("penalty", "罚息及费用"))))
     return tuple(found)
 
 
-def creditor_to_check(case: Case) -> str:
+def month_ranges(months: dict[tuple[int, int], Decimal] | list[tuple[int, int]]) -> str:
+    """Calendar months in words, runs of consecutive months joined: 2027年1月至2028年6月、2029年3月."""
+    ordered = sorted(months)
+    runs: list[list[tuple[int, int]]] = []
+    for year, month in ordered:
+        if runs and _next(runs[-1][-1]) == (year, month):
+            runs[-1].append((year, month))
+        else:
+            runs.append([(year, month)])
+    words = [_month(run[0]) if len(run) == 1 else _("{first}至{last}").format(first=_month(run[0]), last=_month(run[-1]))
+             for run in runs[:3]]
+    more = _("等{count}段").format(count=len(runs)) if len(runs) > 3 else ""
+    return "、".join(words) + more
+
+
+def _next(month: tuple[int, int]) -> tuple[int, int]:
+    year, number = month
+    return (year + 1, 1) if number == 12 else (year, number + 1)
+
+
+def _month(month: tuple[int, int]) -> str:
+    return f"{month[0]}年{month[1]}月"
+
+
+def creditor_to_check(debt: Debt) -> str:
     """债权人 left blank where the list cannot stand in for it: where to find the creditor, and whom
     the letter and the draft name meanwhile (`Lender.addressee`)."""
-    lender, column = case.lender, case.header("creditor", "债权人")
+    lender, column = debt.lender, debt.header("creditor", "债权人")
     meanwhile = lender.addressee()
     if lender.partner_funded:
         usual = ""

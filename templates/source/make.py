@@ -15,13 +15,16 @@ from pathlib import Path
 
 from borrower_set import borrower_summary, call_sheet, evidence_checklist, repayment_tracker, rights_and_help
 from lender_set import evidence_cover, hardship_letter, repayment_agreement
+from statement import debt_overview, financial_statement
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent
 
 DOCUMENTS = {
     "hardship_letter.docx": hardship_letter,
+    "financial_statement.docx": financial_statement,
     "evidence_cover.docx": evidence_cover,
     "repayment_agreement.docx": repayment_agreement,
+    "debt_overview.docx": debt_overview,
     "borrower_summary.docx": borrower_summary,
     "evidence_checklist.docx": evidence_checklist,
     "call_sheet.docx": call_sheet,

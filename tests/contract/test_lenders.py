@@ -87,7 +87,7 @@ def test_channels_only_for_the_products_whose_channels_are_known(contract):
 def test_the_names_staff_type_find_their_entry(contract, typed, entry):
     result = validated(contract, lender=typed, creditor="某某银行股份有限公司")
     assert result.case is not None, result.problems
-    assert result.case.lender.key == entry
+    assert result.case.debts[0].lender.key == entry
 
 
 @pytest.mark.parametrize(("typed", "products"), [("重庆蚂蚁消费金融有限公司", "借呗、花呗"),

@@ -13,6 +13,7 @@ GOOD = {
     "borrower_name": "张晓明",
     "id_number": "11010519491231002X",
     "phone": "13800138000",
+    "lender": "网商贷",
     "principal": "¥45,000.00",
     "overdue_since": "2026年6月15日",
     "monthly_income": "6500",
@@ -40,18 +41,18 @@ def test_good_row_becomes_a_typed_case_with_defaults(validator):
     result = validator.validate(row(GOOD))
     case = result.case
     assert result.problems == ()
-    assert case.principal == Decimal("45000.00") and case.interest is None and case.penalty is None  # blank: not given
-    assert case.income_scope == "self" and case.funds_source == ""
-    assert case.overdue_since == date(2026, 6, 15)
-    assert case.lender.legal_name == "浙江网商银行股份有限公司"
+    assert case.debts[0].principal == Decimal("45000.00") and case.debts[0].interest is None and case.debts[0].penalty is None  # blank: not given
+    assert case.income_scope == "self" and case.debts[0].funds_source == ""
+    assert case.debts[0].overdue_since == date(2026, 6, 15)
+    assert case.debts[0].lender.legal_name == "浙江网商银行股份有限公司"
     assert case.hardship_types == ("business_loss", "illness")
-    assert case.requests == ("installments", "penalty_waiver")
-    assert case.dependents == 0 and case.installments is None
+    assert case.debts[0].requests == ("installments", "penalty_waiver")
+    assert case.dependents == 0 and case.debts[0].installments is None
 
 
 def test_lender_by_alias_and_legal_name(validator):
-    assert validator.validate(row(GOOD, lender="微众银行")).case.lender.key == "微粒贷"
-    assert validator.validate(row(GOOD, case_id="B", lender="深圳前海微众银行股份有限公司")).case.lender.key == "微粒贷"
+    assert validator.validate(row(GOOD, lender="微众银行")).case.debts[0].lender.key == "微粒贷"
+    assert validator.validate(row(GOOD, case_id="B", lender="深圳前海微众银行股份有限公司")).case.debts[0].lender.key == "微粒贷"
 
 
 def messages(result):
@@ -116,18 +117,27 @@ def test_deferral_needs_months_and_months_need_deferral(validator):
     extra = validator.validate(row(GOOD, case_id="X2", deferral_months="3"))
     assert any("应留空" in m for m in messages(extra))
     fine = validator.validate(row(GOOD, case_id="X3", requests="延期还款", deferral_months="3"))
-    assert fine.case.deferral_months == 3
+    assert fine.case.debts[0].deferral_months == 3
 
 
-def test_repeated_case_id_names_the_first_row_even_in_other_case(validator):
-    assert validator.validate(row(GOOD, number=2)).case
-    repeat = validator.validate(row(GOOD, number=7, case_id="ws-2026-001"))
-    assert repeat.case is None and "第2行" in repeat.problems[0].message
+def test_no_lender_is_ever_assumed(validator):
+    """Issue 22: a blank 贷款机构 silently became 网商贷, and the letter went to 浙江网商银行股份有限公司."""
+    blank = validator.validate(row(GOOD, lender=None))
+    assert blank.case is None
+    (problem,) = blank.problems
+    assert problem.code == "no_lender" and problem.column == "lender" and "creditor" in problem.message
+
+
+def test_a_creditor_on_no_list_with_the_lender_blank_is_the_lender(validator):
+    case = validator.validate(row(GOOD, lender=None, creditor="某某农村商业银行股份有限公司")).case
+    (debt,) = case.debts
+    assert debt.addressee == "某某农村商业银行股份有限公司" and debt.lender.kind == "unlisted"
+    assert not debt.lender.hotline and not debt.lender.repayment_channel
 
 
 def test_full_width_and_lowercase_forms_are_accepted(validator):
     case = validator.validate(row(GOOD, principal="４５，０００．００", id_number="11010519491231002x")).case
-    assert case.principal == Decimal("45000.00") and case.id_number.endswith("X")
+    assert case.debts[0].principal == Decimal("45000.00") and case.id_number.endswith("X")
 
 
 def test_template_syntax_in_text_is_kept_as_text(validator):
@@ -136,15 +146,15 @@ def test_template_syntax_in_text_is_kept_as_text(validator):
 
 
 def test_the_creditor_is_kept_as_the_contract_names_it_and_blank_is_empty(validator):
-    assert validator.validate(row(GOOD)).case.creditor == ""
+    assert validator.validate(row(GOOD)).case.debts[0].creditor == ""
     named = validator.validate(row(GOOD, case_id="C2", lender="借呗", creditor="某某银行股份有限公司")).case
-    assert (named.lender.key, named.creditor) == ("借呗", "某某银行股份有限公司")
+    assert (named.debts[0].lender.key, named.debts[0].creditor) == ("借呗", "某某银行股份有限公司")
 
 
 def test_a_creditor_on_no_list_is_accepted(validator):
     # an assigned debt (债权转让), a card's bank, a consumer-finance company the list does not hold
     result = validator.validate(row(GOOD, creditor="某某资产管理有限公司"))
-    assert result.problems == () and result.case.creditor == "某某资产管理有限公司"
+    assert result.problems == () and result.case.debts[0].creditor == "某某资产管理有限公司"
 
 
 def test_a_credit_card_without_its_bank_is_an_error_that_says_to_give_the_bank(validator):
@@ -154,7 +164,7 @@ def test_a_credit_card_without_its_bank_is_an_error_that_says_to_give_the_bank(v
     assert (error.column, error.value) == ("creditor", "") and error.is_error
     assert error.message.startswith("「creditor」：为必填项") and "发卡银行的全称" in error.message
     card = validator.validate(row(GOOD, case_id="C2", lender="银行信用卡", creditor="某某银行股份有限公司"))
-    assert card.problems == () and card.case.lender.key == "信用卡"
+    assert card.problems == () and card.case.debts[0].lender.key == "信用卡"
 
 
 def test_a_creditor_longer_than_any_legal_name_is_refused(validator):
