@@ -3,7 +3,8 @@ relative paths (`scans/张三-银行流水.pdf`) resolve as they do on the staff
 
 Every entry is checked before anything is written, and the whole zip is refused (a Refusal, 400)
 when one entry is unsafe: an absolute path or a drive letter, a `..` step, a symlink, a device or
-pipe, an encrypted entry, or a name given twice — zip-slip. Zip bombs stop at a total unpacked size
+pipe, an encrypted entry, or a name given twice — zip-slip — and an entry nested more than MAX_DEPTH
+folders deep or with a name longer than a file system allows (NAME_MAX_BYTES). Zip bombs stop at a total unpacked size
 and an entry count, counted on the bytes actually written, not on what the zip's header claims.
 Files are created 0600 with O_EXCL | O_NOFOLLOW inside folders this code made itself, so nothing can
 be written outside the target folder.
@@ -30,6 +31,8 @@ UNIX = 3  # create_system of zips made on Unix: external_attr's high half is st_
 _DRIVE = re.compile(r"^[A-Za-z]:")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 SKIPPED = ("__MACOSX/",)  # macOS resource forks: not scans
+MAX_DEPTH = 16  # folders above a scan: scans/张三/2026/… needs a few; 1,000 only serves to break a deletion
+NAME_MAX_BYTES = 255  # one file or folder name, in UTF-8 bytes (Linux's NAME_MAX; ext4 and most others)
 
 
 def entry_name(info: zipfile.ZipInfo) -> str:
@@ -47,9 +50,12 @@ def entry_name(info: zipfile.ZipInfo) -> str:
     return info.filename
 
 
+def _shown(name: str) -> str:
+    return _CONTROL.sub("?", name)[:200]
+
+
 def _refuse(name: str, why: str) -> Refusal:
-    return Refusal(400, N_("证明材料压缩包中的「{entry}」{why}，整个压缩包未被使用"), entry=_CONTROL.sub("?", name)[:200],
-                   why=why)
+    return Refusal(400, N_("证明材料压缩包中的「{entry}」{why}，整个压缩包未被使用"), entry=_shown(name), why=why)
 
 
 def _relative_parts(info: zipfile.ZipInfo) -> tuple[str, ...]:
@@ -64,6 +70,12 @@ def _relative_parts(info: zipfile.ZipInfo) -> tuple[str, ...]:
     parts = tuple(p for p in PurePosixPath(path).parts if p not in ("", "."))
     if ".." in parts:
         raise _refuse(name, N_("指向压缩包以外的位置（含 ..）"))
+    if len(parts) > MAX_DEPTH + 1:
+        raise Refusal(400, N_("证明材料压缩包中的「{entry}」所在的文件夹超过 {limit} 层，整个压缩包未被使用"),
+                      entry=_shown(name), limit=MAX_DEPTH)
+    if any(len(part.encode("utf-8", "surrogateescape")) > NAME_MAX_BYTES for part in parts):
+        raise Refusal(400, N_("证明材料压缩包中的「{entry}」名称过长（每一级文件夹或文件名最多 {limit} 字节，约 85 个汉字），"
+                              "整个压缩包未被使用"), entry=_shown(name), limit=NAME_MAX_BYTES)
     if info.create_system == UNIX:
         mode = info.external_attr >> 16
         if stat.S_ISLNK(mode):

@@ -14,7 +14,6 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
-import shutil
 import threading
 from collections.abc import Callable
 
@@ -22,6 +21,7 @@ import psutil
 
 from pipeline.common.i18n import N_
 from pipeline.serve.batches import Batch, BatchStatus, claim, forget, load, set_status, with_status
+from pipeline.serve.removal import remove_tree
 from pipeline.serve.settings import ServerSettings
 from pipeline.serve.store import Store
 from pipeline.serve.work import build_batch, check_batch
@@ -52,7 +52,8 @@ class Jobs:
         ]
 
     def recover(self) -> None:
-        """The state a previous server left: resume or fail its running batches, finish its deletions."""
+        """The state a previous server left: resume or fail its running batches, finish its deletions.
+        A batch that cannot be cleaned is named in the log and left for the next pass; the server starts."""
         for batch in with_status(self.store, BatchStatus.RUNNING):
             if batch.attempts + 1 >= MAX_ATTEMPTS:
                 set_status(self.store, batch.id, BatchStatus.FAILED, expected=BatchStatus.RUNNING, reason=GAVE_UP)
@@ -65,7 +66,7 @@ class Jobs:
         for batch in with_status(self.store, BatchStatus.CHECKING):
             set_status(self.store, batch.id, BatchStatus.UPLOADED, expected=BatchStatus.CHECKING)
         for batch in with_status(self.store, BatchStatus.DELETING):
-            self._remove(batch.id)
+            self.remove(batch.id)
 
     def start(self) -> None:
         for lane in self.lanes:
@@ -82,18 +83,27 @@ class Jobs:
             if lane.is_alive():
                 lane.join()
 
-    def delete(self, batch: Batch) -> None:
-        """Stop the batch if it is being worked on, then remove its folder and its record."""
+    def delete(self, batch: Batch) -> bool:
+        """Stop the batch if it is being worked on, then remove its folder and its record (False: the
+        folder would not go; the batch is hidden and deleted at the next start)."""
         with self.lock:
             set_status(self.store, batch.id, BatchStatus.DELETING)
             for lane in self.lanes:
                 lane.cancelled.add(batch.id)
             self.lock.wait_for(lambda: all(lane.current != batch.id for lane in self.lanes), timeout=STOP_GRACE * 2)
-        self._remove(batch.id)
+        return self.remove(batch.id)
 
-    def _remove(self, batch_id: str) -> None:
-        shutil.rmtree(self.settings.batch_folder(batch_id), ignore_errors=True)
+    def remove(self, batch_id: str) -> bool:
+        """The batch's folder, then its record. When the folder will not go, the record stays
+        "deleting" (hidden from its owner), the log says which batch, and the next start or
+        retention pass tries again; False then."""
+        try:
+            remove_tree(self.settings.batch_folder(batch_id))
+        except OSError as exc:
+            log.error("batch %s: could not delete its folder (%s); will try again", batch_id, exc.strerror or exc)
+            return False
         forget(self.store, batch_id)
+        return True
 
     # what each lane runs, and what it records when its child has ended
 

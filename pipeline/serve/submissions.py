@@ -4,7 +4,7 @@ checked before the batch exists; a refused upload leaves nothing behind."""
 
 from __future__ import annotations
 
-import shutil
+import logging
 from datetime import date
 
 from starlette.datastructures import FormData, UploadFile
@@ -15,11 +15,14 @@ from pipeline.serve import batches
 from pipeline.serve.batches import Batch, BatchStatus
 from pipeline.serve.evidence_zip import unpack_evidence
 from pipeline.serve.refusals import Refusal
+from pipeline.serve.removal import remove_tree
 from pipeline.serve.server import Server
 from pipeline.serve.uploads import check_evidence, check_size, safe_name, save, sheet_suffix
 
 FORM_LIMITS = {"max_files": 2, "max_fields": 10, "max_part_size": 64 * 1024}
 TRUE = ("1", "true", "on", "yes")
+
+log = logging.getLogger(__name__)
 
 
 def _chosen_file(form: FormData, field: str) -> UploadFile | None:
@@ -75,5 +78,8 @@ def receive(server: Server, user_id: int, form: FormData, lang: str, status: Bat
                             max_entries=settings.max_evidence_entries, reserved=frozenset({source}))
         return batches.create(server.store, batch_id, user_id, source=source, lang=lang, status=status, **options)
     except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)
+        try:
+            remove_tree(folder)
+        except OSError as exc:  # retention sweeps a folder without a batch
+            log.error("batch %s: could not remove a refused upload (%s)", batch_id, exc.strerror or exc)
         raise

@@ -8,7 +8,7 @@ import sqlite3
 import time
 
 import pytest
-from office import PASSWORD, TestClient, csv_bytes, every_path, form_token, login, zip_of
+from office import PASSWORD, TestClient, csv_bytes, deep_tree, every_path, form_token, login, zip_of
 
 from pipeline.serve import accounts
 from pipeline.serve.settings import MB, ServerSettings
@@ -189,6 +189,53 @@ def test_a_good_evidence_zip_lands_next_to_the_spreadsheet(office):
     assert response.status_code == 201
     inputs = settings.batch_folder(response.json()["id"]) / "input"
     assert (inputs / "scans" / "流水.pdf").read_bytes() == b"%PDF-1.4" and (inputs / "cases.csv").exists()
+
+
+def test_a_zip_entry_too_deep_or_too_long_is_400_and_leaves_no_folder(office):
+    client, tokens, settings = office
+    for entry, why in (("/".join(["d"] * 1000) + "/scan.pdf", "文件夹超过 16 层"), ("scans/" + "x" * 300 + ".pdf", "名称过长")):
+        response = post_batch(client, tokens["alice"], evidence=zip_of({entry: b"%PDF"}))
+        assert response.status_code == 400 and why in response.json()["message"]
+    assert batch_folders(settings) == []
+
+
+def test_a_batch_folder_nested_1000_deep_is_deleted(office):
+    client, tokens, settings = office
+    batch_id = post_batch(client, tokens["alice"]).json()["id"]
+    deep_tree(settings.batch_folder(batch_id) / "input")
+    assert client.delete(f"/api/batches/{batch_id}", headers=bearer(tokens["alice"])).status_code == 204
+    assert batch_folders(settings) == []
+    assert client.get(f"/api/batches/{batch_id}", headers=bearer(tokens["alice"])).status_code == 404
+
+
+def test_the_server_starts_whatever_one_batch_holds_and_names_the_one_it_could_not_clean(tmp_path, monkeypatch, caplog):
+    settings = settings_in(tmp_path)
+    with TestClient(create_app(settings)) as client:
+        store = Store(settings.database)
+        accounts.add_user(store, "alice", PASSWORD)
+        token = accounts.new_token(store, "alice")
+        deep, stuck, kept = (post_batch(client, token).json()["id"] for _ in range(3))
+    deep_tree(settings.batch_folder(deep) / "input")
+    with sqlite3.connect(settings.database) as db:  # a server that died while deleting both
+        db.execute("UPDATE batches SET status = 'deleting' WHERE id IN (?, ?)", (deep, stuck))
+    from pipeline.serve import jobs
+    real = jobs.remove_tree
+
+    def stubborn(path):
+        if path.name == stuck:
+            raise PermissionError(13, "Permission denied")
+        real(path)
+
+    monkeypatch.setattr(jobs, "remove_tree", stubborn)
+    with TestClient(create_app(settings)) as client:
+        assert client.get(f"/api/batches/{kept}", headers=bearer(token)).status_code == 200
+        assert client.get(f"/api/batches/{stuck}", headers=bearer(token)).status_code == 404
+    assert sorted(batch_folders(settings)) == sorted([stuck, kept])
+    assert f"batch {stuck}: could not delete its folder" in caplog.text
+    monkeypatch.setattr(jobs, "remove_tree", real)
+    with TestClient(create_app(settings)):  # the next start finishes it
+        pass
+    assert batch_folders(settings) == [kept]
 
 
 def test_failed_logins_are_limited_per_account_and_per_address(office):
