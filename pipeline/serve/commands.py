@@ -74,11 +74,14 @@ def _store(data: Path):
               help="一个批次生成时的工作进程数（批次逐个排队生成）。")
 @click.option("--max-sheet-mb", default=20, show_default=True, type=click.IntRange(1, 1024), help="案件表的大小上限（MB）。")
 @click.option("--max-evidence-mb", default=200, show_default=True, type=click.IntRange(1, 10240),
-              help="证明材料压缩包的大小上限（MB）；解压后的上限为其5倍。")
+              help="证明材料解压后的大小上限（MB；按解压后的字节计，压缩包本身也不能超过它）。")
+@click.option("--quota-mb", default=5120, show_default=True, type=click.IntRange(1, 10**7),
+              help="每位用户的批次在磁盘上合计可占用的空间（MB），上传时检查。")
 @click.option("--soffice", envvar="PACKETS_SOFFICE", help="LibreOffice 程序（默认在 PATH 中查找 soffice）。")
 @click.option("--forwarded-allow-ips", default="127.0.0.1", show_default=True,
               help="可信的反向代理地址：只采用它们发来的 X-Forwarded-For / X-Forwarded-Proto。")
-def serve_command(host, port, data, retain_days, jobs, max_sheet_mb, max_evidence_mb, soffice, forwarded_allow_ips):
+def serve_command(host, port, data, retain_days, jobs, max_sheet_mb, max_evidence_mb, quota_mb, soffice,
+                  forwarded_allow_ips):
     """办公室网页服务：同事在浏览器中上传案件表、检查、生成并下载材料，各自只能看到自己的批次。"""
     import uvicorn  # noqa: PLC0415 - web libraries only for the server
 
@@ -103,7 +106,7 @@ def serve_command(host, port, data, retain_days, jobs, max_sheet_mb, max_evidenc
         sys.exit(EXIT_RUN_ERROR)
     settings = ServerSettings(data=data.resolve(), retain_days=retain_days, jobs=jobs, soffice=soffice,
                               max_sheet_bytes=max_sheet_mb * MB, max_evidence_bytes=max_evidence_mb * MB,
-                              max_unpacked_bytes=5 * max_evidence_mb * MB)
+                              quota_bytes=quota_mb * MB)
     _log_to(settings.log_file)
     click.echo(_("办公室服务器：http://{host}:{port}/ （数据：{folder}；按 Ctrl-C 停止）").format(
         host=host, port=port, folder=settings.data), err=True)

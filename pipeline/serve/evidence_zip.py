@@ -86,9 +86,12 @@ def _relative_parts(info: zipfile.ZipInfo) -> tuple[str, ...]:
 
 
 def unpack_evidence(source: Path | BinaryIO, into: Path, *, max_bytes: int, max_entries: int,
-                    reserved: frozenset[str] = frozenset()) -> int:
+                    reserved: frozenset[str] = frozenset(), too_large: Refusal | None = None) -> int:
     """Unpack the zip `source` into `into` (an existing private folder); returns the number of files
-    written. `reserved` are names at the top of `into` the zip may not use (the spreadsheet's)."""
+    written. `reserved` are names at the top of `into` the zip may not use (the spreadsheet's);
+    `too_large` is raised instead of the size limit's own message when the unpacked bytes pass
+    `max_bytes` (the user's remaining quota, when that is the nearer limit)."""
+    too_large = too_large or Refusal(400, N_("证明材料压缩包解压后超过大小上限（{limit}）"), limit=size_text(max_bytes))
     try:
         archive = zipfile.ZipFile(source)
     except (zipfile.BadZipFile, OSError, ValueError):
@@ -99,7 +102,7 @@ def unpack_evidence(source: Path | BinaryIO, into: Path, *, max_bytes: int, max_
             raise Refusal(400, N_("证明材料压缩包中的文件过多（{count} 个，上限 {limit} 个）"),
                           count=len(infos), limit=max_entries)
         if sum(info.file_size for info in infos) > max_bytes:
-            raise Refusal(400, N_("证明材料压缩包解压后超过大小上限（{limit}）"), limit=size_text(max_bytes))
+            raise too_large
         plan: list[tuple[zipfile.ZipInfo, tuple[str, ...]]] = []
         seen: set[tuple[str, ...]] = set()
         for info in infos:
@@ -118,7 +121,7 @@ def unpack_evidence(source: Path | BinaryIO, into: Path, *, max_bytes: int, max_
                 _folder(into, parts)
                 continue
             folder = _folder(into, parts[:-1])
-            total = _extract(archive, info, folder / parts[-1], total, max_bytes)
+            total = _extract(archive, info, folder / parts[-1], total, max_bytes, too_large)
             written += 1
     return written
 
@@ -135,7 +138,8 @@ def _folder(root: Path, parts: tuple[str, ...]) -> Path:
     return folder
 
 
-def _extract(archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, total: int, max_bytes: int) -> int:
+def _extract(archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, total: int, max_bytes: int,
+             too_large: Refusal) -> int:
     try:
         descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, FILE_MODE)
     except FileExistsError:
@@ -145,7 +149,7 @@ def _extract(archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, tota
             while chunk := source.read(2**20):
                 total += len(chunk)
                 if total > max_bytes:  # a header that understates its entry's size
-                    raise Refusal(400, N_("证明材料压缩包解压后超过大小上限（{limit}）"), limit=size_text(max_bytes))
+                    raise too_large
                 out.write(chunk)
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, zipfile.LargeZipFile):
         raise _refuse(entry_name(info), N_("已损坏或使用了不支持的压缩方式")) from None

@@ -11,11 +11,12 @@ re-running a build skips the packets already finished — up to MAX_ATTEMPTS tim
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import psutil
 
@@ -46,6 +47,7 @@ class Jobs:
         self.store = store
         self.stopping = threading.Event()
         self.lock = threading.Condition()  # claim + `current`, against delete
+        self.arriving: set[str] = set()  # batches being received: a folder, no record yet
         self.lanes = [
             Lane(self, "check", BatchStatus.UPLOADED, BatchStatus.CHECKING, self._check_work, self._settle_check),
             Lane(self, "build", BatchStatus.QUEUED, BatchStatus.RUNNING, self._build_work, self._settle_build),
@@ -67,6 +69,35 @@ class Jobs:
             set_status(self.store, batch.id, BatchStatus.UPLOADED, expected=BatchStatus.CHECKING)
         for batch in with_status(self.store, BatchStatus.DELETING):
             self.remove(batch.id)
+
+    @contextlib.contextmanager
+    def receiving(self, batch_id: str) -> Iterator[None]:
+        """While an upload is written into a new batch folder (before its record exists)."""
+        with self.lock:
+            self.arriving.add(batch_id)
+        try:
+            yield
+        finally:
+            with self.lock:
+                self.arriving.discard(batch_id)
+
+    def sweep_orphans(self) -> list[str]:
+        """Remove batch folders that have no record and no upload being received: left by a server
+        killed while unpacking, or by a refused upload whose folder would not go. Returns their names."""
+        swept = []
+        try:
+            names = [entry.name for entry in os.scandir(self.settings.batches)]
+        except FileNotFoundError:
+            return swept
+        for name in names:
+            with self.lock:  # `arriving` before the record: an upload adds itself before its folder exists
+                if name in self.arriving or load(self.store, name) is not None:
+                    continue
+            if self.remove(name):
+                swept.append(name)
+        if swept:
+            log.info("retention: deleted %d batch folders that had no batch record", len(swept))
+        return swept
 
     def start(self) -> None:
         for lane in self.lanes:
@@ -95,8 +126,8 @@ class Jobs:
 
     def remove(self, batch_id: str) -> bool:
         """The batch's folder, then its record. When the folder will not go, the record stays
-        "deleting" (hidden from its owner), the log says which batch, and the next start or
-        retention pass tries again; False then."""
+        "deleting" (hidden from its owner), the log says which batch, and the next start tries
+        again; False then."""
         try:
             remove_tree(self.settings.batch_folder(batch_id))
         except OSError as exc:

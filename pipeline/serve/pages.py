@@ -164,10 +164,8 @@ async def upload(request: Request) -> Response:
         try:
             batch = await run_in_threadpool(receive, server, session.user.id, form, request.state.language,
                                             BatchStatus.UPLOADED)
-        except Refusal as refusal:
-            if refusal.status != 400:
-                raise
-            return _new_page(request, server, refusal.text(request.state.translate), status=400)
+        except Refusal as refusal:  # too large, wrong type, over quota…: said on the form itself
+            return _new_page(request, server, refusal.text(request.state.translate), status=refusal.status)
     finally:
         await form.close()
     _log(request, session.user.name, Action.UPLOAD, batch.id)

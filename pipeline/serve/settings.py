@@ -26,9 +26,9 @@ class ServerSettings:
     data: Path
     retain_days: int = 30  # a finished batch is deleted this many days after it finished
     max_sheet_bytes: int = 20 * MB
-    max_evidence_bytes: int = 200 * MB  # the zip as uploaded
-    max_unpacked_bytes: int = 1024 * MB  # the zip's contents: a zip bomb stops here
+    max_evidence_bytes: int = 200 * MB  # the zip's contents, unpacked (the zip itself is no larger)
     max_evidence_entries: int = 5000
+    quota_bytes: int = 5 * 1024 * MB  # everything one user's batches hold on disk, checked at each upload
     jobs: int = 1  # worker processes of one build (each with its own LibreOffice)
     soffice: str | None = None  # LibreOffice program; None: found on PATH
     run_jobs: bool = True  # False: nothing is checked or built (tests of the pages alone)

@@ -14,6 +14,7 @@ from pipeline.output.files import private_folder
 from pipeline.serve import batches
 from pipeline.serve.batches import Batch, BatchStatus
 from pipeline.serve.evidence_zip import unpack_evidence
+from pipeline.serve.quota import over_quota, used_bytes
 from pipeline.serve.refusals import Refusal
 from pipeline.serve.removal import remove_tree
 from pipeline.serve.server import Server
@@ -66,20 +67,27 @@ def receive(server: Server, user_id: int, form: FormData, lang: str, status: Bat
         check_size(evidence.size or 0, settings.max_evidence_bytes, N_("证明材料压缩包"))
         check_evidence(evidence.file)
     options = options_of(server, form)
+    used = used_bytes(settings, server.store, user_id)
+    room = settings.quota_bytes - used - (sheet.size or 0)
+    if room < 0:
+        raise over_quota(settings, used)
     source = safe_name(sheet.filename or "", suffix)
     batch_id = batches.new_batch_id()
     folder = settings.batch_folder(batch_id)
-    try:
-        inputs = private_folder(private_folder(folder) / "input")
-        save(sheet.file, inputs / source)
-        if evidence is not None:
-            evidence.file.seek(0)
-            unpack_evidence(evidence.file, inputs, max_bytes=settings.max_unpacked_bytes,
-                            max_entries=settings.max_evidence_entries, reserved=frozenset({source}))
-        return batches.create(server.store, batch_id, user_id, source=source, lang=lang, status=status, **options)
-    except BaseException:
+    with server.jobs.receiving(batch_id):  # retention leaves this folder alone until the batch is recorded
         try:
-            remove_tree(folder)
-        except OSError as exc:  # retention sweeps a folder without a batch
-            log.error("batch %s: could not remove a refused upload (%s)", batch_id, exc.strerror or exc)
-        raise
+            inputs = private_folder(private_folder(folder) / "input")
+            save(sheet.file, inputs / source)
+            if evidence is not None:
+                evidence.file.seek(0)
+                quota_first = room < settings.max_evidence_bytes
+                unpack_evidence(evidence.file, inputs, max_bytes=min(room, settings.max_evidence_bytes),
+                                max_entries=settings.max_evidence_entries, reserved=frozenset({source}),
+                                too_large=over_quota(settings, used) if quota_first else None)
+            return batches.create(server.store, batch_id, user_id, source=source, lang=lang, status=status, **options)
+        except BaseException:
+            try:
+                remove_tree(folder)
+            except OSError as exc:  # retention sweeps a folder without a batch
+                log.error("batch %s: could not remove a refused upload (%s)", batch_id, exc.strerror or exc)
+            raise

@@ -10,14 +10,15 @@ import time
 import pytest
 from office import PASSWORD, TestClient, csv_bytes, deep_tree, every_path, form_token, login, zip_of
 
+from pipeline.common.safe_files import size_text
 from pipeline.serve import accounts
 from pipeline.serve.settings import MB, ServerSettings
 from pipeline.serve.store import Store
+from pipeline.serve.retention import purge_expired
 from pipeline.serve.web import create_app
 
 SHEET = csv_bytes(("E2E-001",))
-LIMITS = {"max_sheet_bytes": 64 * 1024, "max_evidence_bytes": 256 * 1024, "max_unpacked_bytes": MB,
-          "max_evidence_entries": 50}
+LIMITS = {"max_sheet_bytes": 64 * 1024, "max_evidence_bytes": 256 * 1024, "max_evidence_entries": 50}
 
 
 def batch_folders(settings: ServerSettings) -> list[str]:
@@ -181,6 +182,66 @@ def test_zip_bombs_are_400_by_unpacked_size_and_by_entry_count(office):
     response = post_batch(client, tokens["alice"], evidence=many)
     assert response.status_code == 400 and "文件过多（51 个，上限 50 个）" in response.json()["message"]
     assert batch_folders(settings) == []
+
+
+def test_the_evidence_limit_counts_unpacked_bytes(office):
+    client, tokens, settings = office
+    inflating = zip_of({"scans/zeros.pdf": b"\0" * (settings.max_evidence_bytes + 1)})  # a few KB zipped
+    assert len(inflating) < settings.max_evidence_bytes // 50
+    response = post_batch(client, tokens["alice"], evidence=inflating)
+    assert response.status_code == 400 and "解压后超过大小上限（256KB）" in response.json()["message"]
+    assert batch_folders(settings) == []
+    fits = zip_of({"scans/zeros.pdf": b"\0" * (settings.max_evidence_bytes - 1024)})
+    assert post_batch(client, tokens["alice"], evidence=fits).status_code == 201
+
+
+def test_each_user_has_a_disk_quota_with_a_clear_message(tmp_path):
+    settings = settings_in(tmp_path, quota_bytes=400 * 1024)
+    scans = zip_of({"scans/a.pdf": b"\0" * 150 * 1024})
+    with TestClient(create_app(settings)) as client:
+        store = Store(settings.database)
+        tokens = {}
+        for name in ("alice", "bob"):
+            accounts.add_user(store, name, PASSWORD)
+            tokens[name] = accounts.new_token(store, name)
+        first, second = (post_batch(client, tokens["alice"], evidence=scans) for _ in range(2))
+        assert first.status_code == second.status_code == 201
+        third = post_batch(client, tokens["alice"], evidence=scans)  # 300 KB used + 150 KB > 400 KB
+        assert third.status_code == 413
+        message = third.json()["message"]
+        assert f"你的批次已占用 {size_text(2 * (150 * 1024 + len(SHEET)))}" in message and "400KB 的空间上限" in message and "删除不再需要的批次" in message
+        assert len(batch_folders(settings)) == 2
+        assert post_batch(client, tokens["bob"], evidence=scans).status_code == 201  # a quota of one's own
+        login(client, "alice")
+        csrf = form_token(client.get("/batches/new").text)
+        page = client.post("/batches", data={"csrf": csrf}, files={"file": ("c.csv", SHEET), "evidence": ("s.zip", scans)})
+        assert page.status_code == 413 and "空间上限" in page.text and 'id="upload"' in page.text  # on the form
+        client.delete(f"/api/batches/{first.json()['id']}", headers=bearer(tokens["alice"]))
+        assert post_batch(client, tokens["alice"], evidence=scans).status_code == 201
+
+
+def test_retention_removes_batch_folders_that_have_no_record(tmp_path):
+    settings = settings_in(tmp_path)
+    with TestClient(create_app(settings)) as client:
+        store = Store(settings.database)
+        accounts.add_user(store, "alice", PASSWORD)
+        kept = post_batch(client, accounts.new_token(store, "alice")).json()["id"]
+    orphan = settings.batch_folder("0123456789abcdef") / "input" / "scans"  # a server killed -9 while unpacking
+    orphan.mkdir(parents=True)
+    (orphan.parent / "张三.csv").write_bytes(SHEET)
+    (orphan / "流水.pdf").write_bytes(b"%PDF" * 1000)
+    with TestClient(create_app(settings)) as client:  # the start's retention pass
+        assert batch_folders(settings) == [kept]
+        server = client.app.state.server
+        later = settings.batch_folder("fedcba9876543210")
+        later.mkdir()
+        arriving = settings.batch_folder("00000000000000aa")
+        with server.jobs.receiving(arriving.name):
+            arriving.mkdir()
+            purge_expired(server.jobs, settings.retain_days)  # the hourly pass
+            assert sorted(batch_folders(settings)) == sorted([kept, arriving.name])  # an upload in progress stays
+        purge_expired(server.jobs, settings.retain_days)
+        assert batch_folders(settings) == [kept]
 
 
 def test_a_good_evidence_zip_lands_next_to_the_spreadsheet(office):
