@@ -12,9 +12,9 @@ from office import PASSWORD, TestClient, csv_bytes, deep_tree, every_path, form_
 
 from pipeline.common.safe_files import size_text
 from pipeline.serve import accounts
+from pipeline.serve.retention import purge_expired
 from pipeline.serve.settings import MB, ServerSettings
 from pipeline.serve.store import Store
-from pipeline.serve.retention import purge_expired
 from pipeline.serve.web import create_app
 
 SHEET = csv_bytes(("E2E-001",))
