@@ -1,4 +1,4 @@
-"""Staff accounts: argon2 password hashes, API tokens, login sessions and the failed-login limit.
+"""Staff accounts: argon2 password hashes, API tokens and login sessions (logins.py limits logging in).
 
 Tokens and session cookies are random; only their SHA-256 digests are stored, so a copy of the
 database opens no account. Users are added and removed with `packets user …`, also while the
@@ -23,8 +23,6 @@ from pipeline.serve.store import Store
 NAME = re.compile(r"^[\w.@-]{1,40}$")
 MIN_PASSWORD = 8
 SESSION_IDLE = 12 * 3600  # seconds without a request before a session ends
-LOGIN_WINDOW = 60.0  # failed logins are counted over this many seconds…
-LOGIN_FAILURES = 5  # …and this many, per account or per address, block further attempts
 
 _hasher = PasswordHasher()
 
@@ -113,20 +111,6 @@ def check_password(store: Store, name: str, password: str) -> User | None:
     except (VerificationError, InvalidHashError):
         return None
     return _user(row) if row else None
-
-
-def login_blocked(store: Store, name: str, address: str, now: float | None = None) -> bool:
-    since = (now or time.time()) - LOGIN_WINDOW
-    with store.connect() as db:
-        by_name, by_address = db.execute(
-            "SELECT COALESCE(SUM(name = ?), 0), COALESCE(SUM(address = ?), 0) FROM login_failures WHERE at > ?",
-            (name, address, since)).fetchone()
-    return by_name >= LOGIN_FAILURES or by_address >= LOGIN_FAILURES
-
-
-def record_login_failure(store: Store, name: str, address: str) -> None:
-    with store.connect() as db:
-        db.execute("INSERT INTO login_failures (at, name, address) VALUES (?, ?, ?)", (time.time(), name, address))
 
 
 def open_session(store: Store, user: User) -> str:

@@ -34,6 +34,7 @@ from pipeline.serve.auth import (
     set_cookie,
 )
 from pipeline.serve.batches import Batch, BatchStatus
+from pipeline.serve.logins import Refused
 from pipeline.serve.refusals import Refusal
 from pipeline.serve.server import Server, duration
 from pipeline.serve.submissions import FORM_LIMITS, receive
@@ -96,12 +97,12 @@ async def login(request: Request) -> Response:
     check_csrf(request.cookies.get(LOGIN_COOKIE), form.get("csrf"))
     name = str(form.get("name", "")).strip()[:100]
     password = str(form.get("password", ""))[:1024]
-    where = address(request)
-    if accounts.login_blocked(server.store, name, where):
+    user = await server.logins.attempt(server.store, name, password, address(request))
+    if user is Refused.BLOCKED:
         return _login_page(request, _("登录失败次数过多，请一分钟后再试"), status=429)
-    user = await run_in_threadpool(accounts.check_password, server.store, name, password)
-    if user is None:
-        accounts.record_login_failure(server.store, name, where)
+    if user is Refused.BUSY:
+        return _login_page(request, _("正在验证这个账户的另一次登录，或服务器正忙：请几秒后再试"), status=429)
+    if user is Refused.WRONG:
         known = any(u.name == name for u in accounts.list_users(server.store))
         _log(request, name if known else "?", Action.LOGIN_FAILED)
         return _login_page(request, _("用户名或密码不正确"), status=401)

@@ -1,5 +1,6 @@
 """What every request handler reaches through `request.app.state.server`: the settings, the
-database, the job lanes and the page templates, and the organisation profiles staff may choose."""
+database, the job lanes, the gate for password checks and the page templates, and the organisation
+profiles staff may choose."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from pipeline.common.errors import RunError
 from pipeline.common.resources import shipped_path
 from pipeline.documents.organisation import load_organisation
 from pipeline.serve.jobs import Jobs
+from pipeline.serve.logins import PasswordChecks
 from pipeline.serve.settings import ServerSettings
 from pipeline.serve.store import Store
 from pipeline.serve.translations import Translate
@@ -33,6 +35,7 @@ class Server:
         self.settings = settings
         self.store = Store(settings.database)
         self.jobs = Jobs(settings, self.store)
+        self.logins = PasswordChecks()
         self.pages = jinja2.Environment(
             loader=jinja2.FileSystemLoader(shipped_path("serve", "pages")),
             autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
