@@ -33,6 +33,7 @@ from pipeline.serve.auth import (
     session_of,
     set_cookie,
 )
+from pipeline.serve.batch_notes import checked_rows
 from pipeline.serve.batches import Batch, BatchStatus
 from pipeline.serve.logins import Refused
 from pipeline.serve.refusals import Refusal
@@ -211,7 +212,7 @@ async def batch_page(request: Request) -> Response:
         return server.render(request, "checking.html", title=_("批次 {id} · 检查中").format(id=short),
                              progress=progress_of(server, batch, _), **common)
     if batch.status == BatchStatus.CHECKED:
-        rows = batches.checked_rows(server.store, batch.id, (page - 1) * PAGE_SIZE, PAGE_SIZE)
+        rows = checked_rows(server.store.batch_folder(batch.id), (page - 1) * PAGE_SIZE, PAGE_SIZE)
         return server.render(request, "checked.html", title=_("批次 {id} · 检查结果").format(id=short),
                              rows=rows, row_labels=CHECKED_LABELS, **common)
     if batch.status in (BatchStatus.QUEUED, BatchStatus.RUNNING):

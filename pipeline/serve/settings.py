@@ -1,6 +1,7 @@
 """What `packets serve` is told on its command line, and where its state lives under `--data`.
 
-    DATA/packets.sqlite3        users, sessions, batches, the access log
+    DATA/packets.sqlite3        users, sessions, batches (states, counts, options), the access log
+    DATA/batches/<id>/*.txt     the batch's notes: its file's name, why it failed, notices (batch_notes.py)
     DATA/server.log             errors for the maintainers (ID and phone numbers masked)
     DATA/organisations/*.yaml   organisation profiles staff can choose from (with their logos)
     DATA/batches/<id>/input/    the uploaded spreadsheet and the unpacked evidence scans
@@ -13,6 +14,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+
+from pipeline.serve.store import BATCH_FOLDERS
 
 MB = 2**20
 
@@ -48,7 +51,7 @@ class ServerSettings:
 
     @property
     def batches(self) -> Path:
-        return self.data / "batches"
+        return self.data / BATCH_FOLDERS
 
     def batch_folder(self, batch_id: str) -> Path:
         return self.batches / batch_id

@@ -22,6 +22,7 @@ from pipeline.common.errors import RowOutcome, RunError
 from pipeline.common.i18n import N_, set_language
 from pipeline.common.mask import scrub
 from pipeline.output.files import private_file
+from pipeline.serve.batch_notes import forget_checked_rows
 from pipeline.serve.batches import BatchStatus, load, record_checked_rows, record_progress, set_status
 from pipeline.serve.store import Store
 
@@ -96,7 +97,7 @@ class CheckedRows(_Counts):
     def __init__(self, store: Store, batch_id: str):
         super().__init__(store, batch_id, 0)
         self.waiting: list[RowOutcome] = []
-        self.stored = 0  # rows already in the database
+        forget_checked_rows(store.batch_folder(batch_id))  # of a check cut short by a restart
 
     def row(self, outcome: RowOutcome) -> None:
         self.waiting.append(outcome)
@@ -105,8 +106,7 @@ class CheckedRows(_Counts):
         super().row(outcome)
 
     def _write_rows(self) -> None:
-        record_checked_rows(self.store, self.batch_id, self.stored + 1, self.waiting)
-        self.stored += len(self.waiting)
+        record_checked_rows(self.store, self.batch_id, self.waiting)
         self.waiting = []
 
     def flush(self, notices: list[str] | None = None) -> None:
