@@ -19,6 +19,7 @@ class Action(StrEnum):
     LOGOUT = "logout"
     UPLOAD = "upload"
     BUILD = "build"
+    STOP = "stop"
     VIEW = "view"
     DOWNLOAD = "download"
     DELETE = "delete"

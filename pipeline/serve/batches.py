@@ -3,7 +3,7 @@ the queue. A batch belongs to the user who uploaded it; every lookup here takes 
 user's batch is simply not found.
 
     uploaded → checking → checked → queued → running → done | failed
-    (the API skips the check: its batches start queued)
+    (the API skips the check: its batches start queued; queued or running → stopped → queued)
 """
 
 from __future__ import annotations
@@ -27,10 +27,11 @@ class BatchStatus(StrEnum):
     RUNNING = "running"
     DONE = "done"
     FAILED = "failed"  # could not be checked or built at all; `reason` says why
+    STOPPED = "stopped"  # its owner stopped the build: the upload and the packets built so far stay
     DELETING = "deleting"  # being stopped and removed
 
 
-FINISHED = (BatchStatus.DONE, BatchStatus.FAILED)
+FINISHED = (BatchStatus.DONE, BatchStatus.FAILED, BatchStatus.STOPPED)  # stamped `finished`; retention counts from it
 
 
 @dataclass(frozen=True)
@@ -131,10 +132,12 @@ def ahead_of(store: Store, batch: Batch) -> int:
 
 
 def enqueue(store: Store, batch: Batch) -> bool:
-    """A checked batch joins the queue; False when it was not waiting to be built."""
+    """A checked or stopped batch joins the queue, at 0 of its rows; False when it was not waiting to be built."""
     with store.connect() as db:
-        return db.execute("UPDATE batches SET status = ?, queued = ? WHERE id = ? AND status = ?",
-                          (BatchStatus.QUEUED, time.time(), batch.id, BatchStatus.CHECKED)).rowcount == 1
+        return db.execute("UPDATE batches SET status = ?, queued = ?, finished = NULL, done = 0, ok = 0, invalid = 0,"
+                          " failed = 0 WHERE id = ? AND status IN (?, ?)",
+                          (BatchStatus.QUEUED, time.time(), batch.id, BatchStatus.CHECKED, BatchStatus.STOPPED)
+                          ).rowcount == 1
 
 
 def claim(store: Store, waiting: BatchStatus, working: BatchStatus) -> Batch | None:
@@ -194,6 +197,7 @@ def expired(store: Store, cutoff: float) -> list[Batch]:
     """Finished before `cutoff`, or uploaded before it and never built (a check nobody acted on)."""
     with store.connect() as db:
         rows = db.execute(
-            "SELECT * FROM batches WHERE (status IN (?, ?) AND finished < ?) OR (status IN (?, ?) AND created < ?)",
+            f"SELECT * FROM batches WHERE (status IN ({', '.join('?' for _ in FINISHED)}) AND finished < ?)"
+            " OR (status IN (?, ?) AND created < ?)",
             (*FINISHED, cutoff, BatchStatus.UPLOADED, BatchStatus.CHECKED, cutoff)).fetchall()
     return [_batch(store, row) for row in rows]

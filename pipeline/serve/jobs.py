@@ -16,6 +16,7 @@ import logging
 import multiprocessing
 import os
 import threading
+import time
 from collections.abc import Callable, Iterator
 
 import psutil
@@ -123,6 +124,22 @@ class Jobs:
                 lane.cancelled.add(batch.id)
             self.lock.wait_for(lambda: all(lane.current != batch.id for lane in self.lanes), timeout=STOP_GRACE * 2)
         return self.remove(batch.id)
+
+    def halt(self, batch: Batch) -> bool:
+        """Stop a queued or running build, keeping its upload and the packets already built (a build
+        started again skips them); False when it was neither."""
+        with self.lock:
+            with self.store.connect() as db:
+                stopped = db.execute("UPDATE batches SET status = ?, finished = ? WHERE id = ? AND status IN (?, ?)",
+                                     (BatchStatus.STOPPED, time.time(), batch.id, BatchStatus.QUEUED,
+                                      BatchStatus.RUNNING)).rowcount == 1
+            if stopped:
+                for lane in self.lanes:
+                    lane.cancelled.add(batch.id)
+                self.lock.wait_for(lambda: all(lane.current != batch.id for lane in self.lanes), timeout=STOP_GRACE * 2)
+                for lane in self.lanes:
+                    lane.cancelled.discard(batch.id)
+        return stopped
 
     def remove(self, batch_id: str) -> bool:
         """The batch's folder, then its record. When the folder will not go, the record stays

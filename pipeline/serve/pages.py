@@ -51,6 +51,7 @@ BATCH_STATUS_LABELS = {
     BatchStatus.RUNNING: N_("生成中"),
     BatchStatus.DONE: N_("已完成"),
     BatchStatus.FAILED: N_("未能完成"),
+    BatchStatus.STOPPED: N_("已停止"),
     BatchStatus.DELETING: N_("删除中"),
 }
 CHECKED_LABELS = {"ok": N_("可以生成"), "invalid": N_("无效")}
@@ -140,8 +141,11 @@ async def history(request: Request) -> Response:
     session = page_session(request)
     server = server_of(request)
     _ = request.state.translate
+    deleted = request.query_params.get("deleted", "")
     return server.render(request, "batches.html", title=_("我的批次"),
-                         batches=batches.of_user(server.store, session.user.id), labels=BATCH_STATUS_LABELS)
+                         batches=batches.of_user(server.store, session.user.id), labels=BATCH_STATUS_LABELS,
+                         deleted=int(deleted) if deleted.isdigit() and len(deleted) < 12 else None,
+                         retain_days=server.settings.retain_days)
 
 
 def _new_page(request: Request, server: Server, message: str | None = None, status: int = 200) -> Response:
@@ -218,6 +222,8 @@ async def batch_page(request: Request) -> Response:
     if batch.status in (BatchStatus.QUEUED, BatchStatus.RUNNING):
         return server.render(request, "progress.html", title=_("批次 {id} · 生成中").format(id=short),
                              progress=progress_of(server, batch, _), **common)
+    if batch.status == BatchStatus.STOPPED:
+        return server.render(request, "stopped.html", title=_("批次 {id} · 已停止").format(id=short), **common)
     lines = list(downloads.report_lines(server.settings, batch, (page - 1) * PAGE_SIZE, PAGE_SIZE))
     return server.render(request, "results.html", title=_("批次 {id} · 结果").format(id=short), lines=lines,
                          row_labels=STATUS_LABELS,
@@ -242,6 +248,15 @@ async def build(request: Request) -> Response:
     return RedirectResponse(f"/batches/{batch.id}", status_code=303)
 
 
+async def confirm_delete(request: Request) -> Response:
+    """The step before deleting (no JavaScript needed): what will go, and a button to confirm."""
+    session = page_session(request)
+    server = server_of(request)
+    batch = owned(request, session.user.id)
+    _ = request.state.translate
+    return server.render(request, "delete.html", title=_("删除批次"), batch=batch, labels=BATCH_STATUS_LABELS)
+
+
 async def delete(request: Request) -> Response:
     session = page_session(request)
     server = server_of(request)
@@ -250,7 +265,19 @@ async def delete(request: Request) -> Response:
     batch = owned(request, session.user.id)
     await run_in_threadpool(server.jobs.delete, batch)
     _log(request, session.user.name, Action.DELETE, batch.id)
-    return RedirectResponse("/batches", status_code=303)
+    return RedirectResponse(f"/batches?deleted={int(batch.created)}", status_code=303)
+
+
+async def stop(request: Request) -> Response:
+    """停止生成: the build stops; the upload and the packets built so far stay, to be started again."""
+    session = page_session(request)
+    server = server_of(request)
+    form = await request.form(**LOGIN_FORM_LIMITS)
+    check_csrf(session.csrf, form.get("csrf"))
+    batch = owned(request, session.user.id)
+    if await run_in_threadpool(server.jobs.halt, batch):
+        _log(request, session.user.name, Action.STOP, batch.id)
+    return RedirectResponse(f"/batches/{batch.id}", status_code=303)
 
 
 def _download(what: str):
@@ -292,7 +319,9 @@ routes = [
     Route("/batches/{batch_id}", batch_page),
     Route("/batches/{batch_id}/progress", progress),
     Route("/batches/{batch_id}/build", build, methods=["POST"]),
+    Route("/batches/{batch_id}/delete", confirm_delete, methods=["GET"]),
     Route("/batches/{batch_id}/delete", delete, methods=["POST"]),
+    Route("/batches/{batch_id}/stop", stop, methods=["POST"]),
     Route("/batches/{batch_id}/report.csv", _download("report")),
     Route("/batches/{batch_id}/packets.zip", _download("zip")),
     Route("/batches/{batch_id}/print.pdf", _download("print")),
