@@ -8,6 +8,7 @@ import time
 from dataclasses import dataclass
 from enum import StrEnum
 
+from pipeline.common.i18n import N_
 from pipeline.serve.store import Store
 
 SYSTEM = "-"  # the server itself (retention)
@@ -24,6 +25,14 @@ class Action(StrEnum):
     DOWNLOAD = "download"
     DELETE = "delete"
     PURGE = "purge"  # deleted by retention
+
+
+# How the access log page names each action (the database keeps the English word, for scripts).
+ACTION_LABELS = {
+    Action.LOGIN: N_("登录"), Action.LOGIN_FAILED: N_("登录失败"), Action.LOGOUT: N_("退出"),
+    Action.UPLOAD: N_("上传"), Action.BUILD: N_("生成"), Action.STOP: N_("停止生成"), Action.VIEW: N_("查看"),
+    Action.DOWNLOAD: N_("下载"), Action.DELETE: N_("删除"), Action.PURGE: N_("到期自动删除"),
+}
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,7 @@ from pipeline.serve.submissions import FORM_LIMITS, receive
 from pipeline.serve.translations import Translate, chosen
 
 PAGE_SIZE = 200
+ESTIMATE_AFTER = 5  # rows done (and a tenth of the batch) before a rate and a time left are shown
 LOGIN_FORM_LIMITS = {"max_files": 0, "max_fields": 5, "max_part_size": 4096}
 BATCH_STATUS_LABELS = {
     BatchStatus.UPLOADED: N_("等待检查"),
@@ -77,19 +78,29 @@ async def home(request: Request) -> Response:
     return RedirectResponse("/batches" if session_of(request) else "/login", status_code=303)
 
 
-def _login_page(request: Request, message: str | None = None, status: int = 200) -> Response:
+def safe_target(target: str, default: str = "/batches") -> str:
+    """A path on this site to go on to (never another site: an open redirect), else `default`."""
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return default
+    return target
+
+
+def _login_page(request: Request, message: str | None = None, status: int = 200, next_page: str = "",
+                expired: bool = False) -> Response:
     _ = request.state.translate
     token = new_login_token()
     response = server_of(request).render(request, "login.html", title=_("登录"), status=status,
-                                         login_token=token, message=message)
+                                         login_token=token, message=message, next_page=next_page, expired=expired)
     set_cookie(request, response, LOGIN_COOKIE, token)
     return response
 
 
 async def login_form(request: Request) -> Response:
+    next_page = safe_target(request.query_params.get("next", ""), "")
     if session_of(request):
-        return RedirectResponse("/batches", status_code=303)
-    return _login_page(request)
+        return RedirectResponse(next_page or "/batches", status_code=303)
+    return _login_page(request, next_page=next_page, expired=request.query_params.get("expired") == "1")
 
 
 async def login(request: Request) -> Response:
@@ -99,16 +110,18 @@ async def login(request: Request) -> Response:
     check_csrf(request.cookies.get(LOGIN_COOKIE), form.get("csrf"))
     name = str(form.get("name", "")).strip()[:100]
     password = str(form.get("password", ""))[:1024]
+    next_page = safe_target(str(form.get("next", "")), "")
     user = await server.logins.attempt(server.store, name, password, address(request))
     if user is Refused.BLOCKED:
-        return _login_page(request, _("登录失败次数过多，请一分钟后再试"), status=429)
+        return _login_page(request, _("登录失败次数过多，请一分钟后再试"), status=429, next_page=next_page)
     if user is Refused.BUSY:
-        return _login_page(request, _("正在验证这个账户的另一次登录，或服务器正忙：请几秒后再试"), status=429)
+        return _login_page(request, _("正在验证这个账户的另一次登录，或服务器正忙：请几秒后再试"), status=429,
+                           next_page=next_page)
     if user is Refused.WRONG:
         known = any(u.name == name for u in accounts.list_users(server.store))
         _log(request, name if known else "?", Action.LOGIN_FAILED)
-        return _login_page(request, _("用户名或密码不正确"), status=401)
-    response = RedirectResponse("/batches", status_code=303)
+        return _login_page(request, _("用户名或密码不正确"), status=401, next_page=next_page)
+    response = RedirectResponse(next_page or "/batches", status_code=303)
     set_cookie(request, response, SESSION_COOKIE, accounts.open_session(server.store, user))
     forget_cookie(request, response, LOGIN_COOKIE)
     _log(request, user.name, Action.LOGIN)
@@ -128,11 +141,7 @@ async def logout(request: Request) -> Response:
 
 async def choose_language(request: Request) -> Response:
     """The language switch: a cookie, then back to the page it was clicked on (on this site only)."""
-    target = request.query_params.get("next", "/")
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        target = "/"
-    response = RedirectResponse(target, status_code=303)
+    response = RedirectResponse(safe_target(request.query_params.get("next", "/"), "/"), status_code=303)
     set_cookie(request, response, LANGUAGE_COOKIE, chosen(request.path_params["code"]), max_age=365 * 86400)
     return response
 
@@ -182,7 +191,9 @@ async def upload(request: Request) -> Response:
 def progress_of(server: Server, batch: Batch, _: Translate) -> dict:
     """The figures the progress page shows, and the same as JSON for its script."""
     ahead = batches.ahead_of(server.store, batch)
-    rate, eta = batch.rate(), batch.eta()
+    # The first packets pay for LibreOffice's start: a rate from them says little about the rest.
+    meaningful = batch.done >= max(ESTIMATE_AFTER, batch.total // 10)
+    rate, eta = (batch.rate(), batch.eta()) if meaningful else (0.0, None)
     if batch.status == BatchStatus.QUEUED:
         status = _("排队中：前面还有 {count} 个批次").format(count=ahead) if ahead else _("排队中，即将开始")
     else:
@@ -231,9 +242,16 @@ async def batch_page(request: Request) -> Response:
 
 
 async def progress(request: Request) -> Response:
-    session = page_session(request)
-    batch = owned(request, session.user.id)
-    return JSONResponse(progress_of(server_of(request), batch, request.state.translate))
+    """The figures for the page's script: 401 without a valid session and 404 for a batch that is gone
+    (as JSON, never the login page), so that the page can say why it stopped."""
+    _ = request.state.translate
+    session = session_of(request)
+    if session is None:
+        return JSONResponse({"error": "unauthorized", "message": _("登录已过期")}, status_code=401)
+    batch = batches.owned(server_of(request).store, request.path_params["batch_id"], session.user.id)
+    if batch is None:
+        return JSONResponse({"error": "not_found", "message": _("找不到这个批次（可能已被删除）")}, status_code=404)
+    return JSONResponse(progress_of(server_of(request), batch, _))
 
 
 async def build(request: Request) -> Response:
@@ -304,7 +322,7 @@ async def access_log_page(request: Request) -> Response:
     entries = access_log.entries(server_of(request).store, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
     _ = request.state.translate
     return server_of(request).render(request, "access_log.html", title=_("访问记录"), entries=entries,
-                                     page=page, page_size=PAGE_SIZE)
+                                     page=page, page_size=PAGE_SIZE, actions=access_log.ACTION_LABELS)
 
 
 routes = [

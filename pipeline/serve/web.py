@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from urllib.parse import urlencode
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -77,7 +78,15 @@ async def _http_exception(request: Request, exc: HTTPException) -> Response:
 
 
 async def _login_required(request: Request, exc: LoginRequired) -> Response:
-    return RedirectResponse("/login", status_code=303)
+    """The login page, then back where the reader was. A form sent with an expired session (an upload
+    among them) cannot be kept: the login page says so, and returns to the form's page."""
+    if request.method == "GET":
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        query = urlencode({"next": target}) if target not in ("/", "/batches") else ""
+    else:
+        back = "/batches/new" if request.url.path == "/batches" else request.url.path.rsplit("/", 1)[0]
+        query = urlencode({"next": back, "expired": "1"})
+    return RedirectResponse("/login" + (f"?{query}" if query else ""), status_code=303)
 
 
 class Guard:

@@ -102,6 +102,19 @@ def browsed(office):
         click("resume")
         browser.wait_for_id("progress", 60, "the progress page")
         browser.audit("progress")
+        # the session ends while the page polls: it says so and leads back here through the login
+        driver.delete_cookie("packets_session")
+        problem = wait_for(lambda: (e := browser.present("progress-problem")) and e.is_displayed() and e, 30,
+                           what="the page to notice the expired session")
+        seen["expired_progress"] = problem.text
+        browser.audit("progress, session expired")
+        problem.find_element(By.TAG_NAME, "a").click()
+        browser.wait_for_id("login", 30, "the login page")
+        driver.find_element(By.NAME, "name").send_keys("alice")
+        driver.find_element(By.NAME, "password").send_keys("correct horse battery")
+        driver.find_element(By.CSS_SELECTOR, "#login button[type=submit]").click()
+        wait_for(lambda: "/batches/" in driver.current_url, 30, what="the batch again")
+        seen["back_after_login"] = driver.current_url
 
         def finished():
             count = browser.present("progress-count")
@@ -150,6 +163,12 @@ def browsed(office):
         seen["english_heading"] = driver.find_element(By.ID, "results").text
         browser.audit("results, English")
     return seen
+
+
+def test_progress_says_when_it_can_no_longer_be_read_and_login_returns_to_the_batch(browsed):
+    assert "登录已过期，无法再读取进度" in browsed["expired_progress"]
+    assert "重新登录后回到这个批次" in browsed["expired_progress"]
+    assert browsed["back_after_login"] == browsed["batch_url"]
 
 
 def test_axe_finds_no_wcag_2_1_aa_violation_on_any_page_state_at_either_width(browsed):

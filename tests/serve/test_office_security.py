@@ -8,6 +8,7 @@ import contextlib
 import json
 import sqlite3
 import time
+from urllib.parse import quote
 
 import pytest
 from office import PASSWORD, TestClient, csv_bytes, deep_tree, every_path, form_token, login, wait_for, zip_of
@@ -56,11 +57,14 @@ def post_batch(client, token, sheet=SHEET, evidence: bytes | None = None, name="
 
 def test_pages_without_a_session_go_to_the_login_page(office):
     client, _, _ = office
-    for path in ("/batches", "/batches/new", "/batches/0123456789abcdef", "/admin/access-log"):
+    assert client.get("/batches", follow_redirects=False).headers["location"] == "/login"
+    for path in ("/batches/new", "/batches/0123456789abcdef", "/admin/access-log"):  # and back there afterwards
         response = client.get(path, follow_redirects=False)
-        assert response.status_code == 303 and response.headers["location"] == "/login", path
+        assert response.status_code == 303 and response.headers["location"] == f"/login?next={quote(path, safe='')}", path
     upload = client.post("/batches", files={"file": ("c.csv", SHEET)}, follow_redirects=False)
-    assert upload.status_code == 303 and upload.headers["location"] == "/login"
+    assert upload.status_code == 303 and upload.headers["location"] == "/login?next=%2Fbatches%2Fnew&expired=1"
+    page = client.get(upload.headers["location"])
+    assert "登录已过期，刚才提交的内容（包括上传的文件）没有保存" in page.text and 'value="/batches/new"' in page.text
 
 
 def test_api_without_a_token_or_with_a_wrong_one_is_401(office):
@@ -127,7 +131,7 @@ def test_only_administrators_see_the_access_log(office):
     with Store(office[2].database).connect() as db:
         db.execute("UPDATE users SET admin = 1 WHERE name = 'alice'")
     page = client.get("/admin/access-log")
-    assert page.status_code == 200 and "login" in page.text and "testclient" in page.text
+    assert page.status_code == 200 and "<td data-label=\"操作\">登录</td>" in page.text and "testclient" in page.text
 
 
 def test_an_oversized_upload_is_413_with_a_clear_message(office):
@@ -376,6 +380,47 @@ def test_english_pages_and_api_messages_from_the_same_catalog(office):
     assert "<title>Log in · " in page.text and 'lang="en"' in page.text
     response = client.get("/api/batches/0000000000000000", headers={**bearer(tokens["alice"]), "Accept-Language": "en"})
     assert response.json()["message"] == "No such batch (it may have been deleted)"
+
+
+def test_after_logging_in_the_reader_returns_to_the_page_asked_for_on_this_site_only(office):
+    client, _, _ = office
+    for target, landing in (("/batches/new", "/batches/new"), ("https://evil.example/", "/batches"),
+                            ("//evil.example/x", "/batches"), ("/\\evil.example", "/batches")):
+        client.cookies.clear()
+        token = form_token(client.get("/login", params={"next": target}).text)
+        answer = client.post("/login", data={"csrf": token, "name": "alice", "password": PASSWORD, "next": target},
+                             follow_redirects=False)
+        assert answer.headers["location"] == landing, target
+
+
+def test_progress_without_a_session_or_for_a_batch_gone_is_json_not_the_login_page(office):
+    client, tokens, _ = office
+    batch_id = post_batch(client, tokens["alice"]).json()["id"]
+    expired = client.get(f"/batches/{batch_id}/progress", follow_redirects=False)
+    assert expired.status_code == 401 and expired.json()["error"] == "unauthorized"
+    login(client, "alice")
+    assert client.get(f"/batches/{batch_id}/progress").json()["status"] == "queued"
+    gone = client.get("/batches/0123456789abcdef/progress")
+    assert gone.status_code == 404 and gone.json()["error"] == "not_found"
+
+
+def test_a_queued_batch_shows_zero_done_and_estimates_wait_for_enough_rows(office):
+    client, tokens, settings = office
+    login(client, "alice")
+    csrf = form_token(client.get("/batches/new").text)
+    batch_id = client.post("/batches", data={"csrf": csrf}, files={"file": ("c.csv", SHEET)}).url.path.rsplit("/", 1)[-1]
+    with sqlite3.connect(settings.database) as db:  # as a finished check leaves it
+        db.execute("UPDATE batches SET status = 'checked', total = 16, done = 16, ok = 16 WHERE id = ?", (batch_id,))
+    client.post(f"/batches/{batch_id}/build", data={"csrf": csrf})
+    queued = client.get(f"/batches/{batch_id}/progress").json()
+    assert (queued["status"], queued["done"], queued["total"]) == ("queued", 0, 16)
+    assert queued["text"]["count"].startswith("已处理 0 / 16 行")
+    for done, shown in ((1, False), (4, False), (5, True)):
+        with sqlite3.connect(settings.database) as db:
+            db.execute("UPDATE batches SET status = 'running', started = ?, done = ? WHERE id = ?",
+                       (time.time() - 10, done, batch_id))
+        figures = client.get(f"/batches/{batch_id}/progress").json()
+        assert bool(figures["text"]["eta"]) is shown and (figures["eta"] is not None) is shown, done
 
 
 def test_the_language_switch_only_returns_to_this_site(office):
