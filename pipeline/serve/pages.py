@@ -38,7 +38,7 @@ from pipeline.serve.batches import Batch, BatchStatus
 from pipeline.serve.logins import Refused
 from pipeline.serve.refusals import Refusal
 from pipeline.serve.server import Server, duration
-from pipeline.serve.submissions import FORM_LIMITS, receive
+from pipeline.serve.submissions import FORM_LIMITS, TRUE, receive
 from pipeline.serve.translations import Translate, chosen
 
 PAGE_SIZE = 200
@@ -157,12 +157,26 @@ async def history(request: Request) -> Response:
                          retain_days=server.settings.retain_days)
 
 
-def _new_page(request: Request, server: Server, message: str | None = None, status: int = 200) -> Response:
+def _new_page(request: Request, server: Server, message: str | None = None, status: int = 200,
+              chosen: dict | None = None) -> Response:
+    """The upload form; after a refusal, with the reason and every choice the reader had made."""
     _ = request.state.translate
+    chosen = {"date": time.strftime("%Y-%m-%d"), "organisation": "", "duplex": False, "print_file": False,
+              **(chosen or {})}
     return server.render(request, "new.html", title=_("新建批次"), status=status, message=message,
-                         profiles=server.profiles(), today=time.strftime("%Y-%m-%d"),
+                         profiles=server.profiles(), chosen=chosen, refused=message is not None,
                          limits={"sheet": server.settings.max_sheet_bytes // 2**20,
                                  "evidence": server.settings.max_evidence_bytes // 2**20})
+
+
+def _choices(form) -> dict:
+    """What the reader chose on the form, as sent (shown again, never trusted: receive() checks it)."""
+    def text(name: str) -> str:
+        value = form.get(name, "")
+        return value.strip()[:40] if isinstance(value, str) else ""
+
+    return {"date": text("date"), "organisation": text("organisation"),
+            "duplex": text("duplex").lower() in TRUE, "print_file": text("print_file").lower() in TRUE}
 
 
 async def new_batch(request: Request) -> Response:
@@ -173,14 +187,18 @@ async def new_batch(request: Request) -> Response:
 async def upload(request: Request) -> Response:
     session = page_session(request)  # before a byte of the upload is read
     server = server_of(request)
-    form = await request.form(**FORM_LIMITS)
+    try:
+        form = await request.form(**FORM_LIMITS)
+    except Refusal as refusal:  # larger than any upload may be: stopped before it was read
+        return _new_page(request, server, refusal.text(request.state.translate), status=refusal.status)
     try:
         check_csrf(session.csrf, form.get("csrf"))
         try:
             batch = await run_in_threadpool(receive, server, session.user.id, form, request.state.language,
                                             BatchStatus.UPLOADED)
         except Refusal as refusal:  # too large, wrong type, over quota…: said on the form itself
-            return _new_page(request, server, refusal.text(request.state.translate), status=refusal.status)
+            return _new_page(request, server, refusal.text(request.state.translate), status=refusal.status,
+                             chosen=_choices(form))
     finally:
         await form.close()
     _log(request, session.user.name, Action.UPLOAD, batch.id)
@@ -220,8 +238,10 @@ async def batch_page(request: Request) -> Response:
     _ = request.state.translate
     _log(request, session.user.name, Action.VIEW, batch.id)
     page = _page_number(request)
+    profiles = {p.key: p.name for p in server.profiles()}
     common = {"batch": batch, "labels": BATCH_STATUS_LABELS, "page": page, "page_size": PAGE_SIZE,
-              "notices": [n for n in batch.notices.splitlines() if n]}
+              "notices": [n for n in batch.notices.splitlines() if n],
+              "letterhead": profiles.get(batch.organisation, batch.organisation)}
     short = batch.id[:8]
     if batch.status in (BatchStatus.UPLOADED, BatchStatus.CHECKING):
         return server.render(request, "checking.html", title=_("批次 {id} · 检查中").format(id=short),

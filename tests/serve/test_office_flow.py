@@ -78,16 +78,29 @@ def browsed(office):
         browser.wait_for_id("upload", 30, "the upload form")
         visit_note()
         browser.audit("new batch")
-        driver.find_element(By.NAME, "file").send_keys(str(workbook))
+        not_a_sheet = root / "cases.xlsx"
+        not_a_sheet.write_bytes(b"%PDF-1.7 a scan saved under the sheet's name")
+        driver.find_element(By.NAME, "file").send_keys(str(not_a_sheet))
         driver.execute_script("document.getElementsByName('date')[0].value = '2026-11-24';")
         driver.find_element(By.NAME, "print_file").click()
         Select(driver.find_element(By.NAME, "organisation")).select_by_value("organisation")
+        driver.find_element(By.CSS_SELECTOR, "#upload button[type=submit]").click()
+        browser.wait_for_id("refusal", 30, "the refusal on the form")
+        seen["refusal"] = driver.find_element(By.ID, "refusal").text
+        seen["kept"] = {"date": driver.find_element(By.NAME, "date").get_attribute("value"),
+                        "organisation": Select(driver.find_element(By.NAME, "organisation")).first_selected_option
+                        .get_attribute("value"),
+                        "print_file": driver.find_element(By.NAME, "print_file").is_selected(),
+                        "duplex": driver.find_element(By.NAME, "duplex").is_selected()}
+        browser.audit("new batch, refused")
+        driver.find_element(By.NAME, "file").send_keys(str(workbook))  # the choices as they were kept
         driver.find_element(By.CSS_SELECTOR, "#upload button[type=submit]").click()
 
         browser.wait_for_id("validation", 120, "the check page")
         visit_note()
         browser.audit("check page")
         seen["summary"] = driver.find_element(By.ID, "summary").text
+        seen["choices"] = driver.find_element(By.ID, "choices").text
         seen["rows"] = {row.get_attribute("id"): row.text
                         for row in driver.find_elements(By.CSS_SELECTOR, "#rows tbody tr")}
         click("build")
@@ -163,6 +176,15 @@ def browsed(office):
         seen["english_heading"] = driver.find_element(By.ID, "results").text
         browser.audit("results, English")
     return seen
+
+
+def test_a_refused_upload_keeps_every_choice_and_the_check_page_shows_them(browsed):
+    assert "上传的案件表是PDF 文件" in browsed["refusal"] and "请重新选择" in browsed["refusal"]
+    assert browsed["kept"] == {"date": "2026-11-24", "organisation": "organisation", "print_file": True,
+                               "duplex": False}
+    choices = browsed["choices"]
+    assert "2026-11-24" in choices and "示例市法律援助中心（虚构）" in choices and "sample.xlsx" in choices
+    assert "双面打印\n否" in choices and "生成（全部材料合为一个 PDF）" in choices
 
 
 def test_progress_says_when_it_can_no_longer_be_read_and_login_returns_to_the_batch(browsed):

@@ -438,6 +438,19 @@ def test_logging_out_ends_the_session(office):
     assert client.get("/batches", follow_redirects=False).status_code == 303
 
 
+def test_a_refused_upload_keeps_the_choices_and_an_oversized_one_is_answered_on_the_form(office):
+    client, _, settings = office
+    login(client, "alice")
+    csrf = form_token(client.get("/batches/new").text)
+    page = client.post("/batches", data={"csrf": csrf, "date": "2026-01-05", "duplex": "1", "print_file": "1"},
+                       files={"file": ("cases.xlsx", b"%PDF-1.7 ...")}).text
+    assert 'name="date" value="2026-01-05"' in page and 'name="duplex" value="1" checked' in page
+    assert 'name="print_file" value="1" checked' in page and "浏览器不会保留已选的文件" in page
+    huge = client.post("/batches", headers={"Content-Type": "multipart/form-data; boundary=x"},
+                       content=b"x" * (settings.max_request_bytes + 1))
+    assert huge.status_code == 413 and 'id="upload"' in huge.text and "上传的内容超过大小上限" in huge.text
+
+
 def test_a_refused_upload_shows_the_form_again_with_the_reason(office):
     client, _, settings = office
     login(client, "alice")
