@@ -22,7 +22,10 @@ from collections.abc import Callable, Iterator
 import psutil
 
 from pipeline.common.i18n import N_
+from pipeline.serve.batch_notes import checked_rows
 from pipeline.serve.batches import Batch, BatchStatus, claim, forget, load, set_status, with_status
+from pipeline.serve.caseworker_words import administrator_fixes
+from pipeline.serve.downloads import report_lines
 from pipeline.serve.removal import remove_tree
 from pipeline.serve.settings import ServerSettings
 from pipeline.serve.store import Store
@@ -153,6 +156,21 @@ class Jobs:
         forget(self.store, batch_id)
         return True
 
+    def log_fixes(self, batch: Batch) -> None:
+        """For the administrator, in server.log: the rows of a finished check or build whose problem
+        only they can fix (a lender not on the list); caseworkers are told to ask them."""
+        folder = self.settings.batch_folder(batch.id)
+        found: dict[str, list[int]] = {}
+        for row in checked_rows(folder):
+            for problem in row.problems:
+                for fix in administrator_fixes(problem["message"]):
+                    found.setdefault(fix, []).append(row.row)
+        for line in report_lines(self.settings, batch):
+            for fix in administrator_fixes(line.messages):
+                found.setdefault(fix, []).append(int(line.row) if line.row.isdigit() else 0)
+        for fix, rows in found.items():
+            log.warning("batch %s, rows %s: %s", batch.id, ", ".join(map(str, sorted(set(rows)))), fix)
+
     # what each lane runs, and what it records when its child has ended
 
     def _check_work(self, batch: Batch) -> tuple[Callable, tuple]:
@@ -237,6 +255,8 @@ class Lane(threading.Thread):
             return
         if stopped or _unsettled(self.jobs.store, batch, self.working):
             self.settle(batch, process.exitcode, stopped)
+        else:
+            self.jobs.log_fixes(batch)
 
 
 def _unsettled(store: Store, batch: Batch, working: BatchStatus) -> bool:

@@ -35,6 +35,8 @@ from pipeline.serve.auth import (
 )
 from pipeline.serve.batch_notes import checked_rows
 from pipeline.serve.batches import Batch, BatchStatus
+from pipeline.serve.cases import grouped, masked_name
+from pipeline.serve.file_labels import labelled
 from pipeline.serve.logins import Refused
 from pipeline.serve.refusals import Refusal
 from pipeline.serve.server import Server, duration
@@ -257,8 +259,27 @@ async def batch_page(request: Request) -> Response:
         return server.render(request, "stopped.html", title=_("批次 {id} · 已停止").format(id=short), **common)
     lines = list(downloads.report_lines(server.settings, batch, (page - 1) * PAGE_SIZE, PAGE_SIZE))
     return server.render(request, "results.html", title=_("批次 {id} · 结果").format(id=short), lines=lines,
-                         row_labels=STATUS_LABELS,
+                         cases=grouped(lines, downloads.out_folder(server.settings, batch)), row_labels=STATUS_LABELS,
+                         masked=masked_name, labelled=lambda names: labelled(names, _),
                          has_print=downloads.print_file_path(server.settings, batch) is not None, **common)
+
+
+async def case_page(request: Request) -> Response:
+    """One case of a finished batch: the borrower, every row (debt) of it, every file its folder holds."""
+    session = page_session(request)
+    server = server_of(request)
+    batch = owned(request, session.user.id)
+    case_id = request.path_params["case_id"]
+    if batch.status != BatchStatus.DONE or not downloads.CASE_ID.match(case_id):
+        raise Refusal(404, downloads.NOT_FOUND)
+    lines = [line for line in downloads.report_lines(server.settings, batch) if line.case_id == case_id]
+    if not lines:
+        raise Refusal(404, downloads.NOT_FOUND)
+    (case,) = grouped(lines, downloads.out_folder(server.settings, batch))
+    _log(request, session.user.name, Action.VIEW, batch.id, case_id)
+    _ = request.state.translate
+    return server.render(request, "case.html", title=_("批次 {id} · 案件 {case}").format(id=batch.id[:8], case=case_id),
+                         batch=batch, case=case, files=labelled(case.files, _), row_labels=STATUS_LABELS)
 
 
 async def progress(request: Request) -> Response:
@@ -327,7 +348,8 @@ def _download(what: str):
         if batch.status != BatchStatus.DONE:
             raise Refusal(404, downloads.NOT_FOUND)
         case_id, name = request.path_params.get("case_id", ""), request.path_params.get("name", "")
-        response, item = downloads.answer(server_of(request).settings, batch, what, case_id, name)
+        response, item = downloads.answer(server_of(request).settings, batch, what, case_id, name,
+                                          request.state.translate)
         _log(request, session.user.name, Action.DOWNLOAD, batch.id, case_id, item)
         return response
 
@@ -361,6 +383,8 @@ routes = [
     Route("/batches/{batch_id}/delete", delete, methods=["POST"]),
     Route("/batches/{batch_id}/stop", stop, methods=["POST"]),
     Route("/batches/{batch_id}/report.csv", _download("report")),
+    Route("/batches/{batch_id}/report.xlsx", _download("workbook")),
+    Route("/batches/{batch_id}/cases/{case_id}", case_page),
     Route("/batches/{batch_id}/packets.zip", _download("zip")),
     Route("/batches/{batch_id}/print.pdf", _download("print")),
     Route("/batches/{batch_id}/cases/{case_id}/{name}", _download("case")),

@@ -15,6 +15,7 @@ from starlette.responses import HTMLResponse
 from pipeline.common.errors import RunError
 from pipeline.common.resources import shipped_path
 from pipeline.documents.organisation import load_organisation
+from pipeline.serve.caseworker_words import for_caseworkers
 from pipeline.serve.jobs import Jobs
 from pipeline.serve.logins import PasswordChecks
 from pipeline.serve.settings import ServerSettings
@@ -63,7 +64,8 @@ class Server:
         session = getattr(request.state, "session", None)
         html = self.pages.get_template(name).render(
             _=_, lang=request.state.language, title=title, session=session, path=request.url.path,
-            when=when, duration=lambda seconds: duration(seconds, _), **context)
+            when=when, duration=lambda seconds: duration(seconds, _), plain=lambda text: for_caseworkers(text, _),
+            **context)
         return HTMLResponse(html, status_code=status)
 
 

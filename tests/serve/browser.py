@@ -28,6 +28,7 @@ class Browser:
     axe: str
     findings: list[dict] = field(default_factory=list)  # [{"state", "width", "rule", "impact", "nodes"}]
     audited: list[str] = field(default_factory=list)
+    texts: dict[str, str] = field(default_factory=dict)  # state → the page's visible text
 
     def get(self, path: str) -> None:
         self.driver.get(self.url + path)
@@ -62,6 +63,7 @@ class Browser:
                                       "impact": "serious", "nodes": [f"{sideways}px wider than the window"]})
         self.driver.set_window_size(*WIDTHS["desktop"])
         self.audited.append(state)
+        self.texts[state] = self.driver.execute_script("return document.body.innerText;")
 
 
 @contextlib.contextmanager

@@ -19,6 +19,7 @@ from browser import chromium
 from conftest import ROOT
 from e2e import outline_titles, pdf_text
 from office import PERSONAL, add_user, csv_bytes, form_token, login, running_server, wait_for, write_workbook, zip_of
+from openpyxl import load_workbook
 from pypdf import PdfReader, PdfWriter
 
 FIRST_TITLE = "协商还款申请书"
@@ -143,12 +144,23 @@ def browsed(office):
         browser.audit("results")
         seen["results"] = driver.find_element(By.ID, "summary").text
         seen["batch_url"] = driver.current_url
-        seen["links"] = [a.get_attribute("href") for a in driver.find_elements(By.CSS_SELECTOR, "#cases a")
-                         if "/cases/" in (a.get_attribute("href") or "")]
+        seen["result_links"] = {a.get_attribute("href"): a.text
+                                for a in driver.find_elements(By.CSS_SELECTOR, "#cases a")}
         driver.find_element(By.CSS_SELECTOR, "#case-2 a[href$='/packet.pdf']").click()
         packet = downloads / "E2E-001-packet.pdf"
         wait_for(lambda: packet.exists() and not list(downloads.glob("*.crdownload")), 60, what="the download")
         seen["packet"] = packet
+        click("download-workbook")
+        workbook_download = wait_for(lambda: (found := list(downloads.glob("report-*.xlsx")))
+                                     and not list(downloads.glob("*.crdownload")) and found[0], 60)
+        seen["report_rows"] = [[c.value for c in row] for row in load_workbook(workbook_download).active.iter_rows()]
+        driver.find_element(By.CSS_SELECTOR, "#case-2 a[href$='/cases/E2E-001']").click()
+        browser.wait_for_id("case", 30, "the case page")
+        seen["case_heading"] = driver.find_element(By.ID, "case").text
+        seen["links"] = {a.get_attribute("href"): a.text for a in driver.find_elements(By.CSS_SELECTOR, "#files a")}
+        browser.audit("case page")
+        click("back")
+        browser.wait_for_id("results", 30)
 
         # a second upload, checked only, then deleted through the confirmation step
         browser.get("/batches/new")
@@ -241,26 +253,44 @@ def test_the_downloaded_packet_is_the_borrowers_real_packet(browsed):
     assert [title for title, _ in outline_titles(browsed["packet"])][0] == FIRST_TITLE
 
 
-def test_results_link_every_case_file_and_the_language_switch_works(browsed):
-    names = {link.rsplit("/", 2)[-2] + "/" + link.rsplit("/", 1)[-1] for link in browsed["links"]}
+def test_results_list_each_case_with_its_borrower_masked_and_its_pdfs_labelled(browsed):
+    links = browsed["result_links"]
     for case in ("E2E-001", "E2E-002", "E2E-003"):
-        assert f"{case}/packet.pdf" in names and f"{case}/hardship_letter.docx" in names
-    assert not any("E2E-004" in link for link in browsed["links"])
+        assert links[f"{browsed['batch_url']}/cases/{case}/to_lender.pdf"] == "寄送件 PDF（寄给贷款机构）"
+        assert links[f"{browsed['batch_url']}/cases/{case}/packet.pdf"] == "全套材料 PDF（打印、留存）"
+    assert not any("E2E-004" in link for link in links)
+    assert not any(text.endswith((".pdf", ".docx")) for text in links.values())
     assert browsed["english_heading"] == "Results"
 
 
-def test_results_link_every_document_the_build_wrote(office, browsed):
+def test_the_case_page_links_every_file_the_build_wrote_with_chinese_labels(office, browsed):
     """to_lender.pdf, packet.pdf, the Word copies, reminders.ics: whatever the case folder holds."""
     server, _, _ = office
+    assert browsed["case_heading"] == "案件 E2E-001：张晓明"
     batch_id = browsed["batch_url"].rsplit("/", 1)[-1]
     folder = server.data / "batches" / batch_id / "out" / "E2E-001"
     written = {p.name for p in folder.iterdir() if p.suffix in (".pdf", ".docx", ".ics")}
-    linked = {link.rsplit("/", 1)[-1] for link in browsed["links"] if "/cases/E2E-001/" in link}
-    assert linked == written and "packet.pdf" in linked
+    linked = {link.rsplit("/", 1)[-1]: text for link, text in browsed["links"].items()}
+    assert set(linked) == written and "packet.pdf" in linked
+    assert linked["hardship_letter.docx"] == "Word 可编辑版：协商还款申请书"
+    assert linked["call_sheet.docx"] == "Word 可编辑版：通话准备与记录表"
+
+
+def test_the_report_downloads_as_a_workbook_with_chinese_headers(browsed):
+    rows = browsed["report_rows"]
+    assert rows[0] == ["文件", "行", "案件编号", "状态", "说明"]
+    assert [(r[2], r[3]) for r in rows[1:]] == [("E2E-001", "成功"), ("E2E-002", "成功"), ("E2E-003", "成功"),
+                                               ("E2E-004", "无效")]
+
+
+def test_no_page_a_caseworker_sees_names_a_command_or_a_server_path(browsed):
+    for state, text in browsed["browser"].texts.items():
+        for operator_words in ("packets ", "schemas/", ".yaml", "serve-data", "/var/lib"):
+            assert operator_words not in text, (state, operator_words)
 
 
 def test_no_personal_data_in_page_titles_or_urls(browsed):
-    for text in browsed["titles"] + browsed["urls"] + browsed["links"]:
+    for text in browsed["titles"] + browsed["urls"] + list(browsed["links"]) + list(browsed["result_links"]):
         assert not [p for p in PERSONAL if p in text], text
 
 
