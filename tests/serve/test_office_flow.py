@@ -79,6 +79,16 @@ def browsed(office):
         browser.wait_for_id("upload", 30, "the upload form")
         visit_note()
         browser.audit("new batch")
+        click("blank-workbook")
+        blank = wait_for(lambda: (downloads / "intake.xlsx").exists() and not list(downloads.glob("*.crdownload"))
+                         and downloads / "intake.xlsx", 60, what="the blank workbook")
+        seen["blank_sheets"] = load_workbook(blank).sheetnames
+        click("help-link")
+        browser.wait_for_id("help", 30, "the help page")
+        seen["help_columns"] = len(driver.find_elements(By.CSS_SELECTOR, "#column-table tbody tr"))
+        browser.audit("help")
+        driver.back()
+        browser.wait_for_id("upload", 30)
         not_a_sheet = root / "cases.xlsx"
         not_a_sheet.write_bytes(b"%PDF-1.7 a scan saved under the sheet's name")
         driver.find_element(By.NAME, "file").send_keys(str(not_a_sheet))
@@ -197,6 +207,13 @@ def test_a_refused_upload_keeps_every_choice_and_the_check_page_shows_them(brows
     choices = browsed["choices"]
     assert "2026-11-24" in choices and "示例市法律援助中心（虚构）" in choices and "sample.xlsx" in choices
     assert "双面打印\n否" in choices and "生成（全部材料合为一个 PDF）" in choices
+
+
+def test_the_blank_workbook_and_help_are_reached_from_the_new_batch_page(browsed):
+    from pipeline.contract.schema import default_contract
+
+    assert "填写说明" in browsed["blank_sheets"]
+    assert browsed["help_columns"] == len(default_contract().columns)
 
 
 def test_progress_says_when_it_can_no_longer_be_read_and_login_returns_to_the_batch(browsed):
