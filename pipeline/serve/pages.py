@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from pipeline.common import packet_date as date_range
 from pipeline.common.i18n import N_
 from pipeline.output.report import STATUS_LABELS
 from pipeline.serve import access_log, accounts, batches, downloads
@@ -37,11 +38,13 @@ from pipeline.serve.batch_notes import checked_rows
 from pipeline.serve.batches import Batch, BatchStatus
 from pipeline.serve.cases import grouped, masked_name
 from pipeline.serve.file_labels import labelled
+from pipeline.serve.jobs import CHECK_DIED, DIED, GAVE_UP
 from pipeline.serve.logins import Refused
 from pipeline.serve.refusals import Refusal
 from pipeline.serve.server import Server, duration
 from pipeline.serve.submissions import FORM_LIMITS, TRUE, receive
 from pipeline.serve.translations import Translate, chosen
+from pipeline.serve.work import INTERNAL_ERROR
 
 PAGE_SIZE = 200
 ESTIMATE_AFTER = 5  # rows done (and a tenth of the batch) before a rate and a time left are shown
@@ -154,7 +157,8 @@ async def history(request: Request) -> Response:
     _ = request.state.translate
     deleted = request.query_params.get("deleted", "")
     return server.render(request, "batches.html", title=_("我的批次"),
-                         batches=batches.of_user(server.store, session.user.id), labels=BATCH_STATUS_LABELS,
+                         batches=[b for b in batches.of_user(server.store, session.user.id) if not refused_at_check(b)],
+                         labels=BATCH_STATUS_LABELS,
                          deleted=int(deleted) if deleted.isdigit() and len(deleted) < 12 else None,
                          retain_days=server.settings.retain_days)
 
@@ -167,6 +171,7 @@ def _new_page(request: Request, server: Server, message: str | None = None, stat
               **(chosen or {})}
     return server.render(request, "new.html", title=_("新建批次"), status=status, message=message,
                          profiles=server.profiles(), chosen=chosen, refused=message is not None,
+                         date_range={"first": date_range.FIRST.isoformat(), "last": date_range.LAST.isoformat()},
                          limits={"sheet": server.settings.max_sheet_bytes // 2**20,
                                  "evidence": server.settings.max_evidence_bytes // 2**20})
 
@@ -233,11 +238,26 @@ def progress_of(server: Server, batch: Batch, _: Translate) -> dict:
     }
 
 
+SERVER_REASONS = (GAVE_UP, DIED, CHECK_DIED, INTERNAL_ERROR)  # failures of the server, not of the upload
+
+
+def refused_at_check(batch: Batch) -> bool:
+    """A sheet the check could not read at all (a missing column, a damaged file): a refusal of the
+    upload, answered on the form — not a batch to list."""
+    return batch.status == BatchStatus.FAILED and batch.started is None and batch.reason not in SERVER_REASONS
+
+
 async def batch_page(request: Request) -> Response:
     session = page_session(request)
     server = server_of(request)
     batch = owned(request, session.user.id)
     _ = request.state.translate
+    if refused_at_check(batch):  # said on the form, with the choices; the batch goes
+        chosen = {"date": batch.packet_date.isoformat(), "organisation": batch.organisation, "duplex": batch.duplex,
+                  "print_file": batch.print_file}
+        message = _("案件表“{source}”无法使用：{reason}").format(source=batch.source, reason=_(batch.reason))
+        await run_in_threadpool(server.jobs.delete, batch)
+        return _new_page(request, server, message, status=400, chosen=chosen)
     _log(request, session.user.name, Action.VIEW, batch.id)
     page = _page_number(request)
     profiles = {p.key: p.name for p in server.profiles()}

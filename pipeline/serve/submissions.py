@@ -9,7 +9,9 @@ from datetime import date
 
 from starlette.datastructures import FormData, UploadFile
 
+from pipeline.common import packet_date as date_range
 from pipeline.common.i18n import N_
+from pipeline.contract.schema import default_contract
 from pipeline.output.files import private_folder
 from pipeline.serve import batches
 from pipeline.serve.batches import Batch, BatchStatus
@@ -24,6 +26,12 @@ FORM_LIMITS = {"max_files": 2, "max_fields": 10, "max_part_size": 64 * 1024}
 TRUE = ("1", "true", "on", "yes")
 
 log = logging.getLogger(__name__)
+
+
+def known_columns() -> frozenset[str]:
+    """The case sheet's column names as a header row may spell them: the Chinese headers and the keys."""
+    columns = default_contract().columns
+    return frozenset({c.header.casefold() for c in columns.values()} | {key.casefold() for key in columns})
 
 
 def _chosen_file(form: FormData, field: str) -> UploadFile | None:
@@ -47,6 +55,9 @@ def options_of(server: Server, form: FormData) -> dict:
         packet_date = date.fromisoformat(text) if text else date.today()
     except ValueError:
         raise Refusal(400, N_("材料日期应为 YYYY-MM-DD 格式，如 2026-11-24")) from None
+    if not date_range.in_range(packet_date):
+        raise Refusal(400, date_range.OUT_OF_RANGE, first=str(date_range.FIRST), last=str(date_range.LAST),
+                      value=text)
     organisation = _field(form, "organisation")
     if organisation and organisation not in {p.key for p in server.profiles()}:
         raise Refusal(400, N_("没有这个机构信息：{name}"), name=organisation)
@@ -61,7 +72,7 @@ def receive(server: Server, user_id: int, form: FormData, lang: str, status: Bat
     if sheet is None:
         raise Refusal(400, N_("请选择要上传的案件表（.xlsx 或 .csv）"))
     check_size(sheet.size or 0, settings.max_sheet_bytes, N_("案件表"))
-    suffix = sheet_suffix(sheet.filename or "", sheet.file)
+    suffix = sheet_suffix(sheet.filename or "", sheet.file, known_columns())
     evidence = _chosen_file(form, "evidence")
     if evidence is not None:
         check_size(evidence.size or 0, settings.max_evidence_bytes, N_("证明材料压缩包"))

@@ -32,7 +32,8 @@ PR_SET_PDEATHSIG = 1
 PROGRESS_EVERY = 0.5  # seconds between progress writes: a page polls once a second
 CHECKED_ROWS_AT_ONCE = 200
 
-INTERNAL_ERROR = N_("程序内部错误；管理员可在服务器上该批次文件夹中的 work.log 查看详情")
+# The details are in the batch folder's work.log, for the administrator; the page names no path.
+INTERNAL_ERROR = N_("程序内部错误，已记录；请联系管理员（请告诉他这个批次的上传时间）")
 
 
 class _Scrubbed(logging.Formatter):

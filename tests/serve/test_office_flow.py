@@ -12,6 +12,7 @@ import os
 import shutil
 import stat
 import zipfile
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -89,8 +90,8 @@ def browsed(office):
         browser.audit("help")
         driver.back()
         browser.wait_for_id("upload", 30)
-        not_a_sheet = root / "cases.xlsx"
-        not_a_sheet.write_bytes(b"%PDF-1.7 a scan saved under the sheet's name")
+        not_a_sheet = root / "notes.txt"  # a caseworker's notes, picked instead of the sheet
+        not_a_sheet.write_text("张晓明：下周一再打电话。\n", "utf-8")
         driver.find_element(By.NAME, "file").send_keys(str(not_a_sheet))
         driver.execute_script("document.getElementsByName('date')[0].value = '2026-11-24';")
         driver.find_element(By.NAME, "print_file").click()
@@ -98,6 +99,7 @@ def browsed(office):
         driver.find_element(By.CSS_SELECTOR, "#upload button[type=submit]").click()
         browser.wait_for_id("refusal", 30, "the refusal on the form")
         seen["refusal"] = driver.find_element(By.ID, "refusal").text
+        seen["date_limits"] = [driver.find_element(By.NAME, "date").get_attribute(a) for a in ("min", "max")]
         seen["kept"] = {"date": driver.find_element(By.NAME, "date").get_attribute("value"),
                         "organisation": Select(driver.find_element(By.NAME, "organisation")).first_selected_option
                         .get_attribute("value"),
@@ -137,7 +139,7 @@ def browsed(office):
         driver.find_element(By.NAME, "name").send_keys("alice")
         driver.find_element(By.NAME, "password").send_keys("correct horse battery")
         driver.find_element(By.CSS_SELECTOR, "#login button[type=submit]").click()
-        wait_for(lambda: "/batches/" in driver.current_url, 30, what="the batch again")
+        wait_for(lambda: urlsplit(driver.current_url).path.startswith("/batches/"), 30, what="the batch again")
         seen["back_after_login"] = driver.current_url
 
         def finished():
@@ -201,7 +203,7 @@ def browsed(office):
 
 
 def test_a_refused_upload_keeps_every_choice_and_the_check_page_shows_them(browsed):
-    assert "上传的案件表是PDF 文件" in browsed["refusal"] and "请重新选择" in browsed["refusal"]
+    assert "上传的是文本文件，但第一行不是案件表的列名" in browsed["refusal"] and "请重新选择" in browsed["refusal"]
     assert browsed["kept"] == {"date": "2026-11-24", "organisation": "organisation", "print_file": True,
                                "duplex": False}
     choices = browsed["choices"]
@@ -214,6 +216,11 @@ def test_the_blank_workbook_and_help_are_reached_from_the_new_batch_page(browsed
 
     assert "填写说明" in browsed["blank_sheets"]
     assert browsed["help_columns"] == len(default_contract().columns)
+
+
+def test_a_text_file_is_judged_by_content_and_the_date_picker_keeps_to_the_range(browsed):
+    assert "请上传填好的案件表（.xlsx）" in browsed["refusal"]
+    assert browsed["date_limits"] == ["2000-01-01", "2100-12-31"]
 
 
 def test_progress_says_when_it_can_no_longer_be_read_and_login_returns_to_the_batch(browsed):

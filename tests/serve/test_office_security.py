@@ -156,7 +156,7 @@ def test_a_file_of_the_wrong_type_is_named_as_such(office):
     pdf = post_batch(client, tokens["alice"], b"%PDF-1.7\n...", name="cases.xlsx")
     assert pdf.status_code == 400 and "上传的案件表是PDF 文件" in pdf.json()["message"]
     xls = post_batch(client, tokens["alice"], b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, name="cases.xls")
-    assert xls.status_code == 400 and "旧版 Office 文件（.xls 或 .doc）" in xls.json()["message"]
+    assert xls.status_code == 400 and "旧版 Excel 文件（.xls）" in xls.json()["message"]
     not_zip = post_batch(client, tokens["alice"], evidence=b"\x89PNG\r\n\x1a\n....")
     assert not_zip.status_code == 400 and "证明材料应为一个 .zip 压缩包，上传的是PNG 图片" in not_zip.json()["message"]
 
