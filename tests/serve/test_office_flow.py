@@ -46,7 +46,9 @@ def office(tmp_path_factory):
 def browsed(office):
     """Alice's whole visit, in Chromium, with axe-core on every page state at 1366 and 390 px; what she
     saw is recorded for the tests below."""
+    from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support.ui import Select
 
     server, _, root = office
@@ -69,6 +71,11 @@ def browsed(office):
         seen["redirected_to"] = driver.current_url
         visit_note()
         browser.audit("login")
+        driver.find_element(By.NAME, "name").send_keys("alice")
+        driver.find_element(By.NAME, "password").send_keys("not her password")
+        driver.find_element(By.CSS_SELECTOR, "#login button[type=submit]").click()
+        wait_for(lambda: "用户名或密码不正确" in driver.page_source, 30, what="the wrong password's answer")
+        browser.audit("login, wrong password")
         driver.find_element(By.NAME, "name").send_keys("alice")
         driver.find_element(By.NAME, "password").send_keys("correct horse battery")
         driver.find_element(By.CSS_SELECTOR, "#login button[type=submit]").click()
@@ -194,6 +201,26 @@ def browsed(office):
         seen["second_id"] = second.rsplit("/", 1)[-1]
         browser.audit("history, after a deletion")
 
+        # the keyboard: the first Tab reaches the skip link, which moves focus to the content; from the
+        # zip download to the delete link is a short way
+        driver.get(seen["batch_url"])
+        browser.wait_for_id("results")
+        keys = ActionChains(driver)
+        keys.send_keys(Keys.TAB).perform()
+        seen["first_tab"] = driver.switch_to.active_element.get_attribute("id")
+        keys.send_keys(Keys.ENTER).perform()
+        seen["after_skip"] = driver.switch_to.active_element.get_attribute("id")
+        driver.execute_script("document.getElementById('download-zip').focus();")
+        presses = 0
+        while driver.switch_to.active_element.get_attribute("id") != "delete" and presses < 200:
+            ActionChains(driver).send_keys(Keys.TAB).perform()
+            presses += 1
+        seen["tabs_to_delete"] = presses
+        browser.get("/admin/access-log")
+        browser.wait_for_id("access-log", 30)
+        browser.audit("access log")
+        browser.get("/batches/0000000000000000")
+        browser.audit("not found")
         driver.get(seen["batch_url"])
         click("language")
         wait_for(lambda: browser.present("results") and "English" not in driver.page_source.split("<main")[0], 30)
@@ -229,9 +256,14 @@ def test_progress_says_when_it_can_no_longer_be_read_and_login_returns_to_the_ba
     assert browsed["back_after_login"] == browsed["batch_url"]
 
 
+def test_the_keyboard_skips_to_the_content_and_reaches_delete_in_a_few_presses(browsed):
+    assert browsed["first_tab"] == "skip" and browsed["after_skip"] == "main"
+    assert browsed["tabs_to_delete"] <= 20  # the zip, three reports, the print file, three links per case
+
+
 def test_axe_finds_no_wcag_2_1_aa_violation_on_any_page_state_at_either_width(browsed):
     browser = browsed["browser"]
-    assert len(browser.audited) >= 10
+    assert len(browser.audited) >= 17
     assert browser.findings == [], "\n".join(f"{f['state']} @ {f['width']}: {f['rule']} ({f['impact']}) {f['nodes']}"
                                              for f in browser.findings)
 
