@@ -23,6 +23,7 @@ batches. It sits on top of the stages like `cli.py` and calls the same library f
     auth.py          sessions, API tokens and CSRF tokens on requests
     pages.py         the HTML pages; page_messages.py lists their words for the catalog
     help_pages.py    the help page, the blank intake workbook and the sample sheet
+    account_pages.py changing one's password; administrators' page of users
     api.py           the JSON API for scripts
     downloads.py     a finished batch's files, the packets .zip streamed
     web.py           the Starlette app: middleware, errors, routes, start and stop

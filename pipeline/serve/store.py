@@ -26,6 +26,7 @@ CREATE TABLE IF NOT EXISTS users (
     name TEXT NOT NULL UNIQUE,
     password TEXT NOT NULL,
     admin INTEGER NOT NULL DEFAULT 0,
+    disabled INTEGER NOT NULL DEFAULT 0,
     created REAL NOT NULL
 );
 CREATE TABLE IF NOT EXISTS tokens (
@@ -99,6 +100,8 @@ class Store:
         with self.connect() as db:
             db.execute("PRAGMA journal_mode=WAL")
             db.executescript(SCHEMA)
+            if "disabled" not in {row["name"] for row in db.execute("PRAGMA table_info(users)")}:  # older database
+                db.execute("ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0")
             self._move_notes_out(db)
         return self
 

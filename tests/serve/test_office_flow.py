@@ -221,6 +221,35 @@ def browsed(office):
         browser.audit("access log")
         browser.get("/batches/0000000000000000")
         browser.audit("not found")
+        # accounts: an administrator adds one and disables it after confirming; alice changes her password
+        click("account")
+        browser.wait_for_id("my-account", 30)
+        browser.audit("my account")
+        browser.get("/admin/users")
+        browser.wait_for_id("users", 30)
+        browser.audit("users")
+        driver.find_element(By.ID, "new-name").send_keys("dora")
+        driver.find_element(By.ID, "new-password").send_keys("dora's first password")
+        driver.find_element(By.ID, "new-again").send_keys("dora's first password")
+        click("add")
+        browser.wait_for_id("notice", 30)
+        seen["added"] = driver.find_element(By.ID, "notice").text
+        driver.find_element(By.CSS_SELECTOR, "a[href='/admin/users/dora/disable']").click()
+        browser.wait_for_id("confirm-change", 30)
+        browser.audit("confirm disabling a user")
+        click("confirm")
+        browser.wait_for_id("notice", 30)
+        seen["disabled"] = driver.find_element(By.ID, "notice").text
+        seen["user_rows"] = [row.text for row in driver.find_elements(By.CSS_SELECTOR, "#user-table tbody tr")]
+        browser.get("/account")
+        driver.find_element(By.ID, "current").send_keys("correct horse battery")
+        driver.find_element(By.ID, "new").send_keys("an even better horse")
+        driver.find_element(By.ID, "again").send_keys("an even better horse")
+        click("change-password")
+        browser.wait_for_id("notice", 30)
+        seen["password_changed"] = driver.find_element(By.ID, "notice").text
+        browser.audit("my account, password changed")
+
         driver.get(seen["batch_url"])
         click("language")
         wait_for(lambda: browser.present("results") and "English" not in driver.page_source.split("<main")[0], 30)
@@ -261,9 +290,24 @@ def test_the_keyboard_skips_to_the_content_and_reaches_delete_in_a_few_presses(b
     assert browsed["tabs_to_delete"] <= 20  # the zip, three reports, the print file, three links per case
 
 
+def test_accounts_are_managed_in_the_browser(office, browsed):
+    server, _, _ = office
+    assert browsed["added"] == "已添加用户 dora。" and browsed["disabled"].startswith("已停用用户 dora")
+    assert any(row.startswith("dora") and "已停用" in row for row in browsed["user_rows"])
+    assert browsed["password_changed"] == "密码已修改。"
+    with httpx.Client(base_url=server.url, timeout=60) as client:
+        assert login(client, "dora", "dora's first password").status_code == 401
+    import sqlite3
+
+    with sqlite3.connect(server.data / "packets.sqlite3") as db:
+        lines = db.execute("SELECT user, action, item FROM access_log WHERE action IN"
+                           " ('user_add', 'user_disable', 'password_change')").fetchall()
+    assert lines == [("alice", "user_add", "dora"), ("alice", "user_disable", "dora"), ("alice", "password_change", "")]
+
+
 def test_axe_finds_no_wcag_2_1_aa_violation_on_any_page_state_at_either_width(browsed):
     browser = browsed["browser"]
-    assert len(browser.audited) >= 17
+    assert len(browser.audited) >= 21
     assert browser.findings == [], "\n".join(f"{f['state']} @ {f['width']}: {f['rule']} ({f['impact']}) {f['nodes']}"
                                              for f in browser.findings)
 
