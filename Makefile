@@ -11,6 +11,10 @@ DATA ?= serve-data
 APT_PACKAGES := libreoffice-writer-nogui libreoffice-calc-nogui fonts-noto-cjk fonts-hanazono fonts-noto-color-emoji poppler-utils \
 	chromium chromium-driver
 
+# axe-core (WCAG checks in the office server's browser test), from the npm registry into the venv.
+AXE_VERSION := 4.11.0
+AXE := $(VENV)/axe/node_modules/axe-core/axe.min.js
+
 .PHONY: setup system packets validate serve test bench lint messages columns templates clean
 
 setup: $(VENV)/.installed system
@@ -56,8 +60,12 @@ validate: setup
 serve: setup
 	$(PY) -m pipeline serve --host 127.0.0.1 --port 8080 --data $(DATA)
 
-test: setup
+test: setup $(AXE)
 	$(PY) -m pytest
+
+$(AXE):
+	@command -v npm >/dev/null || { echo "npm is needed for the accessibility test (apt-get install npm)"; exit 1; }
+	npm install --silent --no-audit --no-fund --no-save --prefix $(VENV)/axe axe-core@$(AXE_VERSION)
 
 # BENCH_N synthetic cases; the table goes to stdout (README "Throughput" shows the latest).
 BENCH_N ?= 300

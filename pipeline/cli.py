@@ -15,6 +15,7 @@ import click
 
 from pipeline import __version__
 from pipeline.batch import BuildOptions, build, validate_inputs
+from pipeline.common import packet_date as date_range
 from pipeline.common.errors import RowOutcome, RunError, Status
 from pipeline.common.i18n import LANGUAGES, _, set_language
 from pipeline.common.mask import for_terminal, scrub, visible
@@ -130,9 +131,13 @@ def _date(ctx, param, value):
     if value is None:
         return date.today()
     try:
-        return date.fromisoformat(value)
+        chosen = date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(_("应为 YYYY-MM-DD 格式的日期：{value}").format(value=value)) from None
+    if not date_range.in_range(chosen):
+        raise click.BadParameter(_(date_range.OUT_OF_RANGE).format(
+            first=date_range.FIRST, last=date_range.LAST, value=value))
+    return chosen
 
 
 def _language(ctx, param, value):

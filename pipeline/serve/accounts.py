@@ -1,4 +1,4 @@
-"""Staff accounts: argon2 password hashes, API tokens, login sessions and the failed-login limit.
+"""Staff accounts: argon2 password hashes, API tokens and login sessions (logins.py limits logging in).
 
 Tokens and session cookies are random; only their SHA-256 digests are stored, so a copy of the
 database opens no account. Users are added and removed with `packets user …`, also while the
@@ -17,14 +17,12 @@ from dataclasses import dataclass
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from pipeline.common.i18n import _
+from pipeline.common.i18n import N_, _
 from pipeline.serve.store import Store
 
 NAME = re.compile(r"^[\w.@-]{1,40}$")
 MIN_PASSWORD = 8
 SESSION_IDLE = 12 * 3600  # seconds without a request before a session ends
-LOGIN_WINDOW = 60.0  # failed logins are counted over this many seconds…
-LOGIN_FAILURES = 5  # …and this many, per account or per address, block further attempts
 
 _hasher = PasswordHasher()
 
@@ -36,7 +34,19 @@ def _dummy_hash() -> str:
 
 
 class AccountError(Exception):
-    """A `packets user …` request that cannot be done; the message is for the person typing it."""
+    """An account request that cannot be done (`packets user …` or the accounts pages): a message id
+    and its values, in the terminal's language as str(), in a page's with text(_)."""
+
+    def __init__(self, message: str, **values):
+        super().__init__(message)
+        self.message = message
+        self.values = values
+
+    def text(self, translate) -> str:
+        return translate(self.message).format(**self.values)
+
+    def __str__(self) -> str:
+        return self.text(_)
 
 
 @dataclass(frozen=True)
@@ -44,6 +54,7 @@ class User:
     id: int
     name: str
     admin: bool
+    disabled: bool = False
 
 
 @dataclass(frozen=True)
@@ -57,17 +68,21 @@ def _digest(secret: str) -> str:
 
 
 def _user(row) -> User:
-    return User(row["id"], row["name"], bool(row["admin"]))
+    return User(row["id"], row["name"], bool(row["admin"]), bool(row["disabled"]) if "disabled" in row.keys() else False)
+
+
+def _check_password_rules(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(N_("密码至少需要{count}个字符"), count=MIN_PASSWORD)
 
 
 def add_user(store: Store, name: str, password: str, admin: bool = False) -> User:
     if not NAME.match(name):
-        raise AccountError(_("用户名只能包含字母、数字、汉字和 . _ - @，最长40个字符：{name}").format(name=name))
-    if len(password) < MIN_PASSWORD:
-        raise AccountError(_("密码至少需要{count}个字符").format(count=MIN_PASSWORD))
+        raise AccountError(N_("用户名只能包含字母、数字、汉字和 . _ - @，最长40个字符：{name}"), name=name)
+    _check_password_rules(password)
     with store.transaction() as db:
         if db.execute("SELECT 1 FROM users WHERE name = ?", (name,)).fetchone():
-            raise AccountError(_("用户 {name} 已存在").format(name=name))
+            raise AccountError(N_("用户 {name} 已存在"), name=name)
         cursor = db.execute("INSERT INTO users (name, password, admin, created) VALUES (?, ?, ?, ?)",
                             (name, _hasher.hash(password), int(admin), time.time()))
     return User(cursor.lastrowid, name, admin)
@@ -77,12 +92,36 @@ def remove_user(store: Store, name: str) -> None:
     """The account, its sessions and tokens go at once; its batches stay until retention deletes them."""
     with store.transaction() as db:
         if db.execute("DELETE FROM users WHERE name = ?", (name,)).rowcount == 0:
-            raise AccountError(_("没有用户 {name}").format(name=name))
+            raise AccountError(N_("没有用户 {name}"), name=name)
 
 
 def list_users(store: Store) -> list[User]:
     with store.connect() as db:
-        return [_user(row) for row in db.execute("SELECT id, name, admin FROM users ORDER BY name")]
+        return [_user(row) for row in db.execute("SELECT id, name, admin, disabled FROM users ORDER BY name")]
+
+
+def set_password(store: Store, name: str, password: str) -> None:
+    """A new password (changed by its owner or reset by an administrator): every session of the
+    account ends, so that whoever knew the old one is logged out too."""
+    _check_password_rules(password)
+    with store.transaction() as db:
+        row = db.execute("SELECT id FROM users WHERE name = ?", (name,)).fetchone()
+        if row is None:
+            raise AccountError(N_("没有用户 {name}"), name=name)
+        db.execute("UPDATE users SET password = ? WHERE id = ?", (_hasher.hash(password), row["id"]))
+        db.execute("DELETE FROM sessions WHERE user_id = ?", (row["id"],))
+
+
+def set_disabled(store: Store, name: str, disabled: bool) -> None:
+    """A disabled account cannot log in, and its sessions and API token stop working at once; its
+    batches stay (retention deletes them as usual). Enabling it again restores the token."""
+    with store.transaction() as db:
+        row = db.execute("SELECT id FROM users WHERE name = ?", (name,)).fetchone()
+        if row is None:
+            raise AccountError(N_("没有用户 {name}"), name=name)
+        db.execute("UPDATE users SET disabled = ? WHERE id = ?", (int(disabled), row["id"]))
+        if disabled:
+            db.execute("DELETE FROM sessions WHERE user_id = ?", (row["id"],))
 
 
 def new_token(store: Store, name: str) -> str:
@@ -91,7 +130,7 @@ def new_token(store: Store, name: str) -> str:
     with store.transaction() as db:
         row = db.execute("SELECT id FROM users WHERE name = ?", (name,)).fetchone()
         if row is None:
-            raise AccountError(_("没有用户 {name}").format(name=name))
+            raise AccountError(N_("没有用户 {name}"), name=name)
         db.execute("DELETE FROM tokens WHERE user_id = ?", (row["id"],))
         db.execute("INSERT INTO tokens (digest, user_id, created) VALUES (?, ?, ?)",
                    (_digest(token), row["id"], time.time()))
@@ -100,33 +139,21 @@ def new_token(store: Store, name: str) -> str:
 
 def user_for_token(store: Store, token: str) -> User | None:
     with store.connect() as db:
-        row = db.execute("SELECT users.id, users.name, users.admin FROM tokens JOIN users ON users.id = tokens.user_id"
-                         " WHERE tokens.digest = ?", (_digest(token),)).fetchone()
+        row = db.execute("SELECT users.id, users.name, users.admin, users.disabled FROM tokens"
+                         " JOIN users ON users.id = tokens.user_id WHERE tokens.digest = ? AND users.disabled = 0",
+                         (_digest(token),)).fetchone()
     return _user(row) if row else None
 
 
 def check_password(store: Store, name: str, password: str) -> User | None:
     with store.connect() as db:
-        row = db.execute("SELECT id, name, admin, password FROM users WHERE name = ?", (name,)).fetchone()
+        row = db.execute("SELECT id, name, admin, disabled, password FROM users WHERE name = ? AND disabled = 0",
+                         (name,)).fetchone()
     try:
         _hasher.verify(row["password"] if row else _dummy_hash(), password)
     except (VerificationError, InvalidHashError):
         return None
     return _user(row) if row else None
-
-
-def login_blocked(store: Store, name: str, address: str, now: float | None = None) -> bool:
-    since = (now or time.time()) - LOGIN_WINDOW
-    with store.connect() as db:
-        by_name, by_address = db.execute(
-            "SELECT COALESCE(SUM(name = ?), 0), COALESCE(SUM(address = ?), 0) FROM login_failures WHERE at > ?",
-            (name, address, since)).fetchone()
-    return by_name >= LOGIN_FAILURES or by_address >= LOGIN_FAILURES
-
-
-def record_login_failure(store: Store, name: str, address: str) -> None:
-    with store.connect() as db:
-        db.execute("INSERT INTO login_failures (at, name, address) VALUES (?, ?, ?)", (time.time(), name, address))
 
 
 def open_session(store: Store, user: User) -> str:
@@ -142,9 +169,9 @@ def open_session(store: Store, user: User) -> str:
 def session_for(store: Store, cookie: str) -> Session | None:
     now = time.time()
     with store.connect() as db:
-        row = db.execute("SELECT users.id, users.name, users.admin, sessions.csrf, sessions.seen FROM sessions"
-                         " JOIN users ON users.id = sessions.user_id WHERE sessions.digest = ?",
-                         (_digest(cookie),)).fetchone()
+        row = db.execute("SELECT users.id, users.name, users.admin, users.disabled, sessions.csrf, sessions.seen"
+                         " FROM sessions JOIN users ON users.id = sessions.user_id"
+                         " WHERE sessions.digest = ? AND users.disabled = 0", (_digest(cookie),)).fetchone()
         if row is None or row["seen"] < now - SESSION_IDLE:
             return None
         if row["seen"] < now - 60:  # one write a minute at most per session

@@ -3,12 +3,11 @@ the queue. A batch belongs to the user who uploaded it; every lookup here takes 
 user's batch is simply not found.
 
     uploaded → checking → checked → queued → running → done | failed
-    (the API skips the check: its batches start queued)
+    (the API skips the check: its batches start queued; queued or running → stopped → queued)
 """
 
 from __future__ import annotations
 
-import json
 import secrets
 import time
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from datetime import date
 from enum import StrEnum
 
 from pipeline.common.errors import RowOutcome
+from pipeline.serve.batch_notes import NOTICES, REASON, SOURCE, add_checked_rows, read_note, write_note
 from pipeline.serve.store import Store
 
 
@@ -27,10 +27,11 @@ class BatchStatus(StrEnum):
     RUNNING = "running"
     DONE = "done"
     FAILED = "failed"  # could not be checked or built at all; `reason` says why
+    STOPPED = "stopped"  # its owner stopped the build: the upload and the packets built so far stay
     DELETING = "deleting"  # being stopped and removed
 
 
-FINISHED = (BatchStatus.DONE, BatchStatus.FAILED)
+FINISHED = (BatchStatus.DONE, BatchStatus.FAILED, BatchStatus.STOPPED)  # stamped `finished`; retention counts from it
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,7 @@ class Batch:
     id: str
     user_id: int
     status: BatchStatus
-    source: str  # the spreadsheet's file name (shown to its owner only, never logged)
+    source: str  # the spreadsheet's file name (shown to its owner only, never logged; kept in the batch's folder)
     packet_date: date
     organisation: str  # profile file stem under DATA/organisations, or ''
     duplex: bool
@@ -53,9 +54,9 @@ class Batch:
     ok: int
     invalid: int
     failed: int
-    reason: str
-    notices: str
     attempts: int
+    reason: str  # why it failed (the batch folder's reason.txt)
+    notices: str  # the check's or build's notices, one a line (notices.txt)
 
     def rate(self, now: float | None = None) -> float:
         """Rows per second since the build started."""
@@ -70,8 +71,10 @@ class Batch:
         return max(self.total - self.done, 0) / rate if rate else None
 
 
-def _batch(row) -> Batch:
+def _batch(store: Store, row) -> Batch:
     values = dict(row)
+    folder = store.batch_folder(values["id"])
+    values.update(source=read_note(folder, SOURCE), reason=read_note(folder, REASON), notices=read_note(folder, NOTICES))
     values["status"] = BatchStatus(values["status"])
     values["packet_date"] = date.fromisoformat(values["packet_date"])
     for flag in ("duplex", "print_file"):
@@ -87,11 +90,12 @@ def new_batch_id() -> str:
 def create(store: Store, batch_id: str, user_id: int, *, source: str, packet_date: date, organisation: str,
            duplex: bool, print_file: bool, lang: str, status: BatchStatus) -> Batch:
     now = time.time()
+    write_note(store.batch_folder(batch_id), SOURCE, source)
     with store.connect() as db:
         db.execute(
-            "INSERT INTO batches (id, user_id, status, source, packet_date, organisation, duplex, print_file, lang,"
-            " created, queued) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (batch_id, user_id, status, source, packet_date.isoformat(), organisation, int(duplex), int(print_file),
+            "INSERT INTO batches (id, user_id, status, packet_date, organisation, duplex, print_file, lang,"
+            " created, queued) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (batch_id, user_id, status, packet_date.isoformat(), organisation, int(duplex), int(print_file),
              lang, now, now if status == BatchStatus.QUEUED else None))
     return load(store, batch_id)
 
@@ -100,21 +104,21 @@ def load(store: Store, batch_id: str) -> Batch | None:
     """Any user's batch: for the server's own work, never for answering a request."""
     with store.connect() as db:
         row = db.execute("SELECT * FROM batches WHERE id = ?", (batch_id,)).fetchone()
-    return _batch(row) if row else None
+    return _batch(store, row) if row else None
 
 
 def owned(store: Store, batch_id: str, user_id: int) -> Batch | None:
     with store.connect() as db:
         row = db.execute("SELECT * FROM batches WHERE id = ? AND user_id = ? AND status != ?",
                          (batch_id, user_id, BatchStatus.DELETING)).fetchone()
-    return _batch(row) if row else None
+    return _batch(store, row) if row else None
 
 
 def of_user(store: Store, user_id: int) -> list[Batch]:
     with store.connect() as db:
         rows = db.execute("SELECT * FROM batches WHERE user_id = ? AND status != ? ORDER BY created DESC",
                           (user_id, BatchStatus.DELETING)).fetchall()
-    return [_batch(row) for row in rows]
+    return [_batch(store, row) for row in rows]
 
 
 def ahead_of(store: Store, batch: Batch) -> int:
@@ -128,10 +132,12 @@ def ahead_of(store: Store, batch: Batch) -> int:
 
 
 def enqueue(store: Store, batch: Batch) -> bool:
-    """A checked batch joins the queue; False when it was not waiting to be built."""
+    """A checked or stopped batch joins the queue, at 0 of its rows; False when it was not waiting to be built."""
     with store.connect() as db:
-        return db.execute("UPDATE batches SET status = ?, queued = ? WHERE id = ? AND status = ?",
-                          (BatchStatus.QUEUED, time.time(), batch.id, BatchStatus.CHECKED)).rowcount == 1
+        return db.execute("UPDATE batches SET status = ?, queued = ?, finished = NULL, done = 0, ok = 0, invalid = 0,"
+                          " failed = 0 WHERE id = ? AND status IN (?, ?)",
+                          (BatchStatus.QUEUED, time.time(), batch.id, BatchStatus.CHECKED, BatchStatus.STOPPED)
+                          ).rowcount == 1
 
 
 def claim(store: Store, waiting: BatchStatus, working: BatchStatus) -> Batch | None:
@@ -148,52 +154,35 @@ def claim(store: Store, waiting: BatchStatus, working: BatchStatus) -> Batch | N
 
 def set_status(store: Store, batch_id: str, status: BatchStatus, *, expected: BatchStatus | None = None,
                reason: str = "") -> bool:
-    """Change a batch's status (only from `expected`, when given); finishing stamps the time."""
+    """Change a batch's status (only from `expected`, when given) and its reason; finishing stamps the time."""
     finished = time.time() if status in FINISHED else None
-    query = "UPDATE batches SET status = ?, reason = ?, finished = COALESCE(?, finished) WHERE id = ?"
-    values: tuple = (status, reason, finished, batch_id)
+    query = "UPDATE batches SET status = ?, finished = COALESCE(?, finished) WHERE id = ?"
+    values: tuple = (status, finished, batch_id)
     if expected is not None:
         query += " AND status = ?"
         values += (expected,)
     with store.connect() as db:
-        return db.execute(query, values).rowcount == 1
+        changed = db.execute(query, values).rowcount == 1
+    if changed:
+        write_note(store.batch_folder(batch_id), REASON, reason)
+    return changed
 
 
 def record_progress(store: Store, batch_id: str, counts: dict[str, int], notices: list[str] | None = None) -> None:
     with store.connect() as db:
         db.execute("UPDATE batches SET total = ?, done = ?, ok = ?, invalid = ?, failed = ? WHERE id = ?",
                    (counts["total"], counts["done"], counts["ok"], counts["invalid"], counts["failed"], batch_id))
-        if notices is not None:
-            db.execute("UPDATE batches SET notices = ? WHERE id = ?", ("\n".join(notices), batch_id))
+    if notices is not None:
+        write_note(store.batch_folder(batch_id), NOTICES, "\n".join(notices))
 
 
-def record_checked_rows(store: Store, batch_id: str, first: int, outcomes: list[RowOutcome]) -> None:
-    rows = [(batch_id, first + n, o.source, o.row, o.case_id, o.status, json.dumps(
-        [{"column": p.column, "message": p.message, "warning": not p.is_error} for p in o.problems],
-        ensure_ascii=False)) for n, o in enumerate(outcomes)]
-    with store.connect() as db:
-        db.executemany("INSERT OR REPLACE INTO checked_rows VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
-
-
-@dataclass(frozen=True)
-class CheckedRow:
-    row: int
-    case_id: str
-    status: str
-    problems: list[dict]
-
-
-def checked_rows(store: Store, batch_id: str, offset: int, limit: int) -> list[CheckedRow]:
-    with store.connect() as db:
-        rows = db.execute("SELECT row, case_id, status, problems FROM checked_rows WHERE batch_id = ?"
-                          " ORDER BY seq LIMIT ? OFFSET ?", (batch_id, limit, offset)).fetchall()
-    return [CheckedRow(r["row"], r["case_id"], r["status"], json.loads(r["problems"])) for r in rows]
+def record_checked_rows(store: Store, batch_id: str, outcomes: list[RowOutcome]) -> None:
+    add_checked_rows(store.batch_folder(batch_id), outcomes)
 
 
 def forget(store: Store, batch_id: str) -> None:
-    """The batch's record and its checked rows (its folder is removed by the caller first)."""
-    with store.transaction() as db:
-        db.execute("DELETE FROM checked_rows WHERE batch_id = ?", (batch_id,))
+    """The batch's record (its folder, with its notes and checked rows, is removed by the caller first)."""
+    with store.connect() as db:
         db.execute("DELETE FROM batches WHERE id = ?", (batch_id,))
 
 
@@ -201,13 +190,14 @@ def with_status(store: Store, *statuses: BatchStatus) -> list[Batch]:
     marks = ", ".join("?" for _ in statuses)
     with store.connect() as db:
         rows = db.execute(f"SELECT * FROM batches WHERE status IN ({marks})", statuses).fetchall()
-    return [_batch(row) for row in rows]
+    return [_batch(store, row) for row in rows]
 
 
 def expired(store: Store, cutoff: float) -> list[Batch]:
     """Finished before `cutoff`, or uploaded before it and never built (a check nobody acted on)."""
     with store.connect() as db:
         rows = db.execute(
-            "SELECT * FROM batches WHERE (status IN (?, ?) AND finished < ?) OR (status IN (?, ?) AND created < ?)",
+            f"SELECT * FROM batches WHERE (status IN ({', '.join('?' for _ in FINISHED)}) AND finished < ?)"
+            " OR (status IN (?, ?) AND created < ?)",
             (*FINISHED, cutoff, BatchStatus.UPLOADED, BatchStatus.CHECKED, cutoff)).fetchall()
-    return [_batch(row) for row in rows]
+    return [_batch(store, row) for row in rows]

@@ -7,6 +7,7 @@ inside the commands, so that `packets build` never loads them.
 from __future__ import annotations
 
 import fcntl
+import ipaddress
 import logging
 import os
 import sys
@@ -63,6 +64,17 @@ def _store(data: Path):
     return Store(ServerSettings(data=private_folder(data)).database).initialise()
 
 
+def _proxy_addresses(ctx, param, value) -> tuple[str, ...]:
+    """IP addresses or networks (10.0.0.0/8); never '*', which would trust a header anyone can send."""
+    values = value if isinstance(value, tuple) else tuple(v for v in (value or "").split(",") if v.strip())
+    for text in values:
+        try:
+            ipaddress.ip_network(text.strip(), strict=False)
+        except ValueError:
+            raise click.BadParameter(_("应为反向代理的 IP 地址或网段，如 127.0.0.1：{value}").format(value=text)) from None
+    return tuple(v.strip() for v in values)
+
+
 @click.command("serve")
 @lang_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="监听的地址（在反向代理之后请保持 127.0.0.1）。")
@@ -74,11 +86,17 @@ def _store(data: Path):
               help="一个批次生成时的工作进程数（批次逐个排队生成）。")
 @click.option("--max-sheet-mb", default=20, show_default=True, type=click.IntRange(1, 1024), help="案件表的大小上限（MB）。")
 @click.option("--max-evidence-mb", default=200, show_default=True, type=click.IntRange(1, 10240),
-              help="证明材料压缩包的大小上限（MB）；解压后的上限为其5倍。")
+              help="证明材料解压后的大小上限（MB；按解压后的字节计，压缩包本身也不能超过它）。")
+@click.option("--quota-mb", default=5120, show_default=True, type=click.IntRange(1, 10**7),
+              help="每位用户的批次在磁盘上合计可占用的空间（MB），上传时检查。")
 @click.option("--soffice", envvar="PACKETS_SOFFICE", help="LibreOffice 程序（默认在 PATH 中查找 soffice）。")
-@click.option("--forwarded-allow-ips", default="127.0.0.1", show_default=True,
-              help="可信的反向代理地址：只采用它们发来的 X-Forwarded-For / X-Forwarded-Proto。")
-def serve_command(host, port, data, retain_days, jobs, max_sheet_mb, max_evidence_mb, soffice, forwarded_allow_ips):
+@click.option("--trusted-proxy", "trusted_proxies", multiple=True, callback=_proxy_addresses, metavar="ADDR",
+              help="反向代理的地址（可重复）：只有从这个地址来的请求，才采用其 X-Forwarded-For / X-Forwarded-Proto"
+                   "（访问记录中的地址、登录限制、Secure Cookie）。不指定则一概不采用。")
+@click.option("--forwarded-allow-ips", "old_proxies", callback=_proxy_addresses, hidden=True,
+              help="旧名称，同 --trusted-proxy（逗号分隔）。")
+def serve_command(host, port, data, retain_days, jobs, max_sheet_mb, max_evidence_mb, quota_mb, soffice,
+                  trusted_proxies, old_proxies):
     """办公室网页服务：同事在浏览器中上传案件表、检查、生成并下载材料，各自只能看到自己的批次。"""
     import uvicorn  # noqa: PLC0415 - web libraries only for the server
 
@@ -103,12 +121,13 @@ def serve_command(host, port, data, retain_days, jobs, max_sheet_mb, max_evidenc
         sys.exit(EXIT_RUN_ERROR)
     settings = ServerSettings(data=data.resolve(), retain_days=retain_days, jobs=jobs, soffice=soffice,
                               max_sheet_bytes=max_sheet_mb * MB, max_evidence_bytes=max_evidence_mb * MB,
-                              max_unpacked_bytes=5 * max_evidence_mb * MB)
+                              quota_bytes=quota_mb * MB)
     _log_to(settings.log_file)
     click.echo(_("办公室服务器：http://{host}:{port}/ （数据：{folder}；按 Ctrl-C 停止）").format(
         host=host, port=port, folder=settings.data), err=True)
-    uvicorn.run(create_app(settings), host=host, port=port, proxy_headers=True,
-                forwarded_allow_ips=forwarded_allow_ips, log_config=None, server_header=False, workers=None)
+    proxies = [*trusted_proxies, *old_proxies]
+    uvicorn.run(create_app(settings), host=host, port=port, proxy_headers=bool(proxies),
+                forwarded_allow_ips=",".join(proxies) or None, log_config=None, server_header=False, workers=None)
 
 
 @click.group("user")

@@ -3,13 +3,15 @@ one case's documents, the print file, and every packet as one .zip (streamed as 
 so a batch of any size takes no memory and no second copy on disk).
 
 Only names this module knows are served: a case id of the safe form the contract allows, a file
-name of the form the build writes (`packet.pdf`, `to_lender.pdf`, `hardship_letter.docx`,
-`reminders.ics`…), regular files only — never a path taken from the request.
+name of the form the build writes (`packet.pdf`, `to_lender.pdf`, `to_lender-2-<lender>.pdf`,
+`hardship_letter.docx`, `reminders.ics`…: file_labels.CASE_FILE), regular files only — never a path
+taken from the request. The report is also offered as an Excel workbook with Chinese headers.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import os
 import re
 import stat
@@ -18,29 +20,27 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from openpyxl import Workbook
 from starlette.responses import FileResponse, Response, StreamingResponse
 
 from pipeline.common.i18n import N_
-from pipeline.documents.kinds import DOCUMENTS
-from pipeline.output.report import FORMULA_STARTS
+from pipeline.output.report import FORMULA_STARTS, STATUS_LABELS
 from pipeline.serve.batches import Batch
+from pipeline.serve.caseworker_words import for_caseworkers
+from pipeline.serve.file_labels import CASE_FILE, sort_key
 from pipeline.serve.refusals import Refusal
 from pipeline.serve.settings import ServerSettings
+from pipeline.serve.translations import Translate
 
 CASE_ID = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
-CASE_FILE = re.compile(r"^[a-z_]{1,40}\.(pdf|docx|ics)$")
 MEDIA_TYPES = {
     ".pdf": "application/pdf",
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     ".ics": "text/calendar; charset=utf-8",
     ".csv": "text/csv; charset=utf-8",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ".zip": "application/zip",
 }
-# The order a case's files are listed in: the two PDFs, the Word copies in packet order, the calendar.
-FIRST = ("to_lender.pdf", "packet.pdf")
-LAST = ("reminders.ics",)
-WORD_ORDER = {f"{kind.name}.docx": n for n, kind in enumerate(DOCUMENTS)}
-
 NOT_FOUND = N_("找不到这个文件（批次可能尚未完成或已被删除）")
 
 
@@ -88,20 +88,13 @@ def case_file(settings: ServerSettings, batch: Batch, case_id: str, name: str) -
 
 
 def case_files(folder: Path) -> list[str]:
-    """The downloadable files of one case folder, in reading order."""
+    """The downloadable files of one case folder, in reading order: whatever it holds of the build's
+    kinds (one to_lender file per lender when a case has several)."""
     try:
         names = [n for n in os.listdir(folder) if CASE_FILE.match(n) and _regular(folder / n)]
     except OSError:
         return []
-
-    def order(name: str) -> tuple[int, int, str]:
-        if name in FIRST:
-            return 0, FIRST.index(name), name
-        if name in LAST:
-            return 2, LAST.index(name), name
-        return 1, WORD_ORDER.get(name, len(WORD_ORDER)), name
-
-    return sorted(names, key=order)
+    return sorted(names, key=sort_key)
 
 
 @dataclass(frozen=True)
@@ -163,9 +156,12 @@ def _zip_members(settings: ServerSettings, batch: Batch) -> Iterator[tuple[Path,
     printable = print_file_path(settings, batch)
     if printable:
         yield printable, f"print/{printable.name}"
+    packed: set[str] = set()  # a case of several debts has several report lines and one folder
     for line in report_lines(settings, batch):
-        for name in line.files:
-            yield out / line.case_id / name, f"{line.case_id}/{name}"
+        if line.files and line.case_id not in packed:
+            packed.add(line.case_id)
+            for name in line.files:
+                yield out / line.case_id / name, f"{line.case_id}/{name}"
 
 
 def _zip_stream(members: Iterator[tuple[Path, str]]) -> Iterator[bytes]:
@@ -187,10 +183,34 @@ def packets_zip(settings: ServerSettings, batch: Batch) -> StreamingResponse:
                              headers={"Content-Disposition": f'attachment; filename="packets-{batch.id}.zip"'})
 
 
-def answer(settings: ServerSettings, batch: Batch, what: str, case_id: str = "", name: str = "") -> tuple[Response, str]:
+REPORT_HEADERS = (N_("文件"), N_("行"), N_("案件编号"), N_("状态"), N_("说明"))
+
+
+def report_workbook(settings: ServerSettings, batch: Batch, _: Translate) -> Response:
+    """report.csv as an Excel workbook with Chinese headers and statuses, for caseworkers (report.csv
+    stays as it is, for scripts). Cells are written as text: nothing in it is a formula."""
+    if not _regular(out_folder(settings, batch) / "report.csv"):
+        raise Refusal(404, NOT_FOUND)
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(_("报告"))
+    sheet.append([_(header) for header in REPORT_HEADERS])
+    labels = {str(status): label for status, label in STATUS_LABELS.items()}
+    for line in report_lines(settings, batch):
+        sheet.append([line.source, int(line.row) if line.row.isdigit() else line.row, line.case_id,
+                      _(labels.get(line.status, line.status)), for_caseworkers(line.messages, _)])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return Response(buffer.getvalue(), media_type=MEDIA_TYPES[".xlsx"],
+                    headers={"Content-Disposition": f'attachment; filename="report-{batch.id}.xlsx"'})
+
+
+def answer(settings: ServerSettings, batch: Batch, what: str, case_id: str = "", name: str = "",
+           _: Translate = str) -> tuple[Response, str]:
     """The response for one of a finished batch's downloads, and the name the access log gives it."""
     if what == "case":
         return case_file(settings, batch, case_id, name), name
+    if what == "workbook":
+        return report_workbook(settings, batch, _), "report.xlsx"
     responses = {"report": (report, "report.csv"), "zip": (packets_zip, "packets.zip"), "print": (print_file, "print")}
     make, item = responses[what]
     return make(settings, batch), item

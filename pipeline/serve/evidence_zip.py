@@ -3,7 +3,8 @@ relative paths (`scans/张三-银行流水.pdf`) resolve as they do on the staff
 
 Every entry is checked before anything is written, and the whole zip is refused (a Refusal, 400)
 when one entry is unsafe: an absolute path or a drive letter, a `..` step, a symlink, a device or
-pipe, an encrypted entry, or a name given twice — zip-slip. Zip bombs stop at a total unpacked size
+pipe, an encrypted entry, or a name given twice — zip-slip — and an entry nested more than MAX_DEPTH
+folders deep or with a name longer than a file system allows (NAME_MAX_BYTES). Zip bombs stop at a total unpacked size
 and an entry count, counted on the bytes actually written, not on what the zip's header claims.
 Files are created 0600 with O_EXCL | O_NOFOLLOW inside folders this code made itself, so nothing can
 be written outside the target folder.
@@ -30,6 +31,8 @@ UNIX = 3  # create_system of zips made on Unix: external_attr's high half is st_
 _DRIVE = re.compile(r"^[A-Za-z]:")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 SKIPPED = ("__MACOSX/",)  # macOS resource forks: not scans
+MAX_DEPTH = 16  # folders above a scan: scans/张三/2026/… needs a few; 1,000 only serves to break a deletion
+NAME_MAX_BYTES = 255  # one file or folder name, in UTF-8 bytes (Linux's NAME_MAX; ext4 and most others)
 
 
 def entry_name(info: zipfile.ZipInfo) -> str:
@@ -47,9 +50,12 @@ def entry_name(info: zipfile.ZipInfo) -> str:
     return info.filename
 
 
+def _shown(name: str) -> str:
+    return _CONTROL.sub("?", name)[:200]
+
+
 def _refuse(name: str, why: str) -> Refusal:
-    return Refusal(400, N_("证明材料压缩包中的「{entry}」{why}，整个压缩包未被使用"), entry=_CONTROL.sub("?", name)[:200],
-                   why=why)
+    return Refusal(400, N_("证明材料压缩包中的「{entry}」{why}，整个压缩包未被使用"), entry=_shown(name), why=why)
 
 
 def _relative_parts(info: zipfile.ZipInfo) -> tuple[str, ...]:
@@ -64,6 +70,12 @@ def _relative_parts(info: zipfile.ZipInfo) -> tuple[str, ...]:
     parts = tuple(p for p in PurePosixPath(path).parts if p not in ("", "."))
     if ".." in parts:
         raise _refuse(name, N_("指向压缩包以外的位置（含 ..）"))
+    if len(parts) > MAX_DEPTH + 1:
+        raise Refusal(400, N_("证明材料压缩包中的「{entry}」所在的文件夹超过 {limit} 层，整个压缩包未被使用"),
+                      entry=_shown(name), limit=MAX_DEPTH)
+    if any(len(part.encode("utf-8", "surrogateescape")) > NAME_MAX_BYTES for part in parts):
+        raise Refusal(400, N_("证明材料压缩包中的「{entry}」名称过长（每一级文件夹或文件名最多 {limit} 字节，约 85 个汉字），"
+                              "整个压缩包未被使用"), entry=_shown(name), limit=NAME_MAX_BYTES)
     if info.create_system == UNIX:
         mode = info.external_attr >> 16
         if stat.S_ISLNK(mode):
@@ -74,9 +86,12 @@ def _relative_parts(info: zipfile.ZipInfo) -> tuple[str, ...]:
 
 
 def unpack_evidence(source: Path | BinaryIO, into: Path, *, max_bytes: int, max_entries: int,
-                    reserved: frozenset[str] = frozenset()) -> int:
+                    reserved: frozenset[str] = frozenset(), too_large: Refusal | None = None) -> int:
     """Unpack the zip `source` into `into` (an existing private folder); returns the number of files
-    written. `reserved` are names at the top of `into` the zip may not use (the spreadsheet's)."""
+    written. `reserved` are names at the top of `into` the zip may not use (the spreadsheet's);
+    `too_large` is raised instead of the size limit's own message when the unpacked bytes pass
+    `max_bytes` (the user's remaining quota, when that is the nearer limit)."""
+    too_large = too_large or Refusal(400, N_("证明材料压缩包解压后超过大小上限（{limit}）"), limit=size_text(max_bytes))
     try:
         archive = zipfile.ZipFile(source)
     except (zipfile.BadZipFile, OSError, ValueError):
@@ -87,7 +102,7 @@ def unpack_evidence(source: Path | BinaryIO, into: Path, *, max_bytes: int, max_
             raise Refusal(400, N_("证明材料压缩包中的文件过多（{count} 个，上限 {limit} 个）"),
                           count=len(infos), limit=max_entries)
         if sum(info.file_size for info in infos) > max_bytes:
-            raise Refusal(400, N_("证明材料压缩包解压后超过大小上限（{limit}）"), limit=size_text(max_bytes))
+            raise too_large
         plan: list[tuple[zipfile.ZipInfo, tuple[str, ...]]] = []
         seen: set[tuple[str, ...]] = set()
         for info in infos:
@@ -106,7 +121,7 @@ def unpack_evidence(source: Path | BinaryIO, into: Path, *, max_bytes: int, max_
                 _folder(into, parts)
                 continue
             folder = _folder(into, parts[:-1])
-            total = _extract(archive, info, folder / parts[-1], total, max_bytes)
+            total = _extract(archive, info, folder / parts[-1], total, max_bytes, too_large)
             written += 1
     return written
 
@@ -123,7 +138,8 @@ def _folder(root: Path, parts: tuple[str, ...]) -> Path:
     return folder
 
 
-def _extract(archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, total: int, max_bytes: int) -> int:
+def _extract(archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, total: int, max_bytes: int,
+             too_large: Refusal) -> int:
     try:
         descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, FILE_MODE)
     except FileExistsError:
@@ -133,7 +149,7 @@ def _extract(archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, tota
             while chunk := source.read(2**20):
                 total += len(chunk)
                 if total > max_bytes:  # a header that understates its entry's size
-                    raise Refusal(400, N_("证明材料压缩包解压后超过大小上限（{limit}）"), limit=size_text(max_bytes))
+                    raise too_large
                 out.write(chunk)
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, zipfile.LargeZipFile):
         raise _refuse(entry_name(info), N_("已损坏或使用了不支持的压缩方式")) from None

@@ -11,17 +11,22 @@ re-running a build skips the packets already finished — up to MAX_ATTEMPTS tim
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import os
-import shutil
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 
 import psutil
 
 from pipeline.common.i18n import N_
+from pipeline.serve.batch_notes import checked_rows
 from pipeline.serve.batches import Batch, BatchStatus, claim, forget, load, set_status, with_status
+from pipeline.serve.caseworker_words import administrator_fixes
+from pipeline.serve.downloads import report_lines
+from pipeline.serve.removal import remove_tree
 from pipeline.serve.settings import ServerSettings
 from pipeline.serve.store import Store
 from pipeline.serve.work import build_batch, check_batch
@@ -46,13 +51,15 @@ class Jobs:
         self.store = store
         self.stopping = threading.Event()
         self.lock = threading.Condition()  # claim + `current`, against delete
+        self.arriving: set[str] = set()  # batches being received: a folder, no record yet
         self.lanes = [
             Lane(self, "check", BatchStatus.UPLOADED, BatchStatus.CHECKING, self._check_work, self._settle_check),
             Lane(self, "build", BatchStatus.QUEUED, BatchStatus.RUNNING, self._build_work, self._settle_build),
         ]
 
     def recover(self) -> None:
-        """The state a previous server left: resume or fail its running batches, finish its deletions."""
+        """The state a previous server left: resume or fail its running batches, finish its deletions.
+        A batch that cannot be cleaned is named in the log and left for the next pass; the server starts."""
         for batch in with_status(self.store, BatchStatus.RUNNING):
             if batch.attempts + 1 >= MAX_ATTEMPTS:
                 set_status(self.store, batch.id, BatchStatus.FAILED, expected=BatchStatus.RUNNING, reason=GAVE_UP)
@@ -65,7 +72,36 @@ class Jobs:
         for batch in with_status(self.store, BatchStatus.CHECKING):
             set_status(self.store, batch.id, BatchStatus.UPLOADED, expected=BatchStatus.CHECKING)
         for batch in with_status(self.store, BatchStatus.DELETING):
-            self._remove(batch.id)
+            self.remove(batch.id)
+
+    @contextlib.contextmanager
+    def receiving(self, batch_id: str) -> Iterator[None]:
+        """While an upload is written into a new batch folder (before its record exists)."""
+        with self.lock:
+            self.arriving.add(batch_id)
+        try:
+            yield
+        finally:
+            with self.lock:
+                self.arriving.discard(batch_id)
+
+    def sweep_orphans(self) -> list[str]:
+        """Remove batch folders that have no record and no upload being received: left by a server
+        killed while unpacking, or by a refused upload whose folder would not go. Returns their names."""
+        swept = []
+        try:
+            names = [entry.name for entry in os.scandir(self.settings.batches)]
+        except FileNotFoundError:
+            return swept
+        for name in names:
+            with self.lock:  # `arriving` before the record: an upload adds itself before its folder exists
+                if name in self.arriving or load(self.store, name) is not None:
+                    continue
+            if self.remove(name):
+                swept.append(name)
+        if swept:
+            log.info("retention: deleted %d batch folders that had no batch record", len(swept))
+        return swept
 
     def start(self) -> None:
         for lane in self.lanes:
@@ -82,18 +118,58 @@ class Jobs:
             if lane.is_alive():
                 lane.join()
 
-    def delete(self, batch: Batch) -> None:
-        """Stop the batch if it is being worked on, then remove its folder and its record."""
+    def delete(self, batch: Batch) -> bool:
+        """Stop the batch if it is being worked on, then remove its folder and its record (False: the
+        folder would not go; the batch is hidden and deleted at the next start)."""
         with self.lock:
             set_status(self.store, batch.id, BatchStatus.DELETING)
             for lane in self.lanes:
                 lane.cancelled.add(batch.id)
             self.lock.wait_for(lambda: all(lane.current != batch.id for lane in self.lanes), timeout=STOP_GRACE * 2)
-        self._remove(batch.id)
+        return self.remove(batch.id)
 
-    def _remove(self, batch_id: str) -> None:
-        shutil.rmtree(self.settings.batch_folder(batch_id), ignore_errors=True)
+    def halt(self, batch: Batch) -> bool:
+        """Stop a queued or running build, keeping its upload and the packets already built (a build
+        started again skips them); False when it was neither."""
+        with self.lock:
+            with self.store.connect() as db:
+                stopped = db.execute("UPDATE batches SET status = ?, finished = ? WHERE id = ? AND status IN (?, ?)",
+                                     (BatchStatus.STOPPED, time.time(), batch.id, BatchStatus.QUEUED,
+                                      BatchStatus.RUNNING)).rowcount == 1
+            if stopped:
+                for lane in self.lanes:
+                    lane.cancelled.add(batch.id)
+                self.lock.wait_for(lambda: all(lane.current != batch.id for lane in self.lanes), timeout=STOP_GRACE * 2)
+                for lane in self.lanes:
+                    lane.cancelled.discard(batch.id)
+        return stopped
+
+    def remove(self, batch_id: str) -> bool:
+        """The batch's folder, then its record. When the folder will not go, the record stays
+        "deleting" (hidden from its owner), the log says which batch, and the next start tries
+        again; False then."""
+        try:
+            remove_tree(self.settings.batch_folder(batch_id))
+        except OSError as exc:
+            log.error("batch %s: could not delete its folder (%s); will try again", batch_id, exc.strerror or exc)
+            return False
         forget(self.store, batch_id)
+        return True
+
+    def log_fixes(self, batch: Batch) -> None:
+        """For the administrator, in server.log: the rows of a finished check or build whose problem
+        only they can fix (a lender not on the list); caseworkers are told to ask them."""
+        folder = self.settings.batch_folder(batch.id)
+        found: dict[str, list[int]] = {}
+        for row in checked_rows(folder):
+            for problem in row.problems:
+                for fix in administrator_fixes(problem["message"]):
+                    found.setdefault(fix, []).append(row.row)
+        for line in report_lines(self.settings, batch):
+            for fix in administrator_fixes(line.messages):
+                found.setdefault(fix, []).append(int(line.row) if line.row.isdigit() else 0)
+        for fix, rows in found.items():
+            log.warning("batch %s, rows %s: %s", batch.id, ", ".join(map(str, sorted(set(rows)))), fix)
 
     # what each lane runs, and what it records when its child has ended
 
@@ -179,6 +255,8 @@ class Lane(threading.Thread):
             return
         if stopped or _unsettled(self.jobs.store, batch, self.working):
             self.settle(batch, process.exitcode, stopped)
+        else:
+            self.jobs.log_fixes(batch)
 
 
 def _unsettled(store: Store, batch: Batch, working: BatchStatus) -> bool:

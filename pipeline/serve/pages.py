@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from pipeline.common import packet_date as date_range
 from pipeline.common.i18n import N_
 from pipeline.output.report import STATUS_LABELS
 from pipeline.serve import access_log, accounts, batches, downloads
@@ -33,13 +34,20 @@ from pipeline.serve.auth import (
     session_of,
     set_cookie,
 )
+from pipeline.serve.batch_notes import checked_rows
 from pipeline.serve.batches import Batch, BatchStatus
+from pipeline.serve.cases import grouped, masked_name
+from pipeline.serve.file_labels import labelled
+from pipeline.serve.jobs import CHECK_DIED, DIED, GAVE_UP
+from pipeline.serve.logins import Refused
 from pipeline.serve.refusals import Refusal
 from pipeline.serve.server import Server, duration
-from pipeline.serve.submissions import FORM_LIMITS, receive
+from pipeline.serve.submissions import FORM_LIMITS, TRUE, receive
 from pipeline.serve.translations import Translate, chosen
+from pipeline.serve.work import INTERNAL_ERROR
 
 PAGE_SIZE = 200
+ESTIMATE_AFTER = 5  # rows done (and a tenth of the batch) before a rate and a time left are shown
 LOGIN_FORM_LIMITS = {"max_files": 0, "max_fields": 5, "max_part_size": 4096}
 BATCH_STATUS_LABELS = {
     BatchStatus.UPLOADED: N_("等待检查"),
@@ -49,6 +57,7 @@ BATCH_STATUS_LABELS = {
     BatchStatus.RUNNING: N_("生成中"),
     BatchStatus.DONE: N_("已完成"),
     BatchStatus.FAILED: N_("未能完成"),
+    BatchStatus.STOPPED: N_("已停止"),
     BatchStatus.DELETING: N_("删除中"),
 }
 CHECKED_LABELS = {"ok": N_("可以生成"), "invalid": N_("无效")}
@@ -74,19 +83,29 @@ async def home(request: Request) -> Response:
     return RedirectResponse("/batches" if session_of(request) else "/login", status_code=303)
 
 
-def _login_page(request: Request, message: str | None = None, status: int = 200) -> Response:
+def safe_target(target: str, default: str = "/batches") -> str:
+    """A path on this site to go on to (never another site: an open redirect), else `default`."""
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return default
+    return target
+
+
+def _login_page(request: Request, message: str | None = None, status: int = 200, next_page: str = "",
+                expired: bool = False) -> Response:
     _ = request.state.translate
     token = new_login_token()
     response = server_of(request).render(request, "login.html", title=_("登录"), status=status,
-                                         login_token=token, message=message)
+                                         login_token=token, message=message, next_page=next_page, expired=expired)
     set_cookie(request, response, LOGIN_COOKIE, token)
     return response
 
 
 async def login_form(request: Request) -> Response:
+    next_page = safe_target(request.query_params.get("next", ""), "")
     if session_of(request):
-        return RedirectResponse("/batches", status_code=303)
-    return _login_page(request)
+        return RedirectResponse(next_page or "/batches", status_code=303)
+    return _login_page(request, next_page=next_page, expired=request.query_params.get("expired") == "1")
 
 
 async def login(request: Request) -> Response:
@@ -96,16 +115,18 @@ async def login(request: Request) -> Response:
     check_csrf(request.cookies.get(LOGIN_COOKIE), form.get("csrf"))
     name = str(form.get("name", "")).strip()[:100]
     password = str(form.get("password", ""))[:1024]
-    where = address(request)
-    if accounts.login_blocked(server.store, name, where):
-        return _login_page(request, _("登录失败次数过多，请一分钟后再试"), status=429)
-    user = await run_in_threadpool(accounts.check_password, server.store, name, password)
-    if user is None:
-        accounts.record_login_failure(server.store, name, where)
+    next_page = safe_target(str(form.get("next", "")), "")
+    user = await server.logins.attempt(server.store, name, password, address(request))
+    if user is Refused.BLOCKED:
+        return _login_page(request, _("登录失败次数过多，请一分钟后再试"), status=429, next_page=next_page)
+    if user is Refused.BUSY:
+        return _login_page(request, _("正在验证这个账户的另一次登录，或服务器正忙：请几秒后再试"), status=429,
+                           next_page=next_page)
+    if user is Refused.WRONG:
         known = any(u.name == name for u in accounts.list_users(server.store))
         _log(request, name if known else "?", Action.LOGIN_FAILED)
-        return _login_page(request, _("用户名或密码不正确"), status=401)
-    response = RedirectResponse("/batches", status_code=303)
+        return _login_page(request, _("用户名或密码不正确"), status=401, next_page=next_page)
+    response = RedirectResponse(next_page or "/batches", status_code=303)
     set_cookie(request, response, SESSION_COOKIE, accounts.open_session(server.store, user))
     forget_cookie(request, response, LOGIN_COOKIE)
     _log(request, user.name, Action.LOGIN)
@@ -125,11 +146,7 @@ async def logout(request: Request) -> Response:
 
 async def choose_language(request: Request) -> Response:
     """The language switch: a cookie, then back to the page it was clicked on (on this site only)."""
-    target = request.query_params.get("next", "/")
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        target = "/"
-    response = RedirectResponse(target, status_code=303)
+    response = RedirectResponse(safe_target(request.query_params.get("next", "/"), "/"), status_code=303)
     set_cookie(request, response, LANGUAGE_COOKIE, chosen(request.path_params["code"]), max_age=365 * 86400)
     return response
 
@@ -138,16 +155,35 @@ async def history(request: Request) -> Response:
     session = page_session(request)
     server = server_of(request)
     _ = request.state.translate
+    deleted = request.query_params.get("deleted", "")
     return server.render(request, "batches.html", title=_("我的批次"),
-                         batches=batches.of_user(server.store, session.user.id), labels=BATCH_STATUS_LABELS)
+                         batches=[b for b in batches.of_user(server.store, session.user.id) if not refused_at_check(b)],
+                         labels=BATCH_STATUS_LABELS,
+                         deleted=int(deleted) if deleted.isdigit() and len(deleted) < 12 else None,
+                         retain_days=server.settings.retain_days)
 
 
-def _new_page(request: Request, server: Server, message: str | None = None, status: int = 200) -> Response:
+def _new_page(request: Request, server: Server, message: str | None = None, status: int = 200,
+              chosen: dict | None = None) -> Response:
+    """The upload form; after a refusal, with the reason and every choice the reader had made."""
     _ = request.state.translate
+    chosen = {"date": time.strftime("%Y-%m-%d"), "organisation": "", "duplex": False, "print_file": False,
+              **(chosen or {})}
     return server.render(request, "new.html", title=_("新建批次"), status=status, message=message,
-                         profiles=server.profiles(), today=time.strftime("%Y-%m-%d"),
+                         profiles=server.profiles(), chosen=chosen, refused=message is not None,
+                         date_range={"first": date_range.FIRST.isoformat(), "last": date_range.LAST.isoformat()},
                          limits={"sheet": server.settings.max_sheet_bytes // 2**20,
                                  "evidence": server.settings.max_evidence_bytes // 2**20})
+
+
+def _choices(form) -> dict:
+    """What the reader chose on the form, as sent (shown again, never trusted: receive() checks it)."""
+    def text(name: str) -> str:
+        value = form.get(name, "")
+        return value.strip()[:40] if isinstance(value, str) else ""
+
+    return {"date": text("date"), "organisation": text("organisation"),
+            "duplex": text("duplex").lower() in TRUE, "print_file": text("print_file").lower() in TRUE}
 
 
 async def new_batch(request: Request) -> Response:
@@ -158,16 +194,18 @@ async def new_batch(request: Request) -> Response:
 async def upload(request: Request) -> Response:
     session = page_session(request)  # before a byte of the upload is read
     server = server_of(request)
-    form = await request.form(**FORM_LIMITS)
+    try:
+        form = await request.form(**FORM_LIMITS)
+    except Refusal as refusal:  # larger than any upload may be: stopped before it was read
+        return _new_page(request, server, refusal.text(request.state.translate), status=refusal.status)
     try:
         check_csrf(session.csrf, form.get("csrf"))
         try:
             batch = await run_in_threadpool(receive, server, session.user.id, form, request.state.language,
                                             BatchStatus.UPLOADED)
-        except Refusal as refusal:
-            if refusal.status != 400:
-                raise
-            return _new_page(request, server, refusal.text(request.state.translate), status=400)
+        except Refusal as refusal:  # too large, wrong type, over quota…: said on the form itself
+            return _new_page(request, server, refusal.text(request.state.translate), status=refusal.status,
+                             chosen=_choices(form))
     finally:
         await form.close()
     _log(request, session.user.name, Action.UPLOAD, batch.id)
@@ -178,7 +216,9 @@ async def upload(request: Request) -> Response:
 def progress_of(server: Server, batch: Batch, _: Translate) -> dict:
     """The figures the progress page shows, and the same as JSON for its script."""
     ahead = batches.ahead_of(server.store, batch)
-    rate, eta = batch.rate(), batch.eta()
+    # The first packets pay for LibreOffice's start: a rate from them says little about the rest.
+    meaningful = batch.done >= max(ESTIMATE_AFTER, batch.total // 10)
+    rate, eta = (batch.rate(), batch.eta()) if meaningful else (0.0, None)
     if batch.status == BatchStatus.QUEUED:
         status = _("排队中：前面还有 {count} 个批次").format(count=ahead) if ahead else _("排队中，即将开始")
     else:
@@ -198,36 +238,81 @@ def progress_of(server: Server, batch: Batch, _: Translate) -> dict:
     }
 
 
+SERVER_REASONS = (GAVE_UP, DIED, CHECK_DIED, INTERNAL_ERROR)  # failures of the server, not of the upload
+
+
+def refused_at_check(batch: Batch) -> bool:
+    """A sheet the check could not read at all (a missing column, a damaged file): a refusal of the
+    upload, answered on the form — not a batch to list."""
+    return batch.status == BatchStatus.FAILED and batch.started is None and batch.reason not in SERVER_REASONS
+
+
 async def batch_page(request: Request) -> Response:
     session = page_session(request)
     server = server_of(request)
     batch = owned(request, session.user.id)
     _ = request.state.translate
+    if refused_at_check(batch):  # said on the form, with the choices; the batch goes
+        chosen = {"date": batch.packet_date.isoformat(), "organisation": batch.organisation, "duplex": batch.duplex,
+                  "print_file": batch.print_file}
+        message = _("案件表“{source}”无法使用：{reason}").format(source=batch.source, reason=_(batch.reason))
+        await run_in_threadpool(server.jobs.delete, batch)
+        return _new_page(request, server, message, status=400, chosen=chosen)
     _log(request, session.user.name, Action.VIEW, batch.id)
     page = _page_number(request)
+    profiles = {p.key: p.name for p in server.profiles()}
     common = {"batch": batch, "labels": BATCH_STATUS_LABELS, "page": page, "page_size": PAGE_SIZE,
-              "notices": [n for n in batch.notices.splitlines() if n]}
+              "notices": [n for n in batch.notices.splitlines() if n],
+              "letterhead": profiles.get(batch.organisation, batch.organisation)}
     short = batch.id[:8]
     if batch.status in (BatchStatus.UPLOADED, BatchStatus.CHECKING):
         return server.render(request, "checking.html", title=_("批次 {id} · 检查中").format(id=short),
                              progress=progress_of(server, batch, _), **common)
     if batch.status == BatchStatus.CHECKED:
-        rows = batches.checked_rows(server.store, batch.id, (page - 1) * PAGE_SIZE, PAGE_SIZE)
+        rows = checked_rows(server.store.batch_folder(batch.id), (page - 1) * PAGE_SIZE, PAGE_SIZE)
         return server.render(request, "checked.html", title=_("批次 {id} · 检查结果").format(id=short),
                              rows=rows, row_labels=CHECKED_LABELS, **common)
     if batch.status in (BatchStatus.QUEUED, BatchStatus.RUNNING):
         return server.render(request, "progress.html", title=_("批次 {id} · 生成中").format(id=short),
                              progress=progress_of(server, batch, _), **common)
+    if batch.status == BatchStatus.STOPPED:
+        return server.render(request, "stopped.html", title=_("批次 {id} · 已停止").format(id=short), **common)
     lines = list(downloads.report_lines(server.settings, batch, (page - 1) * PAGE_SIZE, PAGE_SIZE))
     return server.render(request, "results.html", title=_("批次 {id} · 结果").format(id=short), lines=lines,
-                         row_labels=STATUS_LABELS,
+                         cases=grouped(lines, downloads.out_folder(server.settings, batch)), row_labels=STATUS_LABELS,
+                         masked=masked_name, labelled=lambda names: labelled(names, _),
                          has_print=downloads.print_file_path(server.settings, batch) is not None, **common)
 
 
-async def progress(request: Request) -> Response:
+async def case_page(request: Request) -> Response:
+    """One case of a finished batch: the borrower, every row (debt) of it, every file its folder holds."""
     session = page_session(request)
+    server = server_of(request)
     batch = owned(request, session.user.id)
-    return JSONResponse(progress_of(server_of(request), batch, request.state.translate))
+    case_id = request.path_params["case_id"]
+    if batch.status != BatchStatus.DONE or not downloads.CASE_ID.match(case_id):
+        raise Refusal(404, downloads.NOT_FOUND)
+    lines = [line for line in downloads.report_lines(server.settings, batch) if line.case_id == case_id]
+    if not lines:
+        raise Refusal(404, downloads.NOT_FOUND)
+    (case,) = grouped(lines, downloads.out_folder(server.settings, batch))
+    _log(request, session.user.name, Action.VIEW, batch.id, case_id)
+    _ = request.state.translate
+    return server.render(request, "case.html", title=_("批次 {id} · 案件 {case}").format(id=batch.id[:8], case=case_id),
+                         batch=batch, case=case, files=labelled(case.files, _), row_labels=STATUS_LABELS)
+
+
+async def progress(request: Request) -> Response:
+    """The figures for the page's script: 401 without a valid session and 404 for a batch that is gone
+    (as JSON, never the login page), so that the page can say why it stopped."""
+    _ = request.state.translate
+    session = session_of(request)
+    if session is None:
+        return JSONResponse({"error": "unauthorized", "message": _("登录已过期")}, status_code=401)
+    batch = batches.owned(server_of(request).store, request.path_params["batch_id"], session.user.id)
+    if batch is None:
+        return JSONResponse({"error": "not_found", "message": _("找不到这个批次（可能已被删除）")}, status_code=404)
+    return JSONResponse(progress_of(server_of(request), batch, _))
 
 
 async def build(request: Request) -> Response:
@@ -242,6 +327,15 @@ async def build(request: Request) -> Response:
     return RedirectResponse(f"/batches/{batch.id}", status_code=303)
 
 
+async def confirm_delete(request: Request) -> Response:
+    """The step before deleting (no JavaScript needed): what will go, and a button to confirm."""
+    session = page_session(request)
+    server = server_of(request)
+    batch = owned(request, session.user.id)
+    _ = request.state.translate
+    return server.render(request, "delete.html", title=_("删除批次"), batch=batch, labels=BATCH_STATUS_LABELS)
+
+
 async def delete(request: Request) -> Response:
     session = page_session(request)
     server = server_of(request)
@@ -250,7 +344,19 @@ async def delete(request: Request) -> Response:
     batch = owned(request, session.user.id)
     await run_in_threadpool(server.jobs.delete, batch)
     _log(request, session.user.name, Action.DELETE, batch.id)
-    return RedirectResponse("/batches", status_code=303)
+    return RedirectResponse(f"/batches?deleted={int(batch.created)}", status_code=303)
+
+
+async def stop(request: Request) -> Response:
+    """停止生成: the build stops; the upload and the packets built so far stay, to be started again."""
+    session = page_session(request)
+    server = server_of(request)
+    form = await request.form(**LOGIN_FORM_LIMITS)
+    check_csrf(session.csrf, form.get("csrf"))
+    batch = owned(request, session.user.id)
+    if await run_in_threadpool(server.jobs.halt, batch):
+        _log(request, session.user.name, Action.STOP, batch.id)
+    return RedirectResponse(f"/batches/{batch.id}", status_code=303)
 
 
 def _download(what: str):
@@ -262,7 +368,8 @@ def _download(what: str):
         if batch.status != BatchStatus.DONE:
             raise Refusal(404, downloads.NOT_FOUND)
         case_id, name = request.path_params.get("case_id", ""), request.path_params.get("name", "")
-        response, item = downloads.answer(server_of(request).settings, batch, what, case_id, name)
+        response, item = downloads.answer(server_of(request).settings, batch, what, case_id, name,
+                                          request.state.translate)
         _log(request, session.user.name, Action.DOWNLOAD, batch.id, case_id, item)
         return response
 
@@ -277,7 +384,7 @@ async def access_log_page(request: Request) -> Response:
     entries = access_log.entries(server_of(request).store, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
     _ = request.state.translate
     return server_of(request).render(request, "access_log.html", title=_("访问记录"), entries=entries,
-                                     page=page, page_size=PAGE_SIZE)
+                                     page=page, page_size=PAGE_SIZE, actions=access_log.ACTION_LABELS)
 
 
 routes = [
@@ -292,8 +399,12 @@ routes = [
     Route("/batches/{batch_id}", batch_page),
     Route("/batches/{batch_id}/progress", progress),
     Route("/batches/{batch_id}/build", build, methods=["POST"]),
+    Route("/batches/{batch_id}/delete", confirm_delete, methods=["GET"]),
     Route("/batches/{batch_id}/delete", delete, methods=["POST"]),
+    Route("/batches/{batch_id}/stop", stop, methods=["POST"]),
     Route("/batches/{batch_id}/report.csv", _download("report")),
+    Route("/batches/{batch_id}/report.xlsx", _download("workbook")),
+    Route("/batches/{batch_id}/cases/{case_id}", case_page),
     Route("/batches/{batch_id}/packets.zip", _download("zip")),
     Route("/batches/{batch_id}/print.pdf", _download("print")),
     Route("/batches/{batch_id}/cases/{case_id}/{name}", _download("case")),

@@ -1,6 +1,7 @@
 """Personal data is not kept longer than needed: the server itself deletes every batch --retain-days
 after it finished (and a check nobody built on, that long after its upload) — its folder, its record
-and its checked rows. The access-log lines about it stay, with a line saying it was purged."""
+and its checked rows. The access-log lines about it stay, with a line saying it was purged. Each pass
+also removes batch folders that have no record at all (a server killed while unpacking an upload)."""
 
 from __future__ import annotations
 
@@ -23,9 +24,10 @@ def purge_expired(jobs: Jobs, retain_days: int, now: float | None = None) -> lis
     cutoff = (now or time.time()) - retain_days * DAY
     purged = []
     for batch in expired(jobs.store, cutoff):
-        jobs.delete(batch)
-        access_log.record(jobs.store, access_log.SYSTEM, "", access_log.Action.PURGE, batch.id)
-        purged.append(batch.id)
+        if jobs.delete(batch):
+            access_log.record(jobs.store, access_log.SYSTEM, "", access_log.Action.PURGE, batch.id)
+            purged.append(batch.id)
+    jobs.sweep_orphans()
     if purged:
         log.info("retention: deleted %d batches older than %d days", len(purged), retain_days)
     return purged

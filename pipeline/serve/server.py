@@ -1,5 +1,6 @@
 """What every request handler reaches through `request.app.state.server`: the settings, the
-database, the job lanes and the page templates, and the organisation profiles staff may choose."""
+database, the job lanes, the gate for password checks and the page templates, and the organisation
+profiles staff may choose."""
 
 from __future__ import annotations
 
@@ -14,7 +15,9 @@ from starlette.responses import HTMLResponse
 from pipeline.common.errors import RunError
 from pipeline.common.resources import shipped_path
 from pipeline.documents.organisation import load_organisation
+from pipeline.serve.caseworker_words import for_caseworkers
 from pipeline.serve.jobs import Jobs
+from pipeline.serve.logins import PasswordChecks
 from pipeline.serve.settings import ServerSettings
 from pipeline.serve.store import Store
 from pipeline.serve.translations import Translate
@@ -33,6 +36,7 @@ class Server:
         self.settings = settings
         self.store = Store(settings.database)
         self.jobs = Jobs(settings, self.store)
+        self.logins = PasswordChecks()
         self.pages = jinja2.Environment(
             loader=jinja2.FileSystemLoader(shipped_path("serve", "pages")),
             autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
@@ -60,7 +64,8 @@ class Server:
         session = getattr(request.state, "session", None)
         html = self.pages.get_template(name).render(
             _=_, lang=request.state.language, title=title, session=session, path=request.url.path,
-            when=when, duration=lambda seconds: duration(seconds, _), **context)
+            when=when, duration=lambda seconds: duration(seconds, _), plain=lambda text: for_caseworkers(text, _),
+            **context)
         return HTMLResponse(html, status_code=status)
 
 

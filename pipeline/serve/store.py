@@ -1,5 +1,6 @@
-"""The server's state in one SQLite file under --data: users, tokens, sessions, batches, the rows a
-check found, failed logins and the access log. Every process (the server, its build and check
+"""The server's state in one SQLite file under --data: users, tokens, sessions, batches, failed logins
+and the access log — no personal data: what a batch knows of its upload (the file's name, the rows
+its check found, why it failed) stays in the batch's own folder (batch_notes.py). Every process (the server, its build and check
 processes, `packets user …` while the server runs) opens its own short-lived connections; WAL lets
 readers and the one writer proceed side by side.
 """
@@ -13,6 +14,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from pipeline.output.files import FILE_MODE, private_folder
+from pipeline.serve.batch_notes import write_note
+
+BATCH_FOLDERS = "batches"  # DATA/batches/<id>, beside the database
+# Columns and a table that held what came from uploads; moved into the batch folders (batch_notes.py).
+OLD_NOTE_COLUMNS = {"source": "source.txt", "reason": "reason.txt", "notices": "notices.txt"}
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS users (
@@ -20,6 +26,7 @@ CREATE TABLE IF NOT EXISTS users (
     name TEXT NOT NULL UNIQUE,
     password TEXT NOT NULL,
     admin INTEGER NOT NULL DEFAULT 0,
+    disabled INTEGER NOT NULL DEFAULT 0,
     created REAL NOT NULL
 );
 CREATE TABLE IF NOT EXISTS tokens (
@@ -44,7 +51,6 @@ CREATE TABLE IF NOT EXISTS batches (
     id TEXT PRIMARY KEY,
     user_id INTEGER NOT NULL,
     status TEXT NOT NULL,
-    source TEXT NOT NULL,
     packet_date TEXT NOT NULL,
     organisation TEXT NOT NULL DEFAULT '',
     duplex INTEGER NOT NULL DEFAULT 0,
@@ -59,22 +65,10 @@ CREATE TABLE IF NOT EXISTS batches (
     ok INTEGER NOT NULL DEFAULT 0,
     invalid INTEGER NOT NULL DEFAULT 0,
     failed INTEGER NOT NULL DEFAULT 0,
-    reason TEXT NOT NULL DEFAULT '',  -- why it failed, in its owner's language
-    notices TEXT NOT NULL DEFAULT '',  -- file-level remarks of the check or build, one per line
     attempts INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS batches_user ON batches(user_id, created);
 CREATE INDEX IF NOT EXISTS batches_status ON batches(status, queued);
-CREATE TABLE IF NOT EXISTS checked_rows (
-    batch_id TEXT NOT NULL,
-    seq INTEGER NOT NULL,
-    source TEXT NOT NULL,
-    row INTEGER NOT NULL,
-    case_id TEXT NOT NULL,
-    status TEXT NOT NULL,
-    problems TEXT NOT NULL,  -- JSON: [{"column", "message", "warning"}]
-    PRIMARY KEY (batch_id, seq)
-);
 CREATE TABLE IF NOT EXISTS access_log (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     at REAL NOT NULL,
@@ -95,6 +89,9 @@ class Store:
     def __init__(self, path: Path):
         self.path = path
 
+    def batch_folder(self, batch_id: str) -> Path:
+        return self.path.parent / BATCH_FOLDERS / batch_id
+
     def initialise(self) -> Store:
         private_folder(self.path.parent)
         # Created 0600 before SQLite opens it; SQLite gives its -wal and -shm files the same mode.
@@ -103,7 +100,31 @@ class Store:
         with self.connect() as db:
             db.execute("PRAGMA journal_mode=WAL")
             db.executescript(SCHEMA)
+            if "disabled" not in {row["name"] for row in db.execute("PRAGMA table_info(users)")}:  # older database
+                db.execute("ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0")
+            self._move_notes_out(db)
         return self
+
+    def _move_notes_out(self, db: sqlite3.Connection) -> None:
+        """A database from before the notes moved: each batch's file name, reason and notices go to its
+        folder, the columns are dropped; checked batches are checked again (their rows go to the folder
+        then) and the checked-rows table is dropped. secure_delete and the checkpoint leave no copy."""
+        columns = {row["name"] for row in db.execute("PRAGMA table_info(batches)")}
+        old = [c for c in OLD_NOTE_COLUMNS if c in columns]
+        checked = db.execute("SELECT 1 FROM sqlite_master WHERE name = 'checked_rows'").fetchone()
+        if not old and not checked:
+            return
+        for row in db.execute(f"SELECT id, {', '.join(old)} FROM batches").fetchall() if old else []:
+            folder = self.batch_folder(row["id"])
+            for column in old:
+                if folder.is_dir() and row[column]:
+                    write_note(folder, OLD_NOTE_COLUMNS[column], row[column])
+        for column in old:
+            db.execute(f"ALTER TABLE batches DROP COLUMN {column}")
+        if checked:
+            db.execute("UPDATE batches SET status = 'uploaded' WHERE status = 'checked'")
+            db.execute("DROP TABLE checked_rows")
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     @contextlib.contextmanager
     def connect(self) -> Iterator[sqlite3.Connection]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from urllib.parse import urlencode
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -24,7 +25,7 @@ from pipeline.common.i18n import N_
 from pipeline.common.resources import shipped_path
 from pipeline.common.safe_files import size_text
 from pipeline.output.files import private_folder
-from pipeline.serve import api, pages
+from pipeline.serve import account_pages, api, help_pages, pages
 from pipeline.serve.auth import LANGUAGE_COOKIE
 from pipeline.serve.refusals import LoginRequired, Refusal
 from pipeline.serve.retention import Housekeeping, purge_expired
@@ -77,7 +78,15 @@ async def _http_exception(request: Request, exc: HTTPException) -> Response:
 
 
 async def _login_required(request: Request, exc: LoginRequired) -> Response:
-    return RedirectResponse("/login", status_code=303)
+    """The login page, then back where the reader was. A form sent with an expired session (an upload
+    among them) cannot be kept: the login page says so, and returns to the form's page."""
+    if request.method == "GET":
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        query = urlencode({"next": target}) if target not in ("/", "/batches") else ""
+    else:
+        back = "/batches/new" if request.url.path == "/batches" else request.url.path.rsplit("/", 1)[0]
+        query = urlencode({"next": back, "expired": "1"})
+    return RedirectResponse("/login" + (f"?{query}" if query else ""), status_code=303)
 
 
 class Guard:
@@ -211,7 +220,7 @@ def create_app(settings: ServerSettings) -> Starlette:
             server.jobs.stop()
 
     app = Starlette(
-        routes=[*pages.routes, *api.routes,
+        routes=[*pages.routes, *help_pages.routes, *account_pages.routes, *api.routes,
                 Mount("/static", app=StaticFiles(directory=shipped_path("serve", "static")), name="static")],
         middleware=[Middleware(Guard), Middleware(Language), Middleware(SecurityHeaders),
                     Middleware(BodyLimit, limit=settings.max_request_bytes)],

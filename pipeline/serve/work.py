@@ -22,6 +22,7 @@ from pipeline.common.errors import RowOutcome, RunError
 from pipeline.common.i18n import N_, set_language
 from pipeline.common.mask import scrub
 from pipeline.output.files import private_file
+from pipeline.serve.batch_notes import forget_checked_rows
 from pipeline.serve.batches import BatchStatus, load, record_checked_rows, record_progress, set_status
 from pipeline.serve.store import Store
 
@@ -31,7 +32,8 @@ PR_SET_PDEATHSIG = 1
 PROGRESS_EVERY = 0.5  # seconds between progress writes: a page polls once a second
 CHECKED_ROWS_AT_ONCE = 200
 
-INTERNAL_ERROR = N_("程序内部错误；管理员可在服务器上该批次文件夹中的 work.log 查看详情")
+# The details are in the batch folder's work.log, for the administrator; the page names no path.
+INTERNAL_ERROR = N_("程序内部错误，已记录；请联系管理员（请告诉他这个批次的上传时间）")
 
 
 class _Scrubbed(logging.Formatter):
@@ -96,7 +98,7 @@ class CheckedRows(_Counts):
     def __init__(self, store: Store, batch_id: str):
         super().__init__(store, batch_id, 0)
         self.waiting: list[RowOutcome] = []
-        self.stored = 0  # rows already in the database
+        forget_checked_rows(store.batch_folder(batch_id))  # of a check cut short by a restart
 
     def row(self, outcome: RowOutcome) -> None:
         self.waiting.append(outcome)
@@ -105,8 +107,7 @@ class CheckedRows(_Counts):
         super().row(outcome)
 
     def _write_rows(self) -> None:
-        record_checked_rows(self.store, self.batch_id, self.stored + 1, self.waiting)
-        self.stored += len(self.waiting)
+        record_checked_rows(self.store, self.batch_id, self.waiting)
         self.waiting = []
 
     def flush(self, notices: list[str] | None = None) -> None:

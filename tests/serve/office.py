@@ -177,3 +177,16 @@ __all__ = ["TestClient"]
 
 def every_path(root: Path) -> set[str]:
     return {str(p.relative_to(root)) for p in root.rglob("*")}
+
+
+def deep_tree(root: Path, depth: int = 1000) -> None:
+    """A folder nested `depth` levels under `root`, with a file at the bottom, as an older server could
+    have unpacked from a zip (made by names relative to an open folder: the path is too long to name)."""
+    folder = os.open(root, os.O_RDONLY | os.O_DIRECTORY)
+    for _ in range(depth):
+        os.mkdir("a", dir_fd=folder)
+        child = os.open("a", os.O_RDONLY | os.O_DIRECTORY, dir_fd=folder)
+        os.close(folder)
+        folder = child
+    os.close(os.open("scan.pdf", os.O_WRONLY | os.O_CREAT, 0o600, dir_fd=folder))
+    os.close(folder)

@@ -90,3 +90,22 @@ def test_a_header_that_understates_the_size_is_caught_while_unpacking(tmp_path):
     assert refused.value.status == 400, info
     assert not (tmp_path / "input" / "scans" / "zeros.pdf").exists() or \
         (tmp_path / "input" / "scans" / "zeros.pdf").stat().st_size <= 2**20
+
+
+def test_an_entry_nested_deeper_than_the_limit_is_refused_before_anything_is_written(tmp_path):
+    deep = "/".join(["a"] * 1000) + "/scan.pdf"
+    with pytest.raises(Refusal) as refused:
+        _unpack(tmp_path, zip_of({"scans/ok.pdf": b"%PDF", deep: b"%PDF"}))
+    assert refused.value.status == 400 and "文件夹超过 16 层" in refused.value.text(str)
+    assert list((tmp_path / "input").iterdir()) == []
+    at_limit = "/".join(["a"] * 16) + "/scan.pdf"
+    assert _unpack(tmp_path, zip_of({at_limit: b"%PDF"}))[0] == 1
+
+
+@pytest.mark.parametrize("name", ["scans/" + "长" * 86 + ".pdf", "x" * 256 + "/scan.pdf"], ids=["file", "folder"])
+def test_a_name_longer_than_255_bytes_is_refused_before_anything_is_written(tmp_path, name):
+    with pytest.raises(Refusal) as refused:
+        _unpack(tmp_path, zip_of({"scans/ok.pdf": b"%PDF", name: b"%PDF"}))
+    assert refused.value.status == 400 and "名称过长" in refused.value.text(str)
+    assert list((tmp_path / "input").iterdir()) == []
+    assert _unpack(tmp_path, zip_of({"scans/" + "长" * 81 + ".pdf": b"%PDF"}))[0] == 1  # 247 bytes

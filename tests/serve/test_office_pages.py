@@ -11,6 +11,7 @@ from office import PASSWORD, TestClient, csv_bytes, login
 from pipeline.common.errors import RowError, RowOutcome, Status
 from pipeline.common.resources import shipped_path
 from pipeline.serve import accounts, batches
+from pipeline.serve.batch_notes import checked_rows
 from pipeline.serve.page_messages import PAGE_MESSAGES
 from pipeline.serve.settings import ServerSettings
 from pipeline.serve.store import Store
@@ -46,7 +47,7 @@ def test_english_pages_show_no_chinese_but_the_data(tmp_path):
                                files={"file": ("cases.csv", csv_bytes(("E2E-001",)))}).json()["id"]
         # as a finished check leaves it (no check runs here), with an English problem message
         problem = RowError("cases.csv", 2, "手机号", "138***8001", "regex", "the phone number is wrong")
-        batches.record_checked_rows(store, batch_id, 1, [RowOutcome("cases.csv", 2, "E2E-001", Status.INVALID,
+        batches.record_checked_rows(store, batch_id, [RowOutcome("cases.csv", 2, "E2E-001", Status.INVALID,
                                                                     (problem,))])
         with sqlite3.connect(settings.database) as db:
             db.execute("UPDATE batches SET status = 'checked', total = 1, invalid = 1 WHERE id = ?", (batch_id,))
@@ -73,7 +74,7 @@ def test_a_long_check_is_stored_in_input_order_and_shown_page_by_page(tmp_path):
         for n in range(450):
             rows.row(RowOutcome("cases.csv", n + 2, f"C-{n:03d}", Status.OK if n % 3 else Status.INVALID))
         rows.flush()
-        stored = batches.checked_rows(store, batch_id, 0, 1000)
+        stored = checked_rows(store.batch_folder(batch_id))
         assert [r.row for r in stored] == list(range(2, 452))
         with sqlite3.connect(settings.database) as db:
             db.execute("UPDATE batches SET status = 'checked' WHERE id = ?", (batch_id,))

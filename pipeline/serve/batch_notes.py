@@ -1,0 +1,79 @@
+"""What a batch keeps about itself in its own folder, never in the database: the uploaded file's
+name, why the batch failed, the file-level notices of its check or build, and every row its check
+found (their messages quote cells: names, amounts). Deleting the folder — by its owner or by
+retention — takes all of it; the database holds only ids, states, counts, options and times.
+
+    DATA/batches/<id>/source.txt      the spreadsheet's name, as uploaded (input/ holds it by that name)
+    DATA/batches/<id>/reason.txt      why it failed, in its owner's language (or a message id)
+    DATA/batches/<id>/notices.txt     one notice a line
+    DATA/batches/<id>/checked.jsonl   one row of the check a line, in input order
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.common.errors import RowOutcome
+from pipeline.output.files import FILE_MODE, write_atomically
+
+SOURCE, REASON, NOTICES, CHECKED = "source.txt", "reason.txt", "notices.txt", "checked.jsonl"
+
+
+def write_note(folder: Path, name: str, text: str) -> None:
+    """One note, whole or not at all; an empty one is removed. A folder already deleted takes none."""
+    path = folder / name
+    try:
+        if text:
+            write_atomically(path, text.encode("utf-8"))
+        else:
+            path.unlink(missing_ok=True)
+    except FileNotFoundError:
+        pass
+
+
+def read_note(folder: Path, name: str) -> str:
+    try:
+        return (folder / name).read_text("utf-8")
+    except (FileNotFoundError, NotADirectoryError):
+        return ""
+
+
+@dataclass(frozen=True)
+class CheckedRow:
+    row: int
+    case_id: str
+    status: str
+    problems: list[dict]  # [{"column", "message", "warning"}]
+
+
+def forget_checked_rows(folder: Path) -> None:
+    (folder / CHECKED).unlink(missing_ok=True)
+
+
+def add_checked_rows(folder: Path, outcomes: list[RowOutcome]) -> None:
+    lines = "".join(json.dumps({"row": o.row, "case_id": o.case_id, "status": str(o.status), "problems": [
+        {"column": p.column, "message": p.message, "warning": not p.is_error} for p in o.problems]},
+        ensure_ascii=False) + "\n" for o in outcomes)
+    descriptor = os.open(folder / CHECKED, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW, FILE_MODE)
+    with os.fdopen(descriptor, "a", encoding="utf-8") as handle:
+        handle.write(lines)
+
+
+def checked_rows(folder: Path, offset: int = 0, limit: int | None = None) -> list[CheckedRow]:
+    """The check's rows from `offset` on, read as a stream (a sheet may have many thousands)."""
+    found: list[CheckedRow] = []
+    try:
+        handle = (folder / CHECKED).open(encoding="utf-8")
+    except (FileNotFoundError, NotADirectoryError):
+        return found
+    with handle:
+        for n, line in enumerate(handle):
+            if n < offset:
+                continue
+            if limit is not None and len(found) >= limit:
+                break
+            found.append(CheckedRow(**json.loads(line)))
+    return found
