@@ -20,7 +20,7 @@ from pipeline.common.errors import RowOutcome, RunError, Status
 from pipeline.common.i18n import LANGUAGES, _, set_language
 from pipeline.common.mask import for_terminal, scrub, visible
 from pipeline.output.files import open_private_append, prepare_output_folder, private_folder
-from pipeline.output.report import row_line, summary_line
+from pipeline.output.report import case_line, row_line, summary_line
 
 EXIT_RUN_ERROR = 2
 PRIVATE_UMASK = 0o077  # nothing this process (or a worker, or LibreOffice) creates is readable by others
@@ -52,6 +52,11 @@ def _say(text: str, err: bool = False) -> None:
     click.echo(for_terminal(text), err=err)
 
 
+def _print_case(checked) -> None:
+    if checked.case is not None:
+        _say(case_line(checked.case, checked.plan))
+
+
 def _print_row(outcome: RowOutcome) -> None:
     if outcome.problems:
         _say(row_line(outcome), err=outcome.status != Status.OK)
@@ -81,6 +86,13 @@ class _Terminal:
     def _rate(self, _item) -> str:
         elapsed = time.monotonic() - self.started
         return _("{rate:.1f} 份/秒").format(rate=self.done / elapsed) if elapsed > 0 and self.done else ""
+
+    def case(self, checked) -> None:
+        """A client's debts, total, monthly offer and capacity, to check before printing."""
+        if not self.quiet:
+            if self.bar:
+                click.echo("\r\033[K", nl=False, err=True)
+            _say(case_line(checked.case, checked.plan))
 
     def row(self, outcome: RowOutcome) -> None:
         self.done += 1
@@ -205,8 +217,8 @@ def build_command(inputs, out, packet_date, templates, soffice, jobs, chunk_size
                            organisation=organisation, cluster=cluster, sheet=sheet)
     terminal = _Terminal(quiet)
     try:
-        summary = _run(lambda: build(list(inputs), options, terminal.row, terminal.total if terminal.shows_bar else None),
-                       log_file)
+        summary = _run(lambda: build(list(inputs), options, terminal.row, terminal.total if terminal.shows_bar else None,
+                                     terminal.case), log_file)
     finally:
         terminal.close()
     if not quiet:
@@ -226,7 +238,7 @@ def validate_command(inputs, packet_date, sheet):
     os.umask(PRIVATE_UMASK)
     log_file = _validate_log()
     _log_to(log_file)
-    summary = _run(lambda: validate_inputs(list(inputs), packet_date, _print_row, sheet), log_file)
+    summary = _run(lambda: validate_inputs(list(inputs), packet_date, _print_row, sheet, _print_case), log_file)
     for notice in summary.notices:
         _say(_("提示：{notice}").format(notice=notice), err=True)
     _say(summary_line(summary.outcomes, None))
@@ -297,7 +309,7 @@ def init_command(path, force):
     except OSError as exc:
         _say(_("无法运行：无法写入 {path}（{reason}）").format(path=path, reason=exc.strerror or exc), err=True)
         sys.exit(EXIT_RUN_ERROR)
-    _say(_("已生成 {path}：在“案件”工作表中每行填写一个案件（第2行是示例，请删除），"
+    _say(_("已生成 {path}：在“案件”工作表中每行填写一笔借款，同一借款人的几笔借款填同一个案件编号（第2行是示例，请删除），"
                  "说明见“填写说明”工作表；填好后运行 packets build {path} --out 输出文件夹").format(path=path))
 
 

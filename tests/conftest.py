@@ -75,3 +75,24 @@ def make_case(debts: tuple[Debt, ...] | None = None, **changes) -> Case:
 @pytest.fixture
 def contract():
     return default_contract()
+
+
+def rendered_documents(case: Case, names=None) -> dict[str, object]:
+    """Each document of the case's packet rendered with the context of the set it belongs to (the
+    first lender's set for lender documents); `names` may also ask for a document the case's sets
+    leave out (an evidence list without evidence), rendered with that kind's context."""
+    from pipeline.documents.kinds import DOCUMENTS
+    from pipeline.documents.packet import packet_sets
+    from pipeline.documents.render import TemplateSet
+    from pipeline.plan import plan_case
+
+    planned = plan_case(case, PACKET_DATE)
+    assert planned.plan is not None, planned.problems
+    sets = packet_sets(case, planned.plan, default_contract())
+    context_of = {}
+    for packet_set in sets:
+        context_of.setdefault(packet_set.kind, packet_set.context)
+    templates = TemplateSet()
+    kinds = {kind.name: kind.set for kind in DOCUMENTS}
+    return {name: templates.render(name, context_of[kinds[name]])
+            for name in (names if names is not None else kinds)}

@@ -76,3 +76,27 @@ def through_pool(pool, chunks) -> list:
             results += pool.submit(chunk)
         results += list(pool.drain())
     return results
+
+
+def packet_documents(folder: Path) -> list[tuple[str, int, int]]:
+    """(editable copy's file name, first page, page after its last) of every document of a case's
+    packet.pdf, in order: the lender sets (their copies tagged when the client has several lenders,
+    as case.json's files say), then the borrower's set. Scans are not documents."""
+    import json
+
+    from pipeline.documents.kinds import DOCUMENTS
+
+    names = {kind.title: kind.name for kind in DOCUMENTS}
+    files = list(dict.fromkeys(debt["file"] for debt in json.loads((folder / "case.json").read_text("utf-8"))["debts"]))
+    tags = [name.removeprefix("to_lender").removesuffix(".pdf") for name in files] + [""]
+    reader = PdfReader(folder / "packet.pdf")
+    entries = []  # (title, page, set number)
+    sets = -1
+    for item in reader.outline:
+        if isinstance(item, list):
+            entries += [(child.title, reader.get_destination_page_number(child), sets) for child in item]
+        else:
+            sets += 1
+    bounds = [page for _, page, _ in entries[1:]] + [len(reader.pages)]
+    return [(f"{names[title]}{tags[number]}.docx", page, end)
+            for (title, page, number), end in zip(entries, bounds, strict=True) if title in names]

@@ -50,14 +50,15 @@ EVIDENCE_BYTES_PER_CHUNK = 64 * 2**20
 
 OnRow = Callable[[RowOutcome], None]
 OnTotal = Callable[[int], None]
+OnCase = Callable[[Checked], None]
 
 
 def build(paths: list[Path], options: BuildOptions, on_row: OnRow | None = None,
-          on_total: OnTotal | None = None) -> BuildSummary:
+          on_total: OnTotal | None = None, on_case: OnCase | None = None) -> BuildSummary:
     """Build packets for every valid row of `paths` into `options.out`; `on_row(outcome)` is called
     once per input row as soon as its fate is known, `on_total(rows)` once before that, with the
     number of data rows (for a progress bar), as soon as every row has been read — a row's client
-    is known only then (batch/grouping.py)."""
+    is known only then (batch/grouping.py); `on_case(checked)` once per valid client, as it is planned."""
     contract = default_contract()
     files = open_inputs(paths, contract, options.sheet)
     soffice = find_soffice(options.soffice)
@@ -69,7 +70,8 @@ def build(paths: list[Path], options: BuildOptions, on_row: OnRow | None = None,
         remove_leftovers(out)
         remove_stale_scratch()  # what builds killed earlier left in the temp folder (personal data)
         batch = Build(files=files, contract=contract, soffice=soffice, templates=templates,
-                      organisation=organisation, out=out, options=options, on_row=on_row, on_total=on_total)
+                      organisation=organisation, out=out, options=options, on_row=on_row, on_total=on_total,
+                      on_case=on_case)
         try:
             with AuditLog(out) as audit:
                 batch.audit = audit
@@ -106,7 +108,7 @@ class Build:
 
     def __init__(self, *, files: list[InputFile], contract: Contract, soffice: str, templates: dict[str, bytes],
                  organisation: Organisation, out: Path, options: BuildOptions, on_row: OnRow | None = None,
-                 on_total: OnTotal | None = None):
+                 on_total: OnTotal | None = None, on_case: OnCase | None = None):
         self.files = files
         self.contract = contract
         self.soffice = soffice
@@ -116,6 +118,7 @@ class Build:
         self.options = options
         self.on_row = on_row
         self.on_total = on_total
+        self.on_case = on_case
         self.fingerprint = RunFingerprint.of(options.packet_date, templates, contract.schema_files(),
                                              organisation.digest if organisation.name else "", options.duplex)
         self.outcomes: list[RowOutcome] = []
@@ -156,6 +159,8 @@ class Build:
             if checked.case is None:
                 self._record(checked.outcomes(Status.INVALID))
                 continue
+            if self.on_case:
+                self.on_case(checked)
             key = self.fingerprint.case_key([raw.cells for raw in checked.rows],
                                             tuple(a.digest for a in checked.case.attachments))
             if not self.options.force and is_current(self.out / checked.case.case_id, key):

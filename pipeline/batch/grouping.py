@@ -24,6 +24,9 @@ from pipeline.contract.validate import Located, SameBorrower
 from pipeline.intake.rows import RawRow
 
 
+NAMED_OTHERS = 3  # other cases with the same ID number a message names
+
+
 @contextlib.contextmanager
 def grouped_rows(folder: Path) -> Iterator[RowStore]:
     """A store of rows in `folder` (a private scratch folder), removed when the block ends."""
@@ -79,6 +82,7 @@ class RowStore:
         clients in the order they first appear."""
         self.db.execute("CREATE INDEX rows_by_client ON rows (client, seq)")
         self.db.execute("CREATE INDEX ids_by_number ON ids (id_number)")
+        self.db.execute("CREATE INDEX ids_by_client ON ids (client)")
         files = {number: (json.loads(headers), Path(folder) if folder else None)
                  for number, headers, folder in self.db.execute("SELECT number, headers, folder FROM files")}
         order = self.db.execute("SELECT client FROM rows GROUP BY client ORDER BY MIN(seq)")
@@ -91,11 +95,16 @@ class RowStore:
             yield rows, self._elsewhere(client)
 
     def _elsewhere(self, client: str) -> list[SameBorrower]:
-        found = self.db.execute(
-            "SELECT other.client, other.case_id, other.source, other.row FROM ids AS mine "
-            "JOIN ids AS other ON other.id_number = mine.id_number AND other.client != mine.client "
-            "WHERE mine.client = ? GROUP BY other.client ORDER BY MIN(other.rowid)", (client,))
-        return [SameBorrower(case_id, source, row) for _client, case_id, source, row in found]
+        """Other clients with one of this client's ID numbers: the first few are enough to name (a sheet
+        with one number pasted down a whole column must not cost a pass over it per row)."""
+        found: dict[str, SameBorrower] = {}
+        numbers = [n for (n,) in self.db.execute("SELECT DISTINCT id_number FROM ids WHERE client = ?", (client,))]
+        for number in numbers:
+            for other, case_id, source, row in self.db.execute(
+                    "SELECT client, case_id, source, row FROM ids WHERE id_number = ? AND client != ? ORDER BY rowid LIMIT ?",
+                    (number, client, NAMED_OTHERS + 1)):
+                found.setdefault(other, SameBorrower(case_id, source, row))
+        return list(found.values())[:NAMED_OTHERS]
 
 
 def _iterate(cursor: sqlite3.Cursor) -> Iterator[tuple]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipeline.contract.coerce import parse_date, parse_integer, parse_money
-from pipeline.contract.describe import ColumnInfo, describe_columns, table_rows
+from pipeline.contract.describe import ONE_ROW_PER_DEBT, ColumnInfo, describe_columns, table_rows, three_debt_example
 from pipeline.contract.schema import Contract
 
 DATA_SHEET = "案件"
@@ -140,7 +140,7 @@ def _validation(info: ColumnInfo, contract: Contract, DataValidation):
 def _write_help(sheet, contract: Contract, Font, Alignment, PatternFill) -> None:
     notes = [
         "案件表填写说明",
-        f"1. 在“{DATA_SHEET}”工作表中每行填写一个案件，第1行是表头，请勿修改或删除表头。",
+        f"1. 在“{DATA_SHEET}”工作表中每行填写一笔借款，第1行是表头，请勿修改或删除表头。" + ONE_ROW_PER_DEBT,
         "2. 红色粗体的列为必填；其他列可留空。",
         "3. 第2行是灰色斜体的示例，填写前请删除（如未删除，生成时会自动跳过该行）。",
         "4. 贷款机构用下拉列表选择（产品或平台名称）；债权人照借款合同上“贷款人”的全称填写（信用卡填发卡银行），借呗、京东等常由合作银行出资的产品尤其要填；可多选的列（困难类型、协商诉求、证明材料）直接输入，多项之间用“、”或“;”分隔，可选值见下表。",
@@ -164,5 +164,15 @@ def _write_help(sheet, contract: Contract, Font, Alignment, PatternFill) -> None
             cell.alignment = Alignment(wrap_text=True, vertical="top")
             if index == 1 and text in required:
                 cell.font = Font(bold=True, color=REQUIRED_COLOUR)
-    for letter, width in zip("ABCDEFGH", (14, 20, 6, 22, 60, 40, 10, 30), strict=True):
+    top += len(rows) + 2
+    sheet.cell(row=top, column=1, value="一个借款人有三笔借款时（两笔网商贷、一笔微粒贷），这样填：").font = Font(bold=True)
+    example_head, example = three_debt_example(contract)
+    for index, text in enumerate(example_head, start=1):
+        cell = sheet.cell(row=top + 1, column=index, value=text)
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="EDEDED")
+    for offset, values in enumerate(example, start=2):
+        for index, text in enumerate(values, start=1):
+            sheet.cell(row=top + offset, column=index, value=text or "（留空）").number_format = TEXT_FORMAT
+    for letter, width in zip("ABCDEFGHI", (14, 20, 10, 6, 22, 60, 40, 10, 30), strict=True):
         sheet.column_dimensions[letter].width = width

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
+from decimal import Decimal
 from pathlib import Path
 
 from pipeline.common.errors import RowOutcome, Status
 from pipeline.common.i18n import N_, _
+from pipeline.common.formats import money
 from pipeline.common.mask import for_terminal
+from pipeline.common.model import Case, CasePlan
 from pipeline.output.files import write_atomically
 
 STATUS_LABELS = {Status.OK: N_("成功"), Status.INVALID: N_("无效"), Status.FAILED: N_("失败")}
@@ -58,9 +61,25 @@ def row_line(outcome: RowOutcome) -> str:
         messages=messages(outcome))
 
 
+def case_line(case: Case, plan: CasePlan) -> str:
+    """What staff check before printing, per client: debts, total owed, the monthly offer, the capacity."""
+    several = len(case.debts) > 1
+    parts = [_("{count}笔借款（{lenders}家机构）").format(count=len(case.debts), lenders=len(case.lenders))
+             if several else _("1笔借款"),
+             _("合计欠款{owed}元").format(owed=money(plan.total_owed))]
+    if any(not p.settlement for p in plan.plans):
+        parts.append((_("各笔每月合计最多还{offer}元") if several else _("每月最多还{offer}元")).format(
+            offer=money(plan.monthly_offer)))
+    settled = sum((p.proposed_total for p in plan.plans if p.settlement), Decimal(0))
+    if settled:
+        parts.append(_("一次性结清{amount}元").format(amount=money(settled)))
+    parts.append(_("每月还款能力{capacity}元").format(capacity=money(plan.capacity)))
+    return _("{case}：{parts}").format(case=for_terminal(case.case_id), parts=_("，").join(parts))
+
+
 def summary_line(outcomes: list[RowOutcome], report: Path | None) -> str:
     counts = {status: sum(1 for o in outcomes if o.status == status) for status in STATUS_LABELS}
-    unchanged = sum(1 for o in outcomes if o.unchanged)
+    unchanged = len({o.case_id.casefold() for o in outcomes if o.unchanged})  # packets: a client's rows share one
     text = (
         _("共{rows}行：成功{ok}，无效{invalid}，失败{failed}").format(
             rows=len(outcomes), ok=counts[Status.OK], invalid=counts[Status.INVALID], failed=counts[Status.FAILED])

@@ -135,11 +135,15 @@ def test_editable_copies_and_case_json(built):
         text = "\n".join(p.text for p in Document(folder / f"{name}.docx").paragraphs)
         assert "{{" not in text
     record = json.loads((folder / "case.json").read_text("utf-8"))
-    assert record["case"]["principal"] == "45000.00"
-    assert record["case"]["amounts_given"] == {"interest": True, "penalty": True}
-    assert record["plan"]["proposed_total"] == "46200.50"
-    assert len(record["plan"]["schedule"]) == 27
-    assert record["plan"]["schedule"][-1] == {"number": 27, "due": "2029-02-24", "amount": "1711.38"}
+    (debt,) = record["debts"]
+    assert (debt["row"], debt["lender"], debt["loan_contract_no"], debt["file"]) == (2, "网商贷", "WSD20240315001",
+                                                                                   "to_lender.pdf")
+    assert debt["principal"] == "45000.00"
+    assert debt["amounts_given"] == {"interest": True, "penalty": True}
+    assert debt["plan"]["proposed_total"] == "46200.50"
+    assert len(debt["plan"]["schedule"]) == 27
+    assert debt["plan"]["schedule"][-1] == {"number": 27, "due": "2029-02-24", "amount": "1711.38"}
+    assert record["budget"]["capacity"] == "1750.00"
 
 
 def test_validate_writes_nothing_and_says_the_same(tmp_path):
@@ -239,7 +243,7 @@ def test_reminders_ics_has_one_all_day_event_per_installment_with_an_alarm(built
     calendar = Calendar.from_ical((out / "E2E-001" / "reminders.ics").read_bytes())
     events = list(calendar.walk("VEVENT"))
     record = json.loads((out / "E2E-001" / "case.json").read_text("utf-8"))
-    schedule = record["plan"]["schedule"]
+    schedule = record["debts"][0]["plan"]["schedule"]
     assert len(events) == len(schedule) == 27
     for event, installment in zip(events, schedule, strict=True):
         number = installment["number"]

@@ -11,11 +11,25 @@ import hostile
 from e2e import read_report, run_cli
 
 BASE = {
-    "姓名": "张晓明", "身份证号": "11010519491231002X", "手机号": "13800138000", "剩余本金": "12000",
+    "姓名": "张晓明", "身份证号": "11010519491231002X", "手机号": "13800138000", "贷款机构": "网商贷", "剩余本金": "12000",
     "逾期开始日期": "2026-06-15", "月收入": "6000", "月必要支出": "3000", "困难类型": "失业",
     "困难情况说明": "今年三月被公司裁员，至今未找到稳定工作。", "协商诉求": "分期还款",
 }
 HEADER = ["案件编号", *BASE]
+def one_borrower_a_row(path) -> None:
+    """Each row a borrower of its own (one ID number under two case ids is refused)."""
+    from pipeline.contract.coerce import id_check_character  # noqa: PLC0415
+
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    column = rows[0].index("身份证号")
+    for number, row in enumerate(rows[1:], start=100):
+        body = f"11010519491231{number:03d}"
+        row[column] = body + id_check_character(body)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+
+
 # What must never reach a terminal or report.csv as it is.
 ACTIVE = ["\x1b", "\x07", "\x00", "\u202e", "\x9b"]
 
@@ -27,6 +41,7 @@ def test_escape_sequences_and_numbers_in_free_text_never_reach_terminal_or_repor
     quoted = {**BASE, "案件编号": "PII-002", "困难情况说明": hostile.PII_SENTENCE + "\x07附言"}
     with source.open("a", encoding="utf-8", newline="") as handle:
         csv.writer(handle).writerow([quoted[column] for column in HEADER])
+    one_borrower_a_row(source)
     out = tmp_path / "out"
     result = run_cli("build", str(source), "--out", str(out), "--date", "2026-11-24", "--jobs", "1")
     assert result.returncode == 1, result.stderr

@@ -16,7 +16,7 @@ from pipeline.contract import default_contract
 from pipeline.documents.packet import packet_sets
 from pipeline.documents.render import TemplateSet, hyperlink_targets, without_external_links
 from pipeline.documents.template_check import check_templates, example_sets
-from pipeline.plan import plan_repayment
+from pipeline.plan import plan_case
 
 LOGO = ROOT / "samples" / "organisation-logo.png"
 HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
@@ -68,7 +68,7 @@ def test_only_the_authors_text_hyperlinks_survive_loading():
 def test_the_editable_copy_carries_no_link_to_fetch(tmp_path):
     (tmp_path / "call_sheet.docx").write_bytes(_linking_template())
     case = make_case()
-    context = packet_sets(case, plan_repayment(case, PACKET_DATE).plan, default_contract())[1].context
+    context = packet_sets(case, plan_case(case, PACKET_DATE).plan, default_contract())[1].context
     copy = TemplateSet(tmp_path).render("call_sheet", context).docx
     assert _external(copy) == [HELP.encode()]
     assert FETCHED.encode() not in b"".join(

@@ -17,16 +17,17 @@ from lxml import etree
 
 from pipeline.contract import default_contract
 from pipeline.contract.messages import CollectedErrors
-from pipeline.documents.context import build_context
+from pipeline.documents.packet import packet_sets
 from pipeline.documents.kinds import DOCUMENTS
 from pipeline.documents.render import LISTING_CHARACTERS, TemplateSet
 from pipeline.pdf.compose import NumberedSet, join
-from pipeline.plan import plan_repayment
+from pipeline.plan import plan_case
 
 
 def _context(**changes):
     case = make_case(**changes)
-    return build_context(case, plan_repayment(case, PACKET_DATE).plan, default_contract())
+    # the borrower's set's context holds every name any template reads
+    return packet_sets(case, plan_case(case, PACKET_DATE).plan, default_contract())[-1].context
 
 
 def test_docxtpl_patches_the_xml_on_every_render_and_the_patch_depends_only_on_its_input(monkeypatch):

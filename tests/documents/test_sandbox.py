@@ -20,7 +20,7 @@ from pipeline.documents.organisation import Organisation
 from pipeline.documents.packet import packet_sets
 from pipeline.documents.render import TemplateEnvironment, TemplateSet
 from pipeline.documents.time_limit import RenderTimeout, time_limit
-from pipeline.plan import plan_repayment
+from pipeline.plan import plan_case
 
 LOGO = (ROOT / "samples" / "organisation-logo.png").read_bytes()
 
@@ -28,7 +28,7 @@ LOGO = (ROOT / "samples" / "organisation-logo.png").read_bytes()
 def _context(logo: bool = False) -> dict:
     case = make_case()
     organisation = Organisation(name="示例法律援助中心", logo=LOGO if logo else b"")
-    return packet_sets(case, plan_repayment(case, PACKET_DATE).plan, default_contract(), organisation)[0].context
+    return packet_sets(case, plan_case(case, PACKET_DATE).plan, default_contract(), organisation)[0].context
 
 
 def _render(source: str, context: dict) -> str:

@@ -7,16 +7,16 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from conftest import PACKET_DATE, make_case
+from conftest import PACKET_DATE, make_case, rendered_documents
 from docx import Document
 
 from pipeline.common.model import EvidenceItem
 from pipeline.contract import default_contract
-from pipeline.documents.context import build_context
+from pipeline.documents.packet import packet_sets
 from pipeline.documents.kinds import DOCUMENTS
 from pipeline.documents.render import TemplateSet, template_files
 from pipeline.documents.template_check import check_templates, example_sets, template_source, unknown_names
-from pipeline.plan import plan_repayment
+from pipeline.plan import plan_case
 
 HARDSHIPS = ("unemployment", "illness", "business_loss", "income_drop", "family_emergency", "disaster", "other")
 
@@ -32,11 +32,7 @@ def text_of(document) -> str:
 
 
 def render_all(case) -> dict[str, str]:
-    planned = plan_repayment(case, PACKET_DATE)
-    assert planned.plan is not None, planned.problems
-    context = build_context(case, planned.plan, default_contract())
-    templates = TemplateSet()
-    return {kind.name: text_of(templates.render(kind.name, context)) for kind in DOCUMENTS}
+    return {name: text_of(document) for name, document in rendered_documents(case).items()}
 
 
 def test_shipped_templates_use_only_names_the_pipeline_provides():
@@ -95,5 +91,4 @@ def test_cell_text_prints_literally(hostile):
 
 
 def _context(case):
-    planned = plan_repayment(case, PACKET_DATE)
-    return build_context(case, planned.plan, default_contract())
+    return packet_sets(case, plan_case(case, PACKET_DATE).plan, default_contract())[0].context

@@ -10,15 +10,14 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from conftest import PACKET_DATE, make_case
+from conftest import PACKET_DATE, make_case, rendered_documents
 from docx import Document
 
 from pipeline.common.model import EvidenceItem
 from pipeline.contract import default_contract
-from pipeline.documents.context import build_context
 from pipeline.documents.kinds import SetKind, documents_of
-from pipeline.documents.render import TemplateSet
-from pipeline.plan import plan_repayment
+from pipeline.documents.packet import packet_sets
+from pipeline.plan import plan_case
 
 LENDER = ("hardship_letter", "evidence_cover", "repayment_agreement")
 BORROWER = ("borrower_summary", "evidence_checklist", "call_sheet", "repayment_tracker", "rights_and_help")
@@ -35,11 +34,7 @@ def text_of(document) -> str:
 
 
 def render(case, names=LENDER + BORROWER) -> dict[str, str]:
-    planned = plan_repayment(case, PACKET_DATE)
-    assert planned.plan is not None, planned.problems
-    context = build_context(case, planned.plan, default_contract())
-    templates = TemplateSet()
-    return {name: text_of(templates.render(name, context)) for name in names}
+    return {name: text_of(document) for name, document in rendered_documents(case, names).items()}
 
 
 def lender_text(texts: dict[str, str]) -> str:
@@ -95,7 +90,7 @@ def test_a_blank_penalty_is_per_the_lenders_statement_never_zero():
 
 def test_case_json_style_amounts_given_are_in_the_context():
     case = make_case(interest=None)
-    context = build_context(case, plan_repayment(case, PACKET_DATE).plan, default_contract())
+    context = packet_sets(case, plan_case(case, PACKET_DATE).plan, default_contract())[0].context
     assert context["loan"]["interest_given"] is False and context["loan"]["interest"] == ""
     assert context["loan"]["penalty_given"] is True and context["loan"]["penalty"] == "800.00"
 

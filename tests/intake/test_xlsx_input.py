@@ -24,7 +24,7 @@ from pipeline.intake import open_input
 from pipeline.intake.xlsx_file import cell_text
 
 HEADER = ["案件编号", "姓名（必填）", "身份证号", "手机号", "剩余本金", "逾期开始日期", "月收入", "月必要支出",
-          "需抚养人数", "困难类型", "困难情况说明", "协商诉求"]
+          "需抚养人数", "困难类型", "困难情况说明", "协商诉求", "贷款机构"]
 DETAILS = "今年三月被公司裁员，至今未找到工作。"
 
 
@@ -44,7 +44,7 @@ def make_book(path, rows, header=HEADER, first_sheet=None):
 
 def good_row(case_id="X1", **changes):
     row = [case_id, "张晓明", "11010519491231002X", 13800138000, 12345.5, datetime(2026, 6, 15), 6000.0, 3000,
-           2.0, "失业", DETAILS, "分期还款"]
+           2.0, "失业", DETAILS, "分期还款", "网商贷"]
     for index, value in changes.items():
         row[int(index.removeprefix("c"))] = value
     return row
@@ -94,7 +94,7 @@ def test_date_serial_number_in_a_date_column_is_a_date(tmp_path, contract):
 
 
 def test_missing_required_column_stops_the_run_naming_it_and_the_sheet(tmp_path, contract):
-    path = make_book(tmp_path / "cases.xlsx", [good_row()[:-1]], header=HEADER[:-1], first_sheet=None)
+    path = make_book(tmp_path / "cases.xlsx", [good_row()[:-2]], header=HEADER[:-2], first_sheet=None)
     with pytest.raises(RunError, match="缺少必填列 协商诉求.*工作表“Sheet”"):
         open_input(path, contract.intake_columns)
 
@@ -190,7 +190,10 @@ def test_schema_command_prints_every_column_and_markdown(contract):
     for column in contract.columns.values():
         assert f"{column.header} ({column.key})" in result.stdout
     markdown = run_cli("schema", "--markdown").stdout.strip().splitlines()
-    assert markdown[0].startswith("| 列名 | 英文列名 | 必填 |") and len(markdown) == 2 + len(contract.columns)
+    # one row per debt, explained with a three-row example, then one line per column
+    assert "每行是一笔借款" in markdown[0] and "| WS-2026-017 |" in markdown[4]
+    table = markdown[markdown.index(next(line for line in markdown if line.startswith("| 列名 |"))):]
+    assert table[0].startswith("| 列名 | 英文列名 | 属于 | 必填 |") and len(table) == 2 + len(contract.columns)
     assert "\n".join(markdown) == schema_markdown(contract)
     # the README's column table is this output, kept current (`make columns`)
     assert (ROOT / "docs" / "columns.md").read_text("utf-8") == schema_markdown(contract) + "\n"

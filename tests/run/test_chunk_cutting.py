@@ -17,7 +17,7 @@ from pipeline.common.model import Attachment
 from pipeline.contract import default_contract
 from pipeline.documents.organisation import load_organisation
 from pipeline.intake import RawRow
-from pipeline.plan import plan_repayment
+from pipeline.plan import plan_case
 from pipeline.run.chunk import ConverterSettings
 
 build_module = importlib.import_module("pipeline.batch.build")  # the package exports build(), a function of the same name
@@ -43,14 +43,14 @@ def checked_rows(evidence: list[int]) -> list[Checked]:
         scans = (Attachment(f"scan-{number}.pdf", 1, b"%" * size, f"digest-{number}"),) if size else ()
         case = make_case(case_id=f"C-{number}", row=number + 1, attachments=scans)
         raw = RawRow("cases.csv", number + 1, {"case_id": case.case_id}, {"case_id": "案件编号"})
-        rows.append(Checked(raw, case, plan_repayment(case, PACKET_DATE).plan, ()))
+        rows.append(Checked((raw,), case, plan_case(case, PACKET_DATE).plan, ()))
     return rows
 
 
 def chunks_for(evidence: list[int], tmp_path, monkeypatch, chunk_size: int = 12, jobs: int = 1) -> list[list[int]]:
     monkeypatch.setattr(build_module, "EVIDENCE_BYTES_PER_CHUNK", BUDGET, raising=False)
     rows = checked_rows(evidence)
-    monkeypatch.setattr(build_module, "check_rows", lambda files, contract, packet_date: iter(rows))
+    monkeypatch.setattr(build_module, "check_rows", lambda files, contract, packet_date, *rest: iter(rows))
     batch = Build(files=[], contract=default_contract(), soffice="soffice", templates={},
                   organisation=load_organisation(None), out=tmp_path,
                   options=BuildOptions(out=tmp_path, packet_date=PACKET_DATE, chunk_size=chunk_size, jobs=jobs))

@@ -117,7 +117,8 @@ def test_a_case_whose_template_rendering_raises_is_isolated(tmp_path):
 
     def one_payment(number, row):
         if number == 3:
-            row["协商诉求"], row["分期期数"], row["延期月数"] = "停息挂账", "", ""
+            row["协商诉求"], row["分期期数"], row["延期月数"] = "停息挂账、一次性结清", "", ""
+            row["还款资金来源"] = "亲友借款"
 
     source = batch(tmp_path, 3, one_payment)
     out = tmp_path / "out"

@@ -17,7 +17,7 @@ from pipeline.documents.render import TemplateSet
 from pipeline.pdf.converter import ConversionError, ConversionTimeout
 from pipeline.pdf.libreoffice import find_soffice
 from pipeline.pdf.uno_converter import UnoConverter
-from pipeline.plan import plan_repayment
+from pipeline.plan import plan_case
 from pipeline.run.chunk import CaseJob, build_chunk
 
 POISON = "POISON-CASE"
@@ -58,7 +58,7 @@ def jobs(count: int, poisoned: int) -> list[CaseJob]:
     for n in range(count):
         details = "今年三月起网店销量下滑，月营业额由三万元降至八千元。" + (POISON if n == poisoned else "")
         case = make_case(case_id=f"T-{n:03d}", hardship_details=details)
-        result.append(CaseJob(case.case_id, packet_sets(case, plan_repayment(case, PACKET_DATE).plan, contract)))
+        result.append(CaseJob(case.case_id, packet_sets(case, plan_case(case, PACKET_DATE).plan, contract)))
     return result
 
 

@@ -20,7 +20,7 @@ from pipeline.documents.packet import packet_sets
 from pipeline.documents.render import TemplateSet
 from pipeline.pdf.libreoffice import find_soffice
 from pipeline.pdf.uno_converter import UnoConverter
-from pipeline.plan import plan_repayment
+from pipeline.plan import plan_case
 from pipeline.run.chunk import CaseJob, build_chunk
 
 pytestmark = pytest.mark.slow
@@ -28,7 +28,7 @@ pytestmark = pytest.mark.slow
 
 def _three_sets(case_id: str) -> tuple[PacketSet, ...]:
     case = make_case(case_id=case_id)
-    lender, borrower = packet_sets(case, plan_repayment(case, PACKET_DATE).plan, default_contract())
+    lender, borrower = packet_sets(case, plan_case(case, PACKET_DATE).plan, default_contract())
     second = dataclasses.replace(lender, name="lender-2", outline="寄送件（交第二家）", file_tag="-2-第二家",
                                  documents=("hardship_letter",),
                                  context={**lender.context, "hardship_details": [f"{case_id}第二家专用陈述"]})
