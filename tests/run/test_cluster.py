@@ -61,7 +61,7 @@ def _chunks(source: Path, size: int):
     contract = default_contract()
     templates = TemplateSet().blobs
     settings = ConverterSettings(find_soffice(), 120, Path(tempfile.mkdtemp()))
-    rows = [c for c in check_rows(open_inputs([source], contract), contract, DATE)]
+    rows = list(check_rows(open_inputs([source], contract), contract, DATE, Path(tempfile.mkdtemp())))
     for start in range(0, len(rows), size):
         jobs = tuple(CaseJob(c.case.case_id, packet_sets(c.case, c.plan, contract)) for c in rows[start:start + size])
         yield Chunk(jobs, templates, settings)
