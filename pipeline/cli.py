@@ -270,10 +270,10 @@ def templates_group():
 @date_option
 def templates_check_command(folder, packet_date):
     """检查自定义模板：列出模板使用了但程序不提供的变量（含拼写建议）。"""
-    from pipeline.contract import default_contract
-    from pipeline.documents.kinds import DOCUMENTS
-    from pipeline.documents.render import template_files
-    from pipeline.documents.template_check import check_templates, example_sets
+    from pipeline.contract import default_contract  # noqa: PLC0415 - each command loads only what it runs
+    from pipeline.documents.kinds import DOCUMENTS  # noqa: PLC0415 - each command loads only what it runs
+    from pipeline.documents.render import template_files  # noqa: PLC0415 - each command loads only what it runs
+    from pipeline.documents.template_check import check_templates, example_sets  # noqa: PLC0415 - each command loads only what it runs
 
     blobs, replaced = template_files(folder)
     custom = [path.name for path in replaced.values()]
@@ -295,8 +295,8 @@ def templates_check_command(folder, packet_date):
 @click.option("--force", is_flag=True, help="覆盖已有的文件。")
 def init_command(path, force):
     """生成空白的案件表（Excel .xlsx）：中文表头、下拉列表、填写说明和一行示例。"""
-    from pipeline.contract import default_contract
-    from pipeline.contract.intake_form import write_intake_workbook
+    from pipeline.contract import default_contract  # noqa: PLC0415 - each command loads only what it runs
+    from pipeline.contract.intake_form import write_intake_workbook  # noqa: PLC0415 - each command loads only what it runs
 
     if path.suffix.lower() != ".xlsx":
         _say(_("无法运行：文件名应以 .xlsx 结尾，如 intake.xlsx"), err=True)
@@ -318,8 +318,8 @@ def init_command(path, force):
 @click.option("--markdown", is_flag=True, help="输出 Markdown 表格（用于 README）。")
 def schema_command(markdown):
     """列出案件表的各列：列名、是否必填、格式、说明、可选值和示例（来自 schemas/）。"""
-    from pipeline.contract import default_contract
-    from pipeline.contract.describe import schema_markdown, schema_text
+    from pipeline.contract import default_contract  # noqa: PLC0415 - each command loads only what it runs
+    from pipeline.contract.describe import schema_markdown, schema_text  # noqa: PLC0415 - each command loads only what it runs
 
     click.echo(schema_markdown(default_contract()) if markdown else schema_text(default_contract()))
 

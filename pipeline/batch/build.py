@@ -18,8 +18,8 @@ from pipeline.common.errors import Code, RowError, RowOutcome, RunError, Severit
 from pipeline.common.i18n import _, language
 from pipeline.contract import Contract, default_contract
 from pipeline.documents.calendar import reminders_ics
-from pipeline.documents.organisation import Organisation, load_organisation
 from pipeline.documents.context import lender_files
+from pipeline.documents.organisation import Organisation, load_organisation
 from pipeline.documents.packet import packet_sets
 from pipeline.documents.reconcile import TemplatesRefused
 from pipeline.documents.render import TemplateSet

@@ -13,6 +13,7 @@ from pipeline.common.formats import money
 from pipeline.common.i18n import _
 from pipeline.common.model import CasePlan, Debt, RepaymentPlan
 
+
 def plausibility_warnings(debt: Debt, plan: RepaymentPlan, case_plan: CasePlan) -> tuple[RowError, ...]:
     def warning(key: str, default: str, code: Code, message: str) -> RowError:
         return RowError(debt.source, debt.row, debt.header(key, default), "", code, message, Severity.WARNING)

@@ -220,7 +220,7 @@ def test_a_closing_worker_stops_its_libreoffice_and_removes_its_profiles(tmp_pat
 
 
 def test_on_the_cluster_the_one_case_that_crashes_libreoffice_is_found_too(tmp_path, monkeypatch):
-    from test_faults import FAKE, batch, statuses  # noqa: PLC0415
+    from test_faults import FAKE, batch, statuses
 
     def poison(number, row):
         if number == 4:
