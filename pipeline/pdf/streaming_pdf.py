@@ -18,6 +18,8 @@ from typing import BinaryIO
 
 import pikepdf
 
+from pipeline.pdf.outline_text import outline_text
+
 INHERITED = ("/Resources", "/MediaBox", "/CropBox", "/Rotate")
 
 
@@ -70,7 +72,7 @@ class StreamingPdf:
         self.last_page_size = (width, height)
 
     def add_outline_item(self, title: str, page: int, parent: _Entry | None = None) -> _Entry:
-        entry = _Entry(title, page)
+        entry = _Entry(outline_text(title), page)
         (parent.children if parent is not None else self.outline).append(entry)
         return entry
 
@@ -79,7 +81,7 @@ class StreamingPdf:
         self._write(self.page_tree, b"<< /Type /Pages /Count %d /Kids [%s] >>" % (len(self.pages), kids))
         outlines = self._write_outline()
         info = self._reserve()
-        self._write(info, b"<< /Title %s /Producer (negotiation packets) >>" % pikepdf.String(title).unparse())
+        self._write(info, b"<< /Title %s /Producer (negotiation packets) >>" % pikepdf.String(outline_text(title)).unparse())
         catalog = self._reserve()
         self._write(catalog, b"<< /Type /Catalog /Pages %d 0 R /Outlines %d 0 R /PageMode /UseOutlines >>" % (
             self.page_tree, outlines))
