@@ -173,7 +173,7 @@ class Build:
         if self.options.cluster:
             from pipeline.run.dask_pool import DaskPool  # noqa: PLC0415 - Dask only when asked for
 
-            return DaskPool(self.options.cluster)
+            return DaskPool(self.options.cluster, tls=self.options.cluster_tls)
         return LocalPool(self.options.jobs, office=settings)
 
     def _chunk(self, rows: list[Checked], settings: ConverterSettings) -> Chunk:
