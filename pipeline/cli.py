@@ -21,6 +21,7 @@ from pipeline.common.i18n import LANGUAGES, _, set_language
 from pipeline.common.mask import for_terminal, scrub, visible
 from pipeline.output.files import open_private_append, prepare_output_folder, private_folder
 from pipeline.output.report import case_line, row_line, summary_line
+from pipeline.run.cluster_security import ClusterTls
 
 EXIT_RUN_ERROR = 2
 PRIVATE_UMASK = 0o077  # nothing this process (or a worker, or LibreOffice) creates is readable by others
@@ -196,10 +197,16 @@ def main():
 @click.option("--org", "organisation", type=click.Path(path_type=Path, dir_okay=False, exists=True),
               help="机构信息文件（YAML：名称、地址、电话、标志），用于信头和“协助准备”说明。")
 @sheet_option
-@click.option("--cluster", metavar="tcp://HOST:8786",
-              help="在 Dask 集群上生成（调度器地址）；不填则用本机的工作进程。")
+@click.option("--cluster", metavar="tls://HOST:8786",
+              help="在 Dask 集群上生成（调度器地址）；本机以外的调度器须用 tls:// 和证书。不填则用本机的工作进程。")
+@click.option("--tls-ca-file", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="tls:// 集群的CA证书（PEM）。")
+@click.option("--tls-cert", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="本机连接 tls:// 集群用的证书（PEM，由集群的CA签发）。")
+@click.option("--tls-key", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="该证书的私钥（PEM；已附在证书文件中时可省略）。")
 def build_command(inputs, out, packet_date, templates, soffice, jobs, chunk_size, timeout, quiet, force,
-                  print_file, duplex, organisation, sheet, cluster):
+                  print_file, duplex, organisation, sheet, cluster, tls_ca_file, tls_cert, tls_key):
     """读取案件表（CSV 或 Excel .xlsx），为每个有效案件生成 packet.pdf 及可编辑的 Word 文书。"""
     os.umask(PRIVATE_UMASK)  # inherited by the workers and their LibreOffice
     try:
@@ -214,7 +221,8 @@ def build_command(inputs, out, packet_date, templates, soffice, jobs, chunk_size
     signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops a run as cleanly as Ctrl-C
     options = BuildOptions(out=out, packet_date=packet_date, templates=templates, soffice=soffice, jobs=jobs,
                            chunk_size=chunk_size, timeout=timeout, force=force, duplex=duplex, print_file=print_file,
-                           organisation=organisation, cluster=cluster, sheet=sheet)
+                           organisation=organisation, cluster=cluster, sheet=sheet,
+                           cluster_tls=ClusterTls(tls_ca_file, tls_cert, tls_key))
     terminal = _Terminal(quiet)
     try:
         summary = _run(lambda: build(list(inputs), options, terminal.row, terminal.total if terminal.shows_bar else None,
