@@ -123,7 +123,7 @@ def test_no_admission_and_nothing_left_to_the_lender_alone():
 def test_interest_during_the_plan_is_never_left_to_one_side():
     plain = render(make_case(requests=("installments",)))["repayment_agreement"]
     frozen = render(make_case(requests=("installments", "interest_freeze")))["repayment_agreement"]
-    single = render(make_case(requests=("penalty_waiver",)))["repayment_agreement"]
+    single = render(make_case(requests=("settlement", "penalty_waiver"), funds_source="亲友借款"))["repayment_agreement"]
     assert "按年利率____%计收利息，应付利息总额为人民币________元，由双方书面约定后填入本协议" in plain
     for text in (frozen, single):
         assert "自本协议签订之日起，原合同项下欠款不再计收利息、罚息及其他任何费用" in text
@@ -136,7 +136,9 @@ def test_acceleration_needs_two_missed_installments_a_written_notice_and_fifteen
 
 
 def test_a_one_payment_plan_is_a_settlement_without_installment_words():
-    case = make_case(requests=("penalty_waiver",), first_payment_date=date(2026, 12, 10))
+    # A settlement only when asked for; 46,200.50 is above three months of capacity (3 × 1,750.00), so it names its source.
+    case = make_case(requests=("settlement", "penalty_waiver"), first_payment_date=date(2026, 12, 10),
+                     funds_source="亲友借款")
     texts = render(case)
     agreement, letter = texts["repayment_agreement"], texts["hardship_letter"]
     # 45,000.00 + 1,200.50 = 46,200.50 after waiving the 800.00 penalty
@@ -148,7 +150,8 @@ def test_a_one_payment_plan_is_a_settlement_without_installment_words():
 
 
 def test_a_deferral_is_a_date():
-    case = make_case(requests=("deferral", "installments"), deferral_months=2, installments=12)
+    # 46,200.50 in 30 = 1,540.01 a month, within the capacity of 1,750.00 (12 would be 3,850.04, above the surplus)
+    case = make_case(requests=("deferral", "installments"), deferral_months=2, installments=30)
     texts = render(case)
     # packet date 2026-11-24 + 1 month + 2 months of deferral = 2027-02-24
     assert "恳请贵方同意暂缓至2027年2月24日开始还款" in texts["hardship_letter"]
@@ -158,7 +161,7 @@ def test_a_deferral_is_a_date():
 
 
 def test_a_deferral_with_a_given_first_date_starts_from_that_date():
-    case = make_case(requests=("deferral", "installments"), deferral_months=2, installments=10,
+    case = make_case(requests=("deferral", "installments"), deferral_months=2, installments=30,
                      first_payment_date=date(2026, 12, 15))
     assert "暂缓至2027年2月15日开始还款" in render(case, ("hardship_letter",))["hardship_letter"]
 
