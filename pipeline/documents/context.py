@@ -16,6 +16,8 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
+import cn2an
+
 from pipeline.common.formats import chinese_date, money, money_in_words
 from pipeline.common.model import Case, CasePlan, Debt, Lender, RepaymentPlan
 from pipeline.contract.schema import Contract
@@ -65,6 +67,7 @@ def client_context(case: Case, plan: CasePlan, contract: Contract, organisation:
                                      - plan.monthly_offer),
         },
         "summary": summary_context(case, plan),
+        "statement": statement_context(case, plan),
         "all_debts": [debt_context(debt, debt_plan, contract, case, plan, n, weight)
                       for n, (debt, debt_plan, weight) in
                       enumerate(zip(case.debts, plan.plans, (r.weight for r in ranges), strict=True), start=1)],
@@ -113,6 +116,9 @@ def lender_context(lender: Lender, addressee: str) -> dict:
     return {
         "short_name": lender.key,
         "legal_name": addressee,  # the creditor the letter and the draft agreement are addressed to
+        # Product and creditor in one phrase for tables of every debt; the creditor alone where its
+        # placeholder already names the product (借呗的贷款人（以借款合同载明为准）).
+        "label": addressee if addressee.startswith(lender.key) else f"{lender.key}（{addressee}）",
         "address": lender.address,
         "hotline": lender.hotline,
         "online_service": lender.online_service,
@@ -176,6 +182,24 @@ def lender_set_context(client: dict, case: Case, plan: CasePlan, contract: Contr
                 f"（{lender.key}）" if client["summary"]["several_lenders"] else "")}
 
 
+def statement_context(case: Case, plan: CasePlan) -> dict:
+    """How the monthly budget is used, as the letter and the financial statement tell every lender:
+    what goes to the debts (the capacity; more when counts the borrower gave need more in some month)
+    and what stays free for the unexpected."""
+    repaying = max(plan.capacity, plan.monthly_offer)
+    return {
+        "repaying": money(repaying),
+        "set_aside": money(plan.disposable - repaying),
+        "over_capacity": plan.monthly_offer > plan.capacity,  # given counts: a warning, still signed
+        "monthly_total": money(plan.monthly_offer),  # the most the installments come to in any month
+        "any_monthly": any(not p.settlement for p in plan.plans),
+        # A debt whose 分期期数 the row gives keeps it: its monthly amount is not a pro-rata share.
+        "counts_given": any(not p.settlement and d.installments is not None
+                            for d, p in zip(case.debts, plan.plans, strict=True)),
+        "any_starred": any(d.interest is None or d.penalty is None for d in case.debts),
+    }
+
+
 def borrower_set_context(client: dict, case: Case, plan: CasePlan, contract: Contract) -> dict:
     """The context of the borrower's set: every lender, with the negotiating ranges."""
     ranges = negotiation_ranges(plan)
@@ -197,13 +221,16 @@ def _first_debt(entries: list[dict]) -> dict:
 
 
 def _lender_entry(lender: Lender, debts: tuple[Debt, ...], entries: list[dict], client: dict) -> dict:
-    monthly = [e for e in entries if not e["plan"]["single"]]
+    monthly = [e for e in entries if not e["plan"]["settlement"]]
     shares = [Decimal(e["share"].rstrip("%")) for e in entries if e["share"]]
     return {
         **entries[0]["lender"],
         "number": entries[0]["lender_number"],
-        "debts": entries,
+        # Each contract with its place among this lender's: （一）, （二）… when there are several.
+        "debts": [{**entry, "ordinal": f"（{cn2an.an2cn(n)}）"} for n, entry in enumerate(entries, start=1)],
         "several_contracts": len(entries) > 1,
+        "count": len(entries),
+        "total_owed": money(sum((Decimal(e["loan"]["total_owed"].replace(",", "")) for e in entries), Decimal(0))),
         "file": entries[0]["file"],
         "share": f"{sum(shares, Decimal(0)).quantize(PERCENT)}%" if shares else "",
         "monthly_total": money(sum((Decimal(e["plan"]["regular_amount"].replace(",", "")) for e in monthly),
@@ -265,8 +292,9 @@ def plan_context(debt: Debt, plan: RepaymentPlan) -> dict:
         "waived_penalty": money(plan.waived_penalty) if debt.penalty is not None else "",
         "waived_penalty_words": money_in_words(plan.waived_penalty) if debt.penalty is not None else "",
         "count": plan.count,
-        "single": plan.count == 1,
-        "settlement": plan.settlement,
+        "single": plan.count == 1,  # one payment: a settlement, or a debt the monthly share pays at once
+        "settlement": plan.settlement,  # asked for as one (一次性结清): the only plan written as a settlement
+        "count_given": debt.installments is not None and not plan.settlement,
         "regular_amount": money(schedule[0].amount),
         "last_amount": money(schedule[-1].amount),
         "equal": len({i.amount for i in schedule}) == 1,

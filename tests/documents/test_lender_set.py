@@ -1,0 +1,187 @@
+"""The lender sets of a client with several debts (rendered .docx text, no LibreOffice): one letter per
+lender covering every contract it holds, the same financial statement to every lender, one draft
+agreement per contract; the other lenders named only in the statement. Figures worked out by hand."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import re
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from conftest import PACKET_DATE, make_case, make_debt
+from docx import Document
+from docx.table import Table
+
+from pipeline.contract import default_contract
+from pipeline.documents.kinds import SetKind
+from pipeline.documents.packet import packet_sets
+from pipeline.documents.render import TemplateSet
+from pipeline.plan import plan_case
+
+ACCOUNT = "我在新街口开一家手机配件店，2025年下半年起商场客流下降，店里月营业额从八万多降到三万左右。"
+
+
+def text_of(blob: bytes) -> str:
+    """Paragraphs and tables in document order (a table's text where it stands)."""
+    parts = []
+    for block in Document(io.BytesIO(blob)).iter_inner_content():
+        if isinstance(block, Table):
+            parts += [cell.text for row in block.rows for cell in row.cells]
+        else:
+            parts.append(block.text)
+    return re.sub(r"\s+", "", "\n".join(parts))
+
+
+def lender_sets(case) -> list[dict[str, str]]:
+    """Each lender set's documents as text, in the case's lender order."""
+    planned = plan_case(case, PACKET_DATE)
+    assert planned.plan is not None, planned.problems
+    templates = TemplateSet()
+    return [{name: text_of(templates.render(name, s.context).docx) for name in s.documents}
+            for s in packet_sets(case, planned.plan, default_contract()) if s.kind is SetKind.LENDER]
+
+
+def zhao_lei(**changes):
+    """赵磊 (sample WS-2026-017): income 9,000, expenses 4,500, two 网商贷 loans and one 微粒贷."""
+    lenders = default_contract().lenders
+    debts = (
+        make_debt(row=2, loan_contract_no="WSD2025011200388", principal=Decimal("38000"), interest=Decimal("1420"),
+                  penalty=Decimal("960"), overdue_since=date(2026, 4, 8),
+                  requests=("installments", "interest_freeze", "penalty_waiver")),
+        make_debt(row=3, loan_contract_no="WSD2025080300125", principal=Decimal("12500"), interest=Decimal("380"),
+                  penalty=Decimal("245"), overdue_since=date(2026, 5, 8), requests=("installments", "interest_freeze")),
+        make_debt(row=4, lender=lenders["微粒贷"], loan_contract_no="WLD2025061800517", principal=Decimal("21000"),
+                  interest=Decimal("610.50"), penalty=Decimal("402"), overdue_since=date(2026, 4, 20),
+                  requests=("installments", "penalty_waiver")),
+    )
+    base = dict(debts=debts, borrower_name="赵磊", monthly_income=Decimal("9000"), monthly_expenses=Decimal("4500"),
+                other_debt_payments=Decimal("0"), dependents=1, hardship_details=ACCOUNT)
+    return make_case(**{**base, **changes})
+
+
+# Hand-worked for 赵磊: surplus 9,000 − 4,500 = 4,500.00; capacity 70 % = 3,150.00; reserve 1,350.00.
+# Proposed totals: A 38,000 + 1,420 (960 waived) = 39,420.00; B 12,500 + 380 + 245 = 13,125.00;
+# C 21,000 + 610.50 (402 waived) = 21,610.50; together 74,155.50.
+# Shares of 3,150 (floored): A 1,674.49, B 557.52, C 917.97 (sum 3,149.98).
+# Counts: ⌈39,420 / 1,674.49⌉ = 24 → 1,642.50 × 24; ⌈13,125 / 557.52⌉ = 24 → 546.87 × 23 + 546.99;
+# ⌈21,610.50 / 917.97⌉ = 24 → 900.43 × 23 + 900.61.
+# Share of the budget: A 1,674.49 / 3,149.98 = 53.2 %, B 17.7 %, C 29.1 %; 网商贷 53.2 + 17.7 = 70.9 %,
+# monthly 1,642.50 + 546.87 = 2,189.37. Owed: 40,380.00 + 13,125.00 + 22,012.50 = 75,517.50 (网商贷 53,505.00).
+
+
+def test_each_letter_covers_every_contract_of_its_lender_with_amounts_and_plan():
+    wangshang, weilidai = lender_sets(zhao_lei())
+    letter = wangshang["hardship_letter"]
+    assert letter.startswith("协商还款申请书致：浙江网商银行股份有限公司")
+    assert "本人是贵方网商贷借款的借款人（共2笔借款）" in letter
+    assert "合计人民币53,505.00元：" in letter
+    assert "（一）借款合同编号WSD2025011200388，自2026年4月8日起未能按期足额还款，截至2026年11月24日已逾期230天" in letter
+    assert "（二）借款合同编号WSD2025080300125，自2026年5月8日起未能按期足额还款，截至2026年11月24日已逾期200天" in letter
+    assert "人民币40,380.00元（大写：人民币肆万零叁佰捌拾元整，为本金、利息和罚息及费用）" in letter
+    assert "人民币13,125.00元（大写：人民币壹万叁仟壹佰贰拾伍元整，为本金、利息和罚息及费用）" in letter
+    assert "将人民币39,420.00元（大写：人民币叁万玖仟肆佰贰拾元整，为本金和利息）分24期按月偿还，每期1,642.50元，" in letter
+    assert "分24期按月偿还，每期546.87元，最后一期546.99元，至2028年11月24日全部还清" in letter
+    assert letter.count("减免罚息：") == 1 and "人民币960.00元（大写：人民币玖佰陆拾元整）" in letter  # only A asks
+    assert letter.count("办理个性化还款方案") == 2  # A and B both ask 停息挂账
+    # The other lender only in numbers
+    for other in ("微粒贷", "微众", "WLD2025061800517", "21,610.50", "900.43"):
+        assert other not in letter, other
+
+    other = weilidai["hardship_letter"]
+    assert other.startswith("协商还款申请书致：深圳前海微众银行股份有限公司")
+    assert "（一）借款合同编号" not in other and "（共" not in other
+    assert "分24期按月偿还，每期900.43元，最后一期900.61元" in other
+    for named in ("网商", "WSD2025011200388", "WSD2025080300125"):
+        assert named not in other, named
+
+
+def test_the_letter_states_the_whole_position_and_this_lenders_share():
+    wangshang, weilidai = lender_sets(zhao_lei())
+    assert ("本人目前共欠2家机构3笔借款（其中贵方2笔），合计欠款人民币75,517.50元，各笔借款及本人对每一笔提出的还款方案"
+            "见所附《收入支出及债务情况表》") in wangshang["hardship_letter"]
+    assert "每月结余4,500.00元中，本人留出1,350.00元应付生病等意外开支，以免再次逾期，其余3,150.00元用于偿还全部借款" \
+        in wangshang["hardship_letter"]
+    assert "比例分配给各家债权人。贵方所占份额为70.9%，即每月2,189.37元。" in wangshang["hardship_letter"]
+    assert "（其中贵方1笔）" in weilidai["hardship_letter"]
+    assert "贵方所占份额为29.1%，即每月900.43元。" in weilidai["hardship_letter"]
+    assert "其他债务每月还款（不含下述各笔借款）0.00" in weilidai["hardship_letter"]
+    assert "附件：《收入支出及债务情况表》；证明材料1项" in weilidai["hardship_letter"]
+
+
+def test_every_lender_gets_the_same_financial_statement_with_every_debt():
+    wangshang, weilidai = lender_sets(zhao_lei())
+    assert wangshang["financial_statement"] == weilidai["financial_statement"]
+    statement = wangshang["financial_statement"]
+    assert "本人目前共欠2家机构3笔借款，合计欠款人民币75,517.50元" in statement
+    for line in ("本人每月收入9,000.00", "每月必要生活支出（房租、饮食、医疗、子女教育等）4,500.00",
+                 "本表以外的其他债务每月还款（如房贷、车贷）0.00", "每月结余4,500.00", "其中留作生病等意外开支1,350.00",
+                 "其中用于偿还下列全部借款3,150.00", "本人需抚养（赡养）家庭成员1人"):
+        assert line in statement, line
+    assert "1网商贷（浙江网商银行股份有限公司）WSD202501120038840,380.00每月1,642.50元，共24期，自2026年12月24日起53.2%" \
+        in statement
+    assert "2网商贷（浙江网商银行股份有限公司）WSD202508030012513,125.00每月546.87元（末期546.99元），共24期" in statement
+    assert "3微粒贷（深圳前海微众银行股份有限公司）WLD202506180051722,012.50每月900.43元（末期900.61元），共24期" in statement
+    assert "29.1%" in statement and "17.7%" in statement
+    # the highest monthly total: the last month, 1,642.50 + 546.99 + 900.61 = 3,090.10
+    assert "合计75,517.50每月合计最多3,090.10元" in statement
+    assert "本人确认，以上收入、支出和全部借款情况真实、完整，没有隐瞒其他借款或收入" in statement
+    assert "申请人（签名）" in statement
+    assert "不少于100元" not in statement and "标有*" not in statement
+
+
+def test_one_draft_agreement_per_contract():
+    wangshang, weilidai = lender_sets(zhao_lei())
+    agreements = wangshang["repayment_agreement"]
+    assert agreements.count("还款协议（草案）（本草案由乙方提出") == 2
+    first, second = agreements.split("还款协议（草案）（本草案由乙方提出")[1:]
+    assert "本协议适用于借款合同编号WSD2025011200388" in first and "编号为WSD2025011200388的借款合同" in first
+    assert "合计39,420.00" in first and "合计13,125.00" not in first
+    assert "编号为WSD2025080300125的借款合同" in second and "合计13,125.00" in second
+    for agreement in (first, second):
+        assert "乙方在甲方的其他借款由双方另行签订的还款协议约定；本协议的履行与其他协议互不影响" in agreement
+    single = weilidai["repayment_agreement"]
+    assert single.count("还款协议（草案）（本草案由乙方提出") == 1 and "另行签订的还款协议" not in single
+    assert "甲方（债权人）：深圳前海微众银行股份有限公司" in single and "合计21,610.50" in single
+
+
+def test_one_lender_with_two_contracts_is_the_whole_position_without_a_share():
+    case = zhao_lei()
+    (only,) = lender_sets(dataclasses.replace(case, debts=case.debts[:2]))
+    letter = only["hardship_letter"]
+    # owed: 40,380.00 + 13,125.00 = 53,505.00
+    assert "本人目前的全部借款是在贵方的2笔借款，合计欠款人民币53,505.00元" in letter
+    assert "家机构" not in letter and "份额" not in letter and "同等对待" not in letter
+    assert "本人目前共欠1家机构2笔借款" in only["financial_statement"]
+
+
+def test_the_floor_is_said_where_it_applies():
+    # A, B and a small debt of 1,000.00: 39,420 + 13,125 + 1,000 = 53,545.00 proposed. The small one's share,
+    # 3,150 × 1,000 / 53,545 = 58.83, is below 100: it gets 100.00 (10 installments), A and B share 3,050.00.
+    case = zhao_lei()
+    small = make_debt(row=4, lender=default_contract().lenders["微粒贷"], loan_contract_no="WLD1",
+                      principal=Decimal("1000"), interest=Decimal("0"), penalty=Decimal("0"),
+                      requests=("installments",))
+    wangshang, weilidai = lender_sets(dataclasses.replace(case, debts=case.debts[:2] + (small,)))
+    assert "（每笔借款每月不少于100元）" in wangshang["hardship_letter"]
+    assert "欠款较少的借款每月按不少于100元计，其余借款按比例分配其余部分" in wangshang["financial_statement"]
+    assert "分10期按月偿还，每期100.00元" in weilidai["hardship_letter"]
+
+
+def test_a_single_debt_letter_has_no_several_debts_words():
+    (only,) = lender_sets(make_case())
+    letter = only["hardship_letter"]
+    for several in ("家机构", "份额", "（一）借款合同编号", "收入支出及债务情况表", "（不含下述各笔借款）", "（共"):
+        assert several not in letter, several
+    assert "financial_statement" not in only
+    assert "本人在贵方办理网商贷借款（借款合同编号：WS2024000123），自2026年6月15日起未能按期足额还款" in letter
+
+
+@pytest.mark.parametrize("words", ["底线", "可让步", "开口", "谈判", "不要说出口", "本人留存", "12378", "12348",
+                                   "reminders", "建议补充"])
+def test_no_borrower_set_words_in_any_lender_set(words):
+    for documents in lender_sets(zhao_lei()):
+        for name, text in documents.items():
+            assert words not in text, (name, words)
