@@ -373,14 +373,16 @@ def repayment_agreement() -> Builder:
           tag("{%p endif %}"))
 
     b.heading("第三条　还款计划")
-    b.add(tag("{%p if debt.plan.single %}"),
+    # A settlement only when one was asked for (一次性结清); any other plan is its schedule, even a one-row one.
+    b.add(tag("{%p if debt.plan.settlement %}"),
           P("{% if debt.plan.deferral %}甲方同意乙方暂缓至{{ debt.plan.first_due }}还款，乙方于该日前{% else %}"
             "乙方于{{ debt.plan.first_due }}前{% endif %}一次性向甲方支付人民币{{ debt.plan.proposed_total }}元"
             "（大写：{{ debt.plan.proposed_total_words }}）；甲方收到后，原合同项下债务全部结清，"
             "甲方不再向乙方主张其余任何款项。"),
           tag("{%p else %}"),
           P("{% if debt.plan.deferral %}甲方同意乙方暂缓至{{ debt.plan.first_due }}开始还款。{% endif %}"
-            "乙方按下表分{{ debt.plan.count }}期向甲方还款，每期款项应于当期还款日当日（含）前足额到账：", keep_next=True),
+            "乙方按下表{% if not debt.plan.single %}分{{ debt.plan.count }}期{% endif %}向甲方还款，"
+            "{% if debt.plan.single %}款项应于还款日{% else %}每期款项应于当期还款日{% endif %}当日（含）前足额到账：", keep_next=True),
           tag("{%p endif %}"))
     widths = [cm(3.4), cm(6.0), cm(6.2)]
 
@@ -388,7 +390,7 @@ def repayment_agreement() -> Builder:
         return row([text_cell(widths[0], "第{{ i.number }}期"), text_cell(widths[1], "{{ i.due }}"),
                     text_cell(widths[2], "{{ i.amount }}", jc="right")])
 
-    b.add(tag("{%p if not debt.plan.single %}"),
+    b.add(tag("{%p if not debt.plan.settlement %}"),
           table(widths, [header_row(widths, ["期数", "还款日", "金额（元）"]),
                          *schedule_rows(widths, installment_row, loop="debt.plan.schedule"),
                          row([text_cell(widths[0] + widths[1], "合计", style="TableHeading", span=2),
@@ -417,7 +419,7 @@ def repayment_agreement() -> Builder:
           tag("{%p endif %}"))
 
     b.heading("第七条　还清的效力")
-    b.para("{% if not debt.plan.single %}乙方按本协议付清全部款项后，原合同项下乙方的全部债务即告结清，"
+    b.para("{% if not debt.plan.settlement %}乙方按本协议付清全部款项后，原合同项下乙方的全部债务即告结清，"
            "甲方不再就原合同向乙方主张本金、利息、罚息或其他任何费用。{% endif %}"
            "甲方应在收到全部款项后，应乙方要求出具结清证明。")
 

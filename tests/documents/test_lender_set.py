@@ -185,3 +185,43 @@ def test_no_borrower_set_words_in_any_lender_set(words):
     for documents in lender_sets(zhao_lei()):
         for name, text in documents.items():
             assert words not in text, (name, words)
+
+
+# ---------------------------------------------------------------- a plan the client asked for (issue 22, point 1)
+
+
+@pytest.mark.parametrize("requests", [("interest_freeze",), ("penalty_waiver",)])
+def test_a_row_asking_only_to_freeze_or_to_waive_gets_installments_never_a_lump_sum(requests):
+    # capacity (6,500 − 3,500 − 500) × 70 % = 1,750.00. 停息挂账 only: 45,000 + 1,200.50 + 800 = 47,000.50,
+    # ⌈47,000.50 / 1,750⌉ = 27 installments of 1,740.75; 减免罚息 only: 46,200.50 in 27 of 1,711.12.
+    (only,) = lender_sets(make_case(requests=requests))
+    letter, agreement = only["hardship_letter"], only["repayment_agreement"]
+    regular = {"interest_freeze": "1,740.75", "penalty_waiver": "1,711.12"}[requests[0]]
+    assert f"分27期按月偿还，每期{regular}元" in letter
+    assert "乙方按下表分27期向甲方还款" in agreement
+    for text in (letter, agreement):
+        assert "一次性" not in text.replace("一次性偿还本协议项下剩余未还款项", "")  # the acceleration clause
+        assert "结清" not in text.split("第七条")[0]
+
+
+def test_a_settlement_is_asked_for_and_written_as_one_with_its_source():
+    # 一次性结清 with 减免罚息: 45,000 + 1,200.50 = 46,200.50, above 3 × 1,750 = 5,250: a source is required.
+    case = make_case(requests=("settlement", "penalty_waiver"), funds_source="亲友借款")
+    (only,) = lender_sets(case)
+    letter, agreement = only["hardship_letter"], only["repayment_agreement"]
+    assert ("本人将于2026年12月24日前一次性偿还人民币46,200.50元（大写：人民币肆万陆仟贰佰元零伍角，为本金和利息），"
+            "款项来源为亲友借款。贵方收到该款项后，本人在原借款合同项下的债务即全部结清") in letter
+    assert "乙方于2026年12月24日前一次性向甲方支付人民币46,200.50元" in agreement
+    assert "期数" not in agreement and "连续两期" not in agreement and "分1期" not in letter + agreement
+
+
+def test_one_installment_that_is_not_a_settlement_is_a_due_date_not_a_lump_sum():
+    # 1,000.00 owed, a monthly capacity of 1,750.00: one installment, by capacity, not asked as a settlement.
+    case = make_case(principal=Decimal("1000"), interest=Decimal("0"), penalty=Decimal("0"), requests=("installments",))
+    (only,) = lender_sets(case)
+    letter, agreement = only["hardship_letter"], only["repayment_agreement"]
+    assert "本人将于2026年12月24日前偿还人民币1,000.00元" in letter
+    assert "乙方按下表向甲方还款，款项应于还款日当日（含）前足额到账" in agreement
+    assert "第1期2026年12月24日1,000.00" in agreement
+    for text in (letter, agreement):
+        assert "一次性" not in text and "分1期" not in text and "款项来源" not in text
