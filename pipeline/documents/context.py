@@ -265,6 +265,7 @@ def loan_context(debt: Debt, plan: RepaymentPlan) -> dict:
         "interest": money(debt.interest) if interest_given else "",
         "interest_words": money_in_words(debt.interest) if interest_given else "",
         "penalty_given": penalty_given,
+        "has_penalty": penalty_given and debt.penalty > 0,  # given and not nil
         "penalty": money(debt.penalty) if penalty_given else "",
         "penalty_words": money_in_words(debt.penalty) if penalty_given else "",
         "all_given": interest_given and penalty_given,
@@ -302,8 +303,9 @@ def plan_context(debt: Debt, plan: RepaymentPlan) -> dict:
         "last_due": chinese_date(plan.last_due),
         "deferral": plan.deferral_months > 0,
         "deferral_months": plan.deferral_months,
-        # A one-payment settlement, or 停息挂账 asked for: the draft proposes that nothing more accrues.
-        "no_further_interest": plan.count == 1 or "interest_freeze" in debt.requests,
+        # Every draft proposes that nothing more accrues while the plan is kept: the schedule, its
+        # total and the tracker assume none (issue 22, point 3).
+        "no_further_interest": True,
         "schedule": rows,
     }
 

@@ -29,7 +29,6 @@ from docx_kit import (
     text_cell,
 )
 
-MONEY_LINE = "人民币________元"
 
 
 def info_block(*pairs: tuple[str, str]):
@@ -217,6 +216,8 @@ def hardship_letter() -> Builder:
           tag("{%p if debt.request.interest_freeze %}"),
           P(R("个性化还款方案：", bold=True),
             "恳请贵方根据本人目前的实际还款能力，为本人办理个性化还款方案，在方案履行期间停止计收利息、罚息及其他费用。"),
+          tag("{%p elif not debt.plan.settlement %}"),
+          P(R("停止计息：", bold=True), "恳请贵方在上述还款安排履行期间，不再计收利息、罚息及其他费用。"),
           tag("{%p endif %}"),
           tag("{%p endfor %}"))
     b.para(R("暂停催收：", bold=True), "在贵方审核本申请期间，恳请暂停对本人的催收（包括委托第三方机构进行的催收），"
@@ -311,9 +312,10 @@ def evidence_cover() -> Builder:
 
 
 def agreed_amount(name: str, label: str) -> str:
+    """An amount the row gives, or words saying the borrower does not know it: never a blank to be
+    filled in after signing, never the lender's bill (第二条 and 第七条 say what paying settles)."""
     given = AMOUNT % (f"debt.loan.{name}", f"debt.loan.{name}")
-    return (f"{label}：{{% if debt.loan.{name}_given %}}{given}{{% else %}}{MONEY_LINE}"
-            "（以甲方账单为准，由双方书面核对后填写）{% endif %}；")
+    return f"{label}：{{% if debt.loan.{name}_given %}}{given}{{% else %}}乙方未掌握具体金额{{% endif %}}；"
 
 
 def page_break_between(title: str):
@@ -357,20 +359,27 @@ def repayment_agreement() -> Builder:
            "（大写：{{ debt.loan.total_owed_words }}）。{% endif %}")
     b.para("上述金额以双方书面核对一致的金额为准。")
 
-    b.heading("第二条　减免与利息")
+    # The borrower's lawyer: what paying the plan settles is said here, whatever the row gives. A waiver
+    # is earned installment by installment (a default does not forfeit what was paid for); nothing
+    # accrues from the date of the amounts on; no rate, no blank for either side to fill in later.
+    b.heading("第二条　减免、利息及费用")
     b.add(tag("{%p if debt.request.penalty_waiver %}"),
-          P("（一）甲方同意减免乙方的罚息及费用{% if debt.loan.penalty_given %}人民币{{ debt.plan.waived_penalty }}元"
-            "（大写：{{ debt.plan.waived_penalty_words }}）{% else %}（金额以甲方账单为准）{% endif %}。"
-            "乙方按本协议付清第三条所列款项后，甲方不再主张已减免的款项。"),
+          P("（一）甲方同意减免原合同项下{% if debt.loan.penalty_given %}的罚息及费用人民币{{ debt.plan.waived_penalty }}元"
+            "（大写：{{ debt.plan.waived_penalty_words }}）{% else %}已产生的全部罚息及费用{% endif %}。"
+            "减免随乙方按本协议付款逐步确定：乙方已支付的款项所对应的减免，不因乙方此后未按期还款而恢复；"
+            "乙方未按本协议还款的，甲方可以主张恢复的减免，以尚未支付的款项所对应的部分为限"
+            "（按尚未支付的款项占第三条还款总额的比例计算）。", keep_next=True),
+          tag("{%p elif debt.loan.has_penalty %}"),
+          P("（一）第三条所列还款总额已包含第一条所列的罚息及费用人民币{{ debt.loan.penalty }}元；"
+            "除此以外，乙方不再支付原合同项下的任何罚息及费用。", keep_next=True),
+          tag("{%p elif debt.loan.penalty_given %}"),
+          P("（一）据乙方所知，原合同项下未产生罚息及费用；乙方按本协议付清后，原合同项下的罚息及费用（如有）一并结清，"
+            "甲方不再另行主张。", keep_next=True),
           tag("{%p else %}"),
-          P("（一）本协议不涉及罚息及费用的减免。"),
+          P("（一）乙方未掌握原合同项下罚息及费用的金额。第三条所列还款总额即乙方在原合同项下应付的全部款项，"
+            "乙方按本协议付清后，原合同项下的罚息及费用一并结清，甲方不再另行主张。", keep_next=True),
           tag("{%p endif %}"),
-          tag("{%p if debt.plan.no_further_interest %}"),
-          P("（二）自本协议签订之日起，原合同项下欠款不再计收利息、罚息及其他任何费用。"),
-          tag("{%p else %}"),
-          P("（二）本协议履行期间，剩余欠款按年利率____%计收利息，应付利息总额为" + MONEY_LINE + "，"
-            "由双方书面约定后填入本协议；除此以外，甲方不再计收利息、罚息及其他任何费用。"),
-          tag("{%p endif %}"))
+          P("（二）自{{ today }}（第一条所列金额的截止日）起，原合同项下欠款不再计收利息、罚息、违约金及其他任何费用。"))
 
     b.heading("第三条　还款计划")
     # A settlement only when one was asked for (一次性结清); any other plan is its schedule, even a one-row one.
@@ -401,8 +410,8 @@ def repayment_agreement() -> Builder:
            "本金清偿完毕后再清偿其他款项。")
 
     b.heading("第四条　还款方式")
-    b.para("乙方通过甲方的官方渠道还款，即{{ lender.repayment_channel }}、甲方名下的还款账户或甲方书面指定的其他方式。"
-           "乙方向上述渠道以外的任何单位、个人或账户支付的款项，不视为向甲方的还款。")
+    b.para("乙方通过甲方的官方渠道还款，即{{ lender.repayment_channel }}，或甲方名下的还款账户（包括甲方书面指定的"
+           "其他甲方名下账户）。乙方向上述渠道以外的任何单位、个人或账户支付的款项，不视为向甲方的还款。", keep_next=True)
     b.para("甲方指定还款账户：户名" + BLANK + "，开户行" + BLANK + "，账号" + BLANK + "。")
 
     b.heading("第五条　暂停催收")
@@ -411,34 +420,39 @@ def repayment_agreement() -> Builder:
 
     b.heading("第六条　未按期还款的处理")
     b.add(tag("{%p if debt.plan.single %}"),
-          P("乙方未能在约定日期前付款的，应及时告知甲方，双方另行协商。"),
+          P("乙方未能在约定日期前付清的，应及时告知甲方，双方另行协商。甲方可以主张的，以本协议项下尚未支付的款项"
+            "{% if debt.request.penalty_waiver %}及依第二条可以恢复的减免{% endif %}为限，不按原合同另计利息、罚息或其他费用。"),
           tag("{%p else %}"),
           P("乙方连续两期未按本协议约定足额还款的，甲方应书面通知乙方；乙方自收到通知之日起十五日内仍未补足的，"
-            "甲方可以要求乙方一次性偿还本协议项下剩余未还款项。乙方因客观原因临时无法按期还款的，"
+            "甲方可以要求乙方一次性偿还本协议项下剩余未还款项。甲方此时可以主张的，以本协议项下尚未支付的款项"
+            "{% if debt.request.penalty_waiver %}及依第二条可以恢复的减免{% endif %}为限，"
+            "不按原合同另计利息、罚息或其他费用；乙方已支付的款项不受影响。乙方因客观原因临时无法按期还款的，"
             "应在当期还款日前告知甲方，双方另行协商。"),
           tag("{%p endif %}"))
 
     b.heading("第七条　还清的效力")
-    b.para("{% if not debt.plan.settlement %}乙方按本协议付清全部款项后，原合同项下乙方的全部债务即告结清，"
-           "甲方不再就原合同向乙方主张本金、利息、罚息或其他任何费用。{% endif %}"
-           "甲方应在收到全部款项后，应乙方要求出具结清证明。")
+    b.para("乙方按本协议付清第三条所列全部款项后，原合同项下乙方的全部债务即告结清，甲方不再就原合同向乙方主张本金、"
+           "利息、罚息、违约金或其他任何费用，第一条未列明金额的款项亦同。甲方应在收到全部款项后，应乙方要求出具结清证明。")
 
     b.heading("第八条　征信报送（建议条款，供双方协商）")
     b.para("本协议履行期间，甲方按本协议约定的还款安排报送乙方的信用信息，乙方按本协议按期还款的，不作为逾期报送；"
            "乙方还清全部款项后，甲方应及时将原合同项下借款在金融信用信息基础数据库中的状态更新为结清。"
            "报送的信息有误的，甲方应在核实后及时更正。")
 
-    b.heading("第九条　送达地址")
-    b.para("双方确认本协议所载地址和联系电话为各自的送达地址和联系方式，适用于本协议履行中的通知以及争议解决时"
-           "有关文书的送达。一方变更送达地址或联系方式的，应及时书面通知对方。")
+    # Not a deemed-service clause: a borrower who moves must not lose a case by default for it.
+    b.heading("第九条　通知")
+    b.para("本协议所载联系地址和联系电话用于本协议履行中的通知。一方变更联系地址或联系电话的，应及时书面通知对方。"
+           "甲方依第六条发出的书面通知，应寄送至乙方最后一次书面告知的联系地址，并同时以短信或电话告知乙方。"
+           "本条不构成双方对诉讼或仲裁文书送达地址的约定。")
 
     b.heading("第十条　争议解决")
-    b.para("因本协议引起的或者与本协议有关的争议，双方应首先友好协商解决；协商不成的，任何一方均可以向有管辖权的"
-           "人民法院提起诉讼。")
+    b.para("因本协议引起的或者与本协议有关的争议，双方应首先友好协商解决；协商不成的，可以向金融纠纷调解组织申请调解，"
+           "或者依法向有管辖权的人民法院提起诉讼。")
 
     # The last clause keeps with the signature block: no signature page without any clause on it.
     b.heading("第十一条　生效及其他")
-    b.para("本协议自甲方盖章、乙方签名并按手印之日起生效。本协议未约定的事项，按原合同执行；"
+    b.para("本协议自甲方盖章、乙方签名并按手印之日起生效。本协议是双方对原合同项下欠款的还款安排：原合同关于利息、"
+           "罚息、违约金、费用及争议解决（包括管辖法院和仲裁）的约定，不适用于本协议约定的还款安排；"
            "本协议与原合同约定不一致的，以本协议为准。", keep_next=True)
     b.when("lender.several_contracts", P("乙方在甲方的其他借款由双方另行签订的还款协议约定；本协议的履行与其他协议互不影响。",
                                          keep_next=True))

@@ -225,3 +225,83 @@ def test_one_installment_that_is_not_a_settlement_is_a_due_date_not_a_lump_sum()
     assert "第1期2026年12月24日1,000.00" in agreement
     for text in (letter, agreement):
         assert "一次性" not in text and "分1期" not in text and "款项来源" not in text
+
+
+# ---------------------------------------------------------------- a draft with no trap left in it (issue 22, point 3)
+
+
+HEADINGS = re.compile("第[一二三四五六七八九十]+条(?:欠款金额|减免|还款计划|还款方式|暂停催收|未按期还款|还清的效力|征信报送|通知|"
+                      "争议解决|生效及其他)")
+
+
+def clause(agreement: str, number: str) -> str:
+    """One clause of a rendered agreement: from its heading to the next heading (not to a mention of
+    another clause in its text)."""
+    starts = [m.start() for m in HEADINGS.finditer(agreement)]
+    start = next(at for at in starts if agreement.startswith(f"第{number}条", at))
+    following = [at for at in starts if at > start]
+    return agreement[start:following[0]] if following else agreement[start:]
+
+
+def test_paying_the_plan_settles_everything_the_penalty_included():
+    # No waiver asked, penalty given (800.00): the total 47,000.50 includes it; nothing else is owed.
+    (plain,) = lender_sets(make_case(requests=("installments",)))
+    second = clause(plain["repayment_agreement"], "二")
+    assert "第三条所列还款总额已包含第一条所列的罚息及费用人民币800.00元；除此以外，乙方不再支付原合同项下的任何罚息及费用" \
+        in second
+    assert "不涉及罚息及费用的减免" not in plain["repayment_agreement"]
+    assert "原合同项下乙方的全部债务即告结清，甲方不再就原合同向乙方主张本金、利息、罚息、违约金或其他任何费用，" \
+           "第一条未列明金额的款项亦同" in clause(plain["repayment_agreement"], "七")
+    # No waiver asked, penalty blank: paying settles it too, and no amount is left for the lender to name.
+    (blank,) = lender_sets(make_case(requests=("installments",), penalty=None))
+    assert "第三条所列还款总额即乙方在原合同项下应付的全部款项，乙方按本协议付清后，原合同项下的罚息及费用一并结清" \
+        in clause(blank["repayment_agreement"], "二")
+    # A penalty of 0 given: not 'not known', not 人民币0.00元 included.
+    (nil,) = lender_sets(make_case(requests=("installments",), penalty=Decimal("0")))
+    assert "据乙方所知，原合同项下未产生罚息及费用" in clause(nil["repayment_agreement"], "二")
+
+
+def test_a_waiver_stands_for_what_was_paid_and_a_default_revives_at_most_the_unpaid_part():
+    (waived,) = lender_sets(make_case(requests=("installments", "penalty_waiver")))
+    agreement = waived["repayment_agreement"]
+    assert "甲方同意减免原合同项下的罚息及费用人民币800.00元（大写：人民币捌佰元整）" in agreement
+    assert "乙方已支付的款项所对应的减免，不因乙方此后未按期还款而恢复" in agreement
+    assert "以尚未支付的款项所对应的部分为限（按尚未支付的款项占第三条还款总额的比例计算）" in agreement
+    assert "付清第三条所列款项后，甲方不再主张已减免的款项" not in agreement  # the old all-or-nothing condition
+    sixth = clause(agreement, "六")
+    assert "甲方此时可以主张的，以本协议项下尚未支付的款项及依第二条可以恢复的减免为限，不按原合同另计利息、罚息或其他费用" \
+        in sixth
+
+
+def test_the_original_contract_does_not_come_back_through_the_last_clause():
+    (only,) = lender_sets(make_case())
+    agreement = only["repayment_agreement"]
+    assert "按原合同执行" not in agreement
+    assert ("原合同关于利息、罚息、违约金、费用及争议解决（包括管辖法院和仲裁）的约定，不适用于本协议约定的还款安排"
+            in clause(agreement, "十一"))
+
+
+def test_notice_of_an_address_change_and_no_deemed_service_of_court_papers():
+    (only,) = lender_sets(make_case())
+    ninth = clause(only["repayment_agreement"], "九")
+    assert "一方变更联系地址或联系电话的，应及时书面通知对方" in ninth
+    assert "本条不构成双方对诉讼或仲裁文书送达地址的约定" in ninth
+    assert "送达地址和联系方式，适用于" not in ninth and "争议解决时有关文书的送达" not in ninth
+
+
+def test_no_term_for_the_lender_alone_and_no_blank_to_fill_in_after_signing():
+    for case in (make_case(), make_case(penalty=None, interest=None, requests=("installments", "penalty_waiver")),
+                 make_case(requests=("settlement",), funds_source="亲友借款")):
+        (only,) = lender_sets(case)
+        agreement = only["repayment_agreement"]
+        for phrase in ("以甲方账单为准", "以甲方确认为准", "甲方确认", "年利率", "________元", "按原合同执行"):
+            assert phrase not in agreement, phrase
+
+
+def test_every_installment_letter_asks_that_nothing_more_accrues_once():
+    (plain,) = lender_sets(make_case(requests=("installments",)))
+    (frozen,) = lender_sets(make_case(requests=("installments", "interest_freeze")))
+    (settled,) = lender_sets(make_case(requests=("settlement",), funds_source="亲友借款"))
+    assert "停止计息：恳请贵方在上述还款安排履行期间，不再计收利息、罚息及其他费用" in plain["hardship_letter"]
+    assert "停止计息" not in frozen["hardship_letter"] and frozen["hardship_letter"].count("停止计收利息") == 1
+    assert "停止计息" not in settled["hardship_letter"]  # a settlement ends the debt

@@ -82,7 +82,10 @@ def test_a_blank_penalty_is_per_the_lenders_statement_never_zero():
     assert "恳请贵方减免已产生的罚息及相关费用（金额以贵方账单为准）" in letter
     # principal 45,000.00 + interest 690.00 = 45,690.00; what the total includes is said
     assert "已列明金额合计人民币45,690.00元（大写：人民币肆万伍仟陆佰玖拾元整，为本金和利息）" in letter
-    assert "（三）罚息及费用：人民币________元（以甲方账单为准，由双方书面核对后填写）" in agreement
+    # The draft never leaves the penalty to the lender's bill or to a blank filled in after signing.
+    assert "（三）罚息及费用：乙方未掌握具体金额；" in agreement
+    assert "甲方同意减免原合同项下已产生的全部罚息及费用" in agreement
+    assert "以甲方账单为准" not in agreement and "________元" not in agreement
     assert "以上已列明的本金和利息合计人民币45,690.00元" in agreement
     for document in (letter, agreement):
         assert "零元整" not in document and "人民币0.00元" not in document
@@ -121,13 +124,14 @@ def test_no_admission_and_nothing_left_to_the_lender_alone():
 
 
 def test_interest_during_the_plan_is_never_left_to_one_side():
+    # Every plan, 停息挂账 asked or not, proposes that nothing more accrues from the date of the amounts
+    # (the packet date, 2026-11-24): the schedule and its total assume none. No rate, no blank.
     plain = render(make_case(requests=("installments",)))["repayment_agreement"]
     frozen = render(make_case(requests=("installments", "interest_freeze")))["repayment_agreement"]
     single = render(make_case(requests=("settlement", "penalty_waiver"), funds_source="亲友借款"))["repayment_agreement"]
-    assert "按年利率____%计收利息，应付利息总额为人民币________元，由双方书面约定后填入本协议" in plain
-    for text in (frozen, single):
-        assert "自本协议签订之日起，原合同项下欠款不再计收利息、罚息及其他任何费用" in text
-        assert "年利率____%" not in text
+    for text in (plain, frozen, single):
+        assert "自2026年11月24日（第一条所列金额的截止日）起，原合同项下欠款不再计收利息、罚息、违约金及其他任何费用" in text
+        assert "年利率" not in text and "____%" not in text and "由双方书面约定后填入" not in text
 
 
 def test_acceleration_needs_two_missed_installments_a_written_notice_and_fifteen_days():
