@@ -312,9 +312,12 @@ def plan_context(debt: Debt, plan: RepaymentPlan) -> dict:
 
 def evidence_context(case: Case, contract: Contract) -> dict:
     labels = contract.columns["evidence"].labels
-    supplied = [{"label": labels[item.kind], "pages": item.pages if item.pages is not None else ""}
+    # Where each material is: a scan (证明文件) is enclosed in the file, right after the list; a type
+    # the row lists (证明材料) is a paper copy the borrower puts behind the list — or sends separately
+    # when the file goes out as to_lender.pdf.
+    supplied = [{"label": labels[item.kind], "pages": item.pages if item.pages is not None else "", "enclosed": False}
                 for item in case.evidence] + [  # scans in the packet: pages counted from the files
-        {"label": attachment.title, "pages": attachment.pages} for attachment in case.attachments]
+        {"label": attachment.title, "pages": attachment.pages, "enclosed": True} for attachment in case.attachments]
     rows = [dict(item, number=n) for n, item in enumerate(supplied, start=1)]
     have = {item.kind for item in case.evidence}
     expected = list(contract.evidence_always)
@@ -327,6 +330,8 @@ def evidence_context(case: Case, contract: Contract) -> dict:
     return {
         "any": bool(rows),
         "rows": rows,
+        "enclosed": [item for item in rows if item["enclosed"]],  # scans in this file
+        "paper": [item for item in rows if not item["enclosed"]],  # copies the borrower adds
         "count": len(rows),
         "total_pages": sum(p for p in pages if p != ""),
         "pages_complete": all(p != "" for p in pages),

@@ -240,15 +240,25 @@ def hardship_letter() -> Builder:
           P(R("附件：", bold=True), "证明材料{{ evidence.count }}项（详见《证明材料清单》）", style="Normal", before=240,
             keep_next=True),
           tag("{%p endif %}"),
-          tag("{%p if evidence.any %}"),
-          tag("{%p for item in evidence.rows %}"),
+          # Where each material is (issue 22): copies the borrower adds (behind the list on paper, sent
+          # separately when this goes out as a file), scans enclosed after the list, the rest on request.
+          tag("{%p if evidence.paper %}"),
+          P("复印件（纸质寄送时附于《证明材料清单》之后；以电子方式发送本申请时，另行寄送或当面递交）：",
+            style="Normal", ind_left=480, keep_next=True),
+          tag("{%p for item in evidence.rows if not item.enclosed %}"),
           P("{{ item.number }}. {{ item.label }}{% if item.pages %}（{{ item.pages }}页）{% endif %}",
             style="Normal", ind_left=480, keep_next=True),
           tag("{%p endfor %}"),
-          tag("{%p else %}"),
-          P("如贵方需要，本人可补充提供收入、支出及困难情况的相关证明材料。", style="BodyText", before=120,
-            keep_next=True),
-          tag("{%p endif %}"))
+          tag("{%p endif %}"),
+          tag("{%p if evidence.enclosed %}"),
+          P("扫描件（附于本申请的《证明材料清单》之后）：", style="Normal", ind_left=480, keep_next=True),
+          tag("{%p for item in evidence.rows if item.enclosed %}"),
+          P("{{ item.number }}. {{ item.label }}{% if item.pages %}（{{ item.pages }}页）{% endif %}",
+            style="Normal", ind_left=480, keep_next=True),
+          tag("{%p endfor %}"),
+          tag("{%p endif %}"),
+          P("如贵方需要，本人可补充提供{% if evidence.any %}其他{% endif %}收入、支出及困难情况的相关证明材料。",
+            style="BodyText", before=120, keep_next=True))
 
     b.add(P("申请人（签名）：", style="Signature", before=600),
           P("日期：{{ today }}", style="Signature", before=240, keep_next=False))
@@ -271,23 +281,27 @@ def evidence_cover() -> Builder:
                      (("贷款机构：", "{{ lender.legal_name }}"), None)))
     b.para("", style="Normal", after=120)
 
-    widths = [cm(1.3), cm(6.8), cm(1.6), cm(1.6), cm(1.8), cm(2.5)]
+    widths = [cm(1.2), cm(6.4), cm(1.4), cm(3.0), cm(1.6), cm(2.0)]
     b.add(table(widths, [
-        header_row(widths, ["序号", "材料名称", "页数", "原件", "复印件", "备注"]),
+        header_row(widths, ["序号", "材料名称", "页数", "提交方式", "原件", "复印件"]),
         loop_row(widths, "{%tr for item in evidence.rows %}"),
         row([
             text_cell(widths[0], "{{ item.number }}"),
             text_cell(widths[1], "{{ item.label }}", jc="left"),
             text_cell(widths[2], "{{ item.pages }}"),
+            text_cell(widths[3], "{% if item.enclosed %}扫描件附后{% else %}复印件{% endif %}"),
             # □ (U+25A1) rather than ☐ (U+2610): the Noto CJK faces have no glyph for ☐.
-            text_cell(widths[3], "□"),
             text_cell(widths[4], "□"),
-            cell(widths[5]),
+            text_cell(widths[5], "□"),
         ], min_height=454),
         loop_row(widths, "{%tr endfor %}"),
     ]))
     b.line("共{{ evidence.count }}项{% if evidence.pages_complete %}，合计{{ evidence.total_pages }}页"
            "{% elif evidence.total_pages %}，其中已注明页数的合计{{ evidence.total_pages }}页{% endif %}。", before=120)
+    b.para("{% if evidence.enclosed %}标“扫描件附后”的材料，扫描件附于本清单之后。{% endif %}"
+           "{% if evidence.paper %}{% if evidence.enclosed %}标“复印件”的材料{% else %}本文件未附材料的扫描件，"
+           "所列材料{% endif %}由本人另行提交复印件：纸质寄送时附于本清单之后；以电子方式发送本文件时，另行寄送或当面递交。"
+           "{% endif %}", style="SmallNote", before=60)
 
     b.line(R("说明：", bold=True), before=240)
     for text in (

@@ -15,6 +15,7 @@ from conftest import PACKET_DATE, make_case, make_debt
 from docx import Document
 from docx.table import Table
 
+from pipeline.common.model import Attachment, EvidenceItem
 from pipeline.contract import default_contract
 from pipeline.documents.kinds import SetKind
 from pipeline.documents.packet import packet_sets
@@ -305,3 +306,40 @@ def test_every_installment_letter_asks_that_nothing_more_accrues_once():
     assert "停止计息：恳请贵方在上述还款安排履行期间，不再计收利息、罚息及其他费用" in plain["hardship_letter"]
     assert "停止计息" not in frozen["hardship_letter"] and frozen["hardship_letter"].count("停止计收利息") == 1
     assert "停止计息" not in settled["hardship_letter"]  # a settlement ends the debt
+
+
+# ---------------------------------------------------------------- evidence where the letter says it is (issue 22, point 4)
+
+
+def scan(name: str, pages: int) -> Attachment:
+    return Attachment(name=name, pages=pages, pdf=b"", digest="0" * 64)
+
+
+def test_listed_types_without_scans_are_copies_the_borrower_adds_or_sends_separately():
+    case = make_case(evidence=(EvidenceItem("bank_statement", 6), EvidenceItem("business_records", 2)))
+    (only,) = lender_sets(case)
+    letter, cover = only["hardship_letter"], only["evidence_cover"]
+    assert ("附件：证明材料2项（详见《证明材料清单》）复印件（纸质寄送时附于《证明材料清单》之后；以电子方式发送本申请时，"
+            "另行寄送或当面递交）：1.银行流水（6页）2.经营亏损证明（2页）") in letter
+    assert "扫描件" not in letter and "扫描件附后" not in cover
+    assert "如贵方需要，本人可补充提供其他收入、支出及困难情况的相关证明材料" in letter
+    assert "1银行流水6复印件□□" in cover and "2经营亏损证明2复印件□□" in cover
+    assert "本文件未附材料的扫描件，所列材料由本人另行提交复印件：纸质寄送时附于本清单之后；以电子方式发送本文件时，" \
+           "另行寄送或当面递交" in cover
+
+
+def test_scans_are_enclosed_and_said_to_be_so_apart_from_the_copies():
+    case = make_case(evidence=(EvidenceItem("bank_statement", 6),), attachments=(scan("scans/诊断.pdf", 3),))
+    (only,) = lender_sets(case)
+    letter, cover = only["hardship_letter"], only["evidence_cover"]
+    assert "复印件（纸质寄送时附于《证明材料清单》之后；以电子方式发送本申请时，另行寄送或当面递交）：1.银行流水（6页）" in letter
+    assert "扫描件（附于本申请的《证明材料清单》之后）：2.证明文件：诊断.pdf（3页）" in letter
+    assert "2证明文件：诊断.pdf3扫描件附后□□" in cover
+    assert "标“扫描件附后”的材料，扫描件附于本清单之后。标“复印件”的材料由本人另行提交复印件" in cover
+    assert "本文件未附材料的扫描件" not in cover
+
+
+def test_scans_only_claim_no_copies():
+    (only,) = lender_sets(make_case(evidence=(), attachments=(scan("scans/流水.pdf", 4),)))
+    assert "复印件（" not in only["hardship_letter"] and "另行提交复印件" not in only["evidence_cover"]
+    assert "扫描件（附于本申请的《证明材料清单》之后）：1.证明文件：流水.pdf（4页）" in only["hardship_letter"]
