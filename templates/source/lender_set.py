@@ -370,7 +370,7 @@ def repayment_agreement() -> Builder:
     b.para(agreed_amount("penalty", "（三）罚息及费用"), keep_next=True)
     b.para("{% if debt.loan.all_given %}以上合计人民币{{ debt.loan.total_owed }}元（大写：{{ debt.loan.total_owed_words }}）。"
            "{% else %}以上已列明的{{ debt.loan.total_includes }}合计人民币{{ debt.loan.total_owed }}元"
-           "（大写：{{ debt.loan.total_owed_words }}）。{% endif %}")
+           "（大写：{{ debt.loan.total_owed_words }}）。{% endif %}", keep_next=True)
     b.para("上述金额以双方书面核对一致的金额为准。")
 
     # The borrower's lawyer: what paying the plan settles is said here, whatever the row gives. A waiver
@@ -401,7 +401,7 @@ def repayment_agreement() -> Builder:
           P("{% if debt.plan.deferral %}甲方同意乙方暂缓至{{ debt.plan.first_due }}还款，乙方于该日前{% else %}"
             "乙方于{{ debt.plan.first_due }}前{% endif %}一次性向甲方支付人民币{{ debt.plan.proposed_total }}元"
             "（大写：{{ debt.plan.proposed_total_words }}）；甲方收到后，原合同项下债务全部结清，"
-            "甲方不再向乙方主张其余任何款项。"),
+            "甲方不再向乙方主张其余任何款项。", keep_next=True),
           tag("{%p else %}"),
           P("{% if debt.plan.deferral %}甲方同意乙方暂缓至{{ debt.plan.first_due }}开始还款。{% endif %}"
             "乙方按下表{% if not debt.plan.single %}分{{ debt.plan.count }}期{% endif %}向甲方还款，"
@@ -416,9 +416,10 @@ def repayment_agreement() -> Builder:
     b.add(tag("{%p if not debt.plan.settlement %}"),
           table(widths, [header_row(widths, ["期数", "还款日", "金额（元）"]),
                          *schedule_rows(widths, installment_row, loop="debt.plan.schedule"),
-                         row([text_cell(widths[0] + widths[1], "合计", style="TableHeading", span=2),
-                              text_cell(widths[2], R("{{ debt.plan.proposed_total }}", bold=True), jc="right")])]),
-          P("以上还款合计人民币{{ debt.plan.proposed_total }}元（大写：{{ debt.plan.proposed_total_words }}）。", before=120),
+                         keep_with_next(row([text_cell(widths[0] + widths[1], "合计", style="TableHeading", span=2),
+                              text_cell(widths[2], R("{{ debt.plan.proposed_total }}", bold=True), jc="right")]))]),
+          P("以上还款合计人民币{{ debt.plan.proposed_total }}元（大写：{{ debt.plan.proposed_total_words }}）。", before=120,
+            keep_next=True),
           tag("{%p endif %}"))
     b.para("乙方可以提前偿还部分或全部款项，提前还款不另收费用。乙方支付的款项先用于清偿本金，"
            "本金清偿完毕后再清偿其他款项。")
@@ -485,4 +486,12 @@ def repayment_agreement() -> Builder:
              cell(sig[1], P("日期：" + DATE_BLANK, style="Normal"))]),
     ], borders=False))
     b.add(tag("{%p endfor %}"))
+    # No clause runs from one page onto the next (issue 22): every paragraph keeps its lines together,
+    # and every one but a clause's last keeps with the next (set above); only 第三条's schedule may
+    # continue on a new page, under its repeated header.
+    for paragraph in b.body.iter(qn("w:p")):
+        properties = paragraph.find(qn("w:pPr"))
+        if properties is not None and properties.find(qn("w:keepLines")) is None:
+            keep = properties.find(qn("w:keepNext"))
+            (keep if keep is not None else properties.find(qn("w:pStyle"))).addnext(el("w:keepLines"))
     return b
