@@ -111,6 +111,7 @@ def file_tag(number: int, lender: Lender, lenders: int) -> str:
 
 
 def lender_context(lender: Lender, addressee: str) -> dict:
+    named = addressee != lender.addressee() or bool(lender.legal_name and not lender.partner_funded)
     ways = ([f"客服电话{lender.hotline}"] if lender.hotline else []) + (
         [lender.online_service] if lender.online_service else [])
     return {
@@ -123,10 +124,16 @@ def lender_context(lender: Lender, addressee: str) -> dict:
         "hotline": lender.hotline,
         "online_service": lender.online_service,
         "repayment_channel": lender.repayment_channel or NOT_PUBLISHED,
+        "has_repayment_channel": bool(lender.repayment_channel),
         "has_channels": bool(ways),
         "contact": "，或".join(ways) or NOT_PUBLISHED,  # e.g. 客服电话95384，或微信或QQ内“微粒贷”官方入口的在线客服
         "caution": lender.caution,
         "credit_card": lender.kind == "credit_card",
+        # Whom the letter addresses is a creditor's name, not words standing in for one (a partner-
+        # funded product, or no legal name on the list, and 债权人 left blank).
+        "creditor_named": named,
+        # …and the product may not be the creditor at all (a consumer-finance company lends in its own name).
+        "creditor_unknown": not named and lender.kind != "consumer_finance",
         "listed": lender.kind != "unlisted",
     }
 

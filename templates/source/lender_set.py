@@ -92,8 +92,8 @@ def proposal_sentence(d: str = D) -> str:
 
 def contract_line(d: str = D) -> str:
     """How one of several contracts of a lender is named in the letter: （一）借款合同编号…"""
-    return (f"{{{{ {d}ordinal }}}}{{% if {d}contract_no %}}借款合同编号{{{{ {d}contract_no }}}}{{% else %}}"
-            "合同编号未能提供的一笔借款{% endif %}")
+    return (f"{{{{ {d}ordinal }}}}{{% if {d}contract_no %}}{{% if lender.credit_card %}}卡号或合同编号{{% else %}}"
+            f"借款合同编号{{% endif %}}{{{{ {d}contract_no }}}}{{% else %}}合同编号未能提供的一笔欠款{{% endif %}}")
 
 
 def amounts_table(d: str = D):
@@ -145,16 +145,22 @@ def hardship_letter() -> Builder:
     b.when("borrower.address", P(R("联系地址：", bold=True), "{{ borrower.address }}", style="Normal",
                                  keep_next=False))
 
-    b.para("本人是贵方{{ lender.short_name }}借款的借款人{% if lender.several_contracts %}（共{{ lender.count }}笔借款）"
+    b.para("{% if lender.credit_card %}本人是贵方信用卡的持卡人{% else %}本人是贵方{{ lender.short_name }}借款的借款人"
+           "{% endif %}{% if lender.several_contracts %}（共{{ lender.count }}笔{% if lender.credit_card %}欠款{% else %}借款{% endif %}）"
            "{% endif %}，因遭遇下述困难，暂时无法按原约定还款。"
            "现将借款和困难情况如实说明如下，并向贵方提出协商还款申请。", before=120)
+    # The product is not the creditor and the rows do not name it (issue 23): say so, guess no bank.
+    b.when("lender.creditor_unknown",
+           P("本人的借款通过{{ lender.short_name }}办理，出借款项的机构以借款合同载明为准。如本申请应由贵方以外的机构处理，"
+             "恳请转交该机构，并告知本人该机构的全称。"))
 
     b.heading("一、借款及逾期情况")
-    b.para("{% if lender.several_contracts %}本人在贵方办理了{{ lender.count }}笔{{ lender.short_name }}借款，"
-           "均未能按期足额还款。据本人所知的贵方账单信息，各笔借款目前的欠款情况如下"
+    b.para("{% if lender.several_contracts %}本人在贵方{% if lender.credit_card %}的{{ lender.count }}笔信用卡欠款"
+           "{% else %}办理了{{ lender.count }}笔{{ lender.short_name }}借款，{% endif %}均未能按期足额还款。据本人所知的贵方账单信息，各笔借款目前的欠款情况如下"
            "（以双方书面核对一致的金额为准），合计人民币{{ lender.total_owed }}元：{% else %}"
-           "本人在贵方办理{{ lender.short_name }}借款"
-           "{% if loan.contract_no %}（借款合同编号：{{ loan.contract_no }}）{% endif %}，"
+           "{% if lender.credit_card %}本人持有贵方发行的信用卡{% if loan.contract_no %}（卡号或合同编号："
+           "{{ loan.contract_no }}）{% endif %}{% else %}本人在贵方办理{{ lender.short_name }}借款"
+           "{% if loan.contract_no %}（借款合同编号：{{ loan.contract_no }}）{% endif %}{% endif %}，"
            "自{{ loan.overdue_since }}起未能按期足额还款，截至{{ today }}已逾期{{ loan.overdue_days }}天。"
            "据本人所知的贵方账单信息，目前欠款情况如下（以双方书面核对一致的金额为准）：{% endif %}", keep_next=True)
     b.add(tag("{%p for debt in lender.debts %}"),
@@ -213,7 +219,14 @@ def hardship_letter() -> Builder:
             "{% else %}（金额以贵方账单为准）{% endif %}。"),
           tag("{%p endif %}"),
           # Exactly one sentence on interest per contract: the draft proposes that nothing more accrues.
-          tag("{%p if debt.request.interest_freeze %}"),
+          # A credit card may ask for the personalised installment agreement of the credit-card rules
+          # (art. 70: up to 5 years; collection stops once it is agreed); no other product may.
+          tag("{%p if debt.lender.credit_card and not debt.plan.settlement %}"),
+          P(R("个性化分期还款：", bold=True),
+            "依照《商业银行信用卡业务监督管理办法》第七十条，恳请贵方与本人协商达成个性化分期还款协议"
+            "（期限不超过5年），按上述还款安排分期偿还，在协议履行期间停止计收利息、罚息及其他费用；"
+            "协议达成后，恳请贵方停止对本人的催收。"),
+          tag("{%p elif debt.request.interest_freeze %}"),
           P(R("个性化还款方案：", bold=True),
             "恳请贵方根据本人目前的实际还款能力，为本人办理个性化还款方案，在方案履行期间停止计收利息、罚息及其他费用。"),
           tag("{%p elif not debt.plan.settlement %}"),
@@ -358,8 +371,10 @@ def repayment_agreement() -> Builder:
     b.line("联系电话：{{ borrower.phone }}")
     b.line("联系地址：{% if borrower.address %}{{ borrower.address }}{% else %}" + BLANK * 2 + "{% endif %}")
 
-    b.para("乙方在甲方办理{{ lender.short_name }}借款，双方签订了"
-           "{% if debt.loan.contract_no %}编号为{{ debt.loan.contract_no }}的{% endif %}借款合同（以下简称“原合同”）。"
+    b.para("{% if lender.credit_card %}乙方持有甲方发行的信用卡{% if debt.loan.contract_no %}（卡号或合同编号："
+           "{{ debt.loan.contract_no }}）{% endif %}，双方签订了信用卡领用合约{% else %}乙方在甲方办理"
+           "{{ lender.short_name }}借款，双方签订了{% if debt.loan.contract_no %}编号为{{ debt.loan.contract_no }}的"
+           "{% endif %}借款合同{% endif %}（以下简称“原合同”）。"
            "乙方因遭遇困难，自{{ debt.loan.overdue_since }}起未能按原合同按期还款。"
            "为妥善解决欠款问题，经双方协商，达成如下协议，以资共同遵守：", before=240)
 
@@ -425,12 +440,15 @@ def repayment_agreement() -> Builder:
            "本金清偿完毕后再清偿其他款项。")
 
     b.heading("第四条　还款方式")
-    b.para("乙方通过甲方的官方渠道还款，即{{ lender.repayment_channel }}，或甲方名下的还款账户（包括甲方书面指定的"
+    b.para("乙方通过甲方的官方渠道还款，即{% if lender.has_repayment_channel %}{{ lender.repayment_channel }}"
+           "{% else %}原合同或甲方官方App载明的还款渠道{% endif %}，或甲方名下的还款账户（包括甲方书面指定的"
            "其他甲方名下账户）。乙方向上述渠道以外的任何单位、个人或账户支付的款项，不视为向甲方的还款。", keep_next=True)
     b.para("甲方指定还款账户：户名" + BLANK + "，开户行" + BLANK + "，账号" + BLANK + "。")
 
     b.heading("第五条　暂停催收")
-    b.para("乙方按本协议履行期间，甲方暂停对乙方的催收，包括委托第三方机构（含外包催收机构）进行的催收，"
+    b.para("{% if lender.credit_card and not debt.plan.settlement %}本协议是《商业银行信用卡业务监督管理办法》"
+           "第七十条所称的个性化分期还款协议。{% endif %}"
+           "乙方按本协议履行期间，甲方暂停对乙方的催收，包括委托第三方机构（含外包催收机构）进行的催收，"
            "不联系乙方的亲属、工作单位及其他第三人；甲方不就原合同对乙方提起诉讼或申请仲裁。")
 
     b.heading("第六条　未按期还款的处理")

@@ -343,3 +343,50 @@ def test_scans_only_claim_no_copies():
     (only,) = lender_sets(make_case(evidence=(), attachments=(scan("scans/流水.pdf", 4),)))
     assert "复印件（" not in only["hardship_letter"] and "另行提交复印件" not in only["evidence_cover"]
     assert "扫描件（附于本申请的《证明材料清单》之后）：1.证明文件：流水.pdf（4页）" in only["hardship_letter"]
+
+
+# ---------------------------------------------------------------- the creditor the contract names (issue 23)
+
+
+def test_the_creditor_a_row_names_is_addressee_and_party_while_the_product_gives_the_channels():
+    lenders = default_contract().lenders
+    (only,) = lender_sets(make_case(lender=lenders["借呗"], creditor="某某银行股份有限公司"))
+    letter, agreement = only["hardship_letter"], only["repayment_agreement"]
+    assert letter.startswith("协商还款申请书致：某某银行股份有限公司")
+    assert "甲方（债权人）：某某银行股份有限公司" in agreement
+    assert "即支付宝App内的借呗官方还款入口，或甲方名下的还款账户" in agreement  # 借呗's channel, from the list
+    assert "重庆蚂蚁" not in letter + agreement and "恳请转交" not in letter
+
+
+def test_a_partner_funded_product_without_its_creditor_is_addressed_without_guessing_a_bank():
+    lenders = default_contract().lenders
+    for product in ("借呗", "京东金条", "分期乐"):
+        (only,) = lender_sets(make_case(lender=lenders[product], creditor=""))
+        letter, agreement = only["hardship_letter"], only["repayment_agreement"]
+        assert letter.startswith(f"协商还款申请书致：{product}的贷款人（以借款合同载明为准）"), product
+        assert f"甲方（债权人）：{product}的贷款人（以借款合同载明为准）" in agreement
+        assert f"本人的借款通过{product}办理，出借款项的机构以借款合同载明为准。如本申请应由贵方以外的机构处理，" \
+               "恳请转交该机构" in letter
+        for guess in ("重庆蚂蚁", "银行股份有限公司", "小额贷款有限公司"):
+            assert guess not in letter + agreement + only.get("evidence_cover", ""), (product, guess)
+
+
+def test_a_credit_card_may_ask_for_the_personalised_installment_agreement_and_nothing_else_does():
+    lenders = default_contract().lenders
+    (card,) = lender_sets(make_case(lender=lenders["信用卡"], creditor="某某银行股份有限公司", loan_contract_no="6225****1234"))
+    letter, agreement = card["hardship_letter"], card["repayment_agreement"]
+    assert "本人是贵方信用卡的持卡人" in letter and "本人持有贵方发行的信用卡（卡号或合同编号：6225****1234）" in letter
+    assert ("个性化分期还款：依照《商业银行信用卡业务监督管理办法》第七十条，恳请贵方与本人协商达成个性化分期还款协议"
+            "（期限不超过5年），按上述还款安排分期偿还") in letter
+    assert "停止计息：" not in letter  # said once, in the art. 70 request
+    assert "乙方持有甲方发行的信用卡（卡号或合同编号：6225****1234），双方签订了信用卡领用合约（以下简称“原合同”）" in agreement
+    assert "本协议是《商业银行信用卡业务监督管理办法》第七十条所称的个性化分期还款协议" in clause(agreement, "五")
+    assert "即原合同或甲方官方App载明的还款渠道，或甲方名下的还款账户" in agreement  # the list holds no channel
+    # 27 installments: within the 5 years of art. 70.
+    assert "分27期按月偿还" in letter
+    for other in (make_case(), make_case(lender=lenders["借呗"], creditor="某某银行股份有限公司"),
+                  make_case(lender=lenders["信用卡"], creditor="某某银行股份有限公司", requests=("settlement",),
+                            funds_source="亲友借款")):
+        (documents,) = lender_sets(other)
+        text = documents["hardship_letter"] + documents["repayment_agreement"]
+        assert "第七十条" not in text and "个性化分期还款" not in text
