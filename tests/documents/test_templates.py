@@ -12,8 +12,8 @@ from docx import Document
 
 from pipeline.common.model import EvidenceItem
 from pipeline.contract import default_contract
-from pipeline.documents.packet import packet_sets
 from pipeline.documents.kinds import DOCUMENTS
+from pipeline.documents.packet import packet_sets
 from pipeline.documents.render import TemplateSet, template_files
 from pipeline.documents.template_check import check_templates, example_sets, template_source, unknown_names
 from pipeline.plan import plan_case
