@@ -185,7 +185,7 @@ def hardship_letter() -> Builder:
     budget_rows = [
         ("{{ budget.income_label }}", "{{ budget.income }}"),
         ("每月必要生活支出", "{{ budget.expenses }}"),
-        ("其他债务每月还款{% if summary.several %}（不含下述各笔借款）{% endif %}", "{{ budget.other_debts }}"),
+        ("其他债务每月还款{% if summary.several %}（不含情况表所列借款）{% endif %}", "{{ budget.other_debts }}"),
         ("每月结余", "{{ budget.disposable }}"),
     ]
     lines = [row([text_cell(widths[0], label, jc="left"), text_cell(widths[1], value, jc="right")])

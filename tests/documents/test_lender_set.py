@@ -108,7 +108,7 @@ def test_the_letter_states_the_whole_position_and_this_lenders_share():
     assert "比例分配给各家债权人。贵方所占份额为70.9%，即每月2,189.37元。" in wangshang["hardship_letter"]
     assert "（其中贵方1笔）" in weilidai["hardship_letter"]
     assert "贵方所占份额为29.1%，即每月900.43元。" in weilidai["hardship_letter"]
-    assert "其他债务每月还款（不含下述各笔借款）0.00" in weilidai["hardship_letter"]
+    assert "其他债务每月还款（不含情况表所列借款）0.00" in weilidai["hardship_letter"]
     assert "附件：《收入支出及债务情况表》；证明材料1项" in weilidai["hardship_letter"]
 
 
@@ -174,7 +174,7 @@ def test_the_floor_is_said_where_it_applies():
 def test_a_single_debt_letter_has_no_several_debts_words():
     (only,) = lender_sets(make_case())
     letter = only["hardship_letter"]
-    for several in ("家机构", "份额", "（一）借款合同编号", "收入支出及债务情况表", "（不含下述各笔借款）", "（共"):
+    for several in ("家机构", "份额", "（一）借款合同编号", "收入支出及债务情况表", "（不含情况表所列借款）", "（共"):
         assert several not in letter, several
     assert "financial_statement" not in only
     assert "本人在贵方办理网商贷借款（借款合同编号：WS2024000123），自2026年6月15日起未能按期足额还款" in letter
