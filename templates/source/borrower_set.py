@@ -6,18 +6,21 @@ nothing here is sent to the lender.
 
 from __future__ import annotations
 
+from docx.oxml.ns import qn
 from docx_kit import (
     Builder,
     P,
     R,
     cell,
     cm,
+    el,
     header_row,
     keep_with_next,
     loop_row,
     row,
     schedule_rows,
     table,
+    tag,
     text_cell,
 )
 from lender_set import info_block
@@ -33,27 +36,52 @@ def borrower_summary() -> Builder:
     b.title("致借款人：这套材料怎么用")
     b.add(P(NOT_SENT, style="DocNote"))
     b.line("{{ borrower.name }}，您好：", keep_next=False, style="PlainText", no_indent=True)
-    b.para("这套材料分两部分。前一部分是“寄送件”：协商还款申请书{% if evidence.any %}、证明材料清单{% endif %}"
-           "和还款协议（草案），是交给{{ lender.short_name }}的，电子版是 to_lender.pdf。"
+    b.para("这套材料分两部分。前一部分是“寄送件”，是交给贷款机构的"
+           "{% if summary.several_lenders %}，每一家一份，见下表{% else %}：协商还款申请书"
+           "{% if summary.several %}、收入支出及债务情况表{% endif %}{% if evidence.any %}、证明材料清单{% endif %}"
+           "和还款协议（草案），交给{{ lender.short_name }}，电子版是 {{ lender.file }}{% endif %}。"
            "这一部分是“本人留存”，是给您自己用的，请不要寄出，里面有您谈判时不能告诉对方的底线。")
+    widths = [cm(4.6), cm(5.0), cm(6.0)]
+    b.add(tag("{%p if summary.several_lenders %}"),
+          table(widths, [
+              header_row(widths, ["文件", "交给谁", "里面是哪几笔借款"]),
+              loop_row(widths, "{%tr for l in lenders %}"),
+              row([text_cell(widths[0], "{{ l.file }}", jc="left"),
+                   text_cell(widths[1], "{{ l.short_name }}（{{ l.legal_name }}）", jc="left"),
+                   text_cell(widths[2], "{% for d in l.debts %}{% if d.contract_no %}合同编号{{ d.contract_no }}"
+                                        "{% else %}第{{ d.number }}笔{% endif %}{% if not loop.last %}、{% endif %}"
+                                        "{% endfor %}", jc="left")]),
+              loop_row(widths, "{%tr endfor %}"),
+          ]),
+          P("每个文件只交给表里对应的那一家，不要交错。每个文件里都有一份《收入支出及债务情况表》，列着您的全部借款："
+            "这是为了让每一家都看到，您对各家一视同仁。", style="PlainText", before=60),
+          tag("{%p endif %}"))
 
-    b.heading("一、我们替您向{{ lender.short_name }}提出什么")
-    b.para("{% if plan.single %}在{{ plan.first_due }}前一次还清{{ plan.proposed_total }}元"
-           "{% if plan.deferral %}（在那之前先暂缓还款）{% endif %}；"
-           "{% else %}{% if plan.deferral %}先暂缓，到{{ plan.first_due }}再开始还；{% endif %}"
-           "把{{ plan.proposed_total }}元分{{ plan.count }}个月还；{% endif %}"
-           "{% if request.penalty_waiver %}免掉罚息和相关费用{% if loan.penalty_given %}（{{ plan.waived_penalty }}元）"
-           "{% endif %}；{% endif %}"
-           "{% if plan.no_further_interest %}从签协议起不再加收利息和其他费用；{% endif %}"
-           "在对方审核期间暂停催收，不联系您的家人和工作单位。")
+    b.heading("一、这次向{% if summary.several_lenders %}各家{% else %}{{ lender.short_name }}{% endif %}提出什么")
+    b.add(tag("{%p for debt in all_debts %}"),
+          P("{% if summary.several %}{{ debt.number }}. {{ debt.name }}：{% endif %}"
+            "{% if debt.plan.single %}在{{ debt.plan.first_due }}前一次还清{{ debt.plan.proposed_total }}元"
+            "{% if debt.plan.deferral %}（在那之前先暂缓还款）{% endif %}"
+            "{% else %}{% if debt.plan.deferral %}先暂缓，到{{ debt.plan.first_due }}再开始还；{% endif %}"
+            "把{{ debt.plan.proposed_total }}元分{{ debt.plan.count }}个月还{% endif %}"
+            "{% if debt.request.penalty_waiver %}；免掉罚息和相关费用{% if debt.loan.penalty_given %}"
+            "（{{ debt.plan.waived_penalty }}元）{% endif %}{% endif %}"
+            "{% if debt.plan.no_further_interest %}；从签协议起不再加收利息和其他费用{% endif %}。", style="PlainText"),
+          tag("{%p endfor %}"))
+    b.para("还请对方在审核期间暂停催收，不联系您的家人和工作单位。")
 
     b.heading("二、您要还多少，从什么时候到什么时候")
-    b.para("{% if plan.single %}一次还清{{ plan.proposed_total }}元，最晚在{{ plan.first_due }}前到账。"
-           "{% else %}每月还{{ plan.regular_amount }}元{% if not plan.equal %}（最后一个月{{ plan.last_amount }}元）"
-           "{% endif %}，共{{ plan.count }}个月：第一次在{{ plan.first_due }}，最后一次在{{ plan.last_due }}，"
-           "合计{{ plan.proposed_total }}元。{% endif %}"
-           "这个数是按{{ plan.total_includes }}算的{% if not loan.all_given %}；案件表里没有填写的利息或罚息，"
-           "以贷款机构的账单为准，核对后金额可能会变{% endif %}。对方同意之前，这只是您提出的方案。")
+    b.add(tag("{%p for debt in all_debts %}"),
+          P("{% if summary.several %}{{ debt.number }}. {{ debt.name }}：{% endif %}"
+            "{% if debt.plan.single %}一次还清{{ debt.plan.proposed_total }}元，最晚在{{ debt.plan.first_due }}前到账。"
+            "{% else %}每月还{{ debt.plan.regular_amount }}元{% if not debt.plan.equal %}（最后一个月"
+            "{{ debt.plan.last_amount }}元）{% endif %}，共{{ debt.plan.count }}个月：第一次在{{ debt.plan.first_due }}，"
+            "最后一次在{{ debt.plan.last_due }}，合计{{ debt.plan.proposed_total }}元。{% endif %}"
+            "这个数是按{{ debt.plan.total_includes }}算的{% if not debt.loan.all_given %}；案件表里没有填写的利息或罚息，"
+            "以贷款机构的账单为准，核对后金额可能会变{% endif %}。", style="PlainText"),
+          tag("{%p endfor %}"))
+    b.para("{% if summary.several and any_installments %}几笔加起来，每月最多要还{{ budget.monthly_offer }}元。{% endif %}"
+           "对方同意之前，这只是您提出的方案。")
 
     b.heading("三、如果没能按时还")
     b.para("{% if plan.single %}草案里约定的是一次还清：到期没付，这个方案就不成立，贷款机构仍可以按原来的合同向您追讨。"
@@ -63,17 +91,25 @@ def borrower_summary() -> Builder:
            "手头有困难时，一定要在还款日之前主动联系对方说明，不要等逾期了再说。")
 
     b.heading("四、接下来做什么")
-    b.para("1. 在申请书上签名，把寄送件交给{{ lender.short_name }}：通过官方渠道（{{ lender.contact }}）提交，"
+    b.para("1. 在申请书上签名{% if summary.several %}，也在《收入支出及债务情况表》上签名{% endif %}，"
+           "把寄送件交给{% if summary.several_lenders %}各家：每一家都通过它的官方渠道（见下面）{% else %}"
+           "{{ lender.short_name }}：通过官方渠道（{{ lender.contact }}）{% endif %}提交，"
            "或按对方告知的地址邮寄；不要交给自称能代办的个人。保留寄送凭证：快递单号、上传或提交成功的截图。",
            keep_next=True)
+    b.add(tag("{%p if summary.several_lenders %}"), tag("{%p for l in lenders %}"),
+          P("{{ l.short_name }}：{{ l.contact }}", style="PlainText", ind_left=840, keep_next=True),
+          tag("{%p endfor %}"), tag("{%p endif %}"))
     b.para("2. 对照《证明材料准备清单》准备还缺的材料{% if evidence.missing %}（还缺{{ evidence.missing|length }}项）"
            "{% endif %}，齐了以后补交。", keep_next=True)
-    b.para("3. 如果到{{ follow_up }}还没有收到答复，就打电话跟进，电话怎么说、底线是多少，看《通话准备与记录表》。",
-           keep_next=True)
-    b.para("4. 谈定以后，一定要拿到书面确认（签字盖章的协议，或对方的短信、线上记录），再按《还款跟踪表》按月还款。"
+    b.para("3. 如果到{{ follow_up }}还没有收到答复，就打电话跟进，电话怎么说、底线是多少，看《通话准备与记录表》"
+           "{% if summary.several_lenders %}（每一家一节）{% endif %}。", keep_next=True)
+    b.para("4. 谈定以后，一定要拿到书面确认（签字盖章的协议，或对方的短信、线上记录），再按《还款跟踪表》"
+           "{% if any_installments %}按期还款{% else %}在约定的日期前付款{% endif %}。"
            "手机或电脑日历可以导入还款提醒文件 reminders.ics：在手机上直接打开这个文件，或在 Outlook、WPS 日历中"
            "选择“导入”，每个还款日前3天会提醒您。")
-    b.when("lender.caution", P(R("特别提醒：", bold=True), "{{ lender.caution }}", style="PlainText", before=60))
+    b.add(tag("{%p for l in lenders %}"), tag("{%p if l.caution %}"),
+          P(R("特别提醒：", bold=True), "{{ l.caution }}", style="PlainText", before=60),
+          tag("{%p endif %}"), tag("{%p endfor %}"))
     b.when("org.name", P("如有疑问，请联系{{ org.name }}{% if org.phone %}（电话：{{ org.phone }}）{% endif %}"
                          "{% if caseworker %}，经办人{{ caseworker }}{% endif %}。", style="SmallNote", before=60))
     return b
@@ -120,22 +156,32 @@ CALL_STEPS = [
     ("只走官方渠道：", "只通过官方客服和官方还款渠道沟通、还款，不向任何个人账户转账，不把验证码告诉任何人。"),
 ]
 
-OPENING = ("“您好，我是{{ borrower.name }}，在贵方办理的{{ lender.short_name }}借款"
-           "{% if loan.contract_no %}（合同编号{{ loan.contract_no }}）{% endif %}从{{ loan.overdue_since }}起逾期了。"
+# Inside the loop over lenders: `l` is the lender the section is about, `d` each of its debts.
+OPENING = ("“您好，我是{{ borrower.name }}，在贵方办理的{{ l.short_name }}借款"
+           "{% if l.several_contracts %}有{{ l.debts|length }}笔：{% for d in l.debts %}"
+           "{% if d.contract_no %}合同编号{{ d.contract_no }}，{% endif %}从{{ d.loan.overdue_since }}起逾期"
+           "{% if not loop.last %}；{% endif %}{% endfor %}。"
+           "{% else %}{% for d in l.debts %}{% if d.contract_no %}（合同编号{{ d.contract_no }}）{% endif %}"
+           "从{{ d.loan.overdue_since }}起逾期了。{% endfor %}{% endif %}"
            "我因为{{ hardship_labels }}，暂时没办法按原来的约定还款，已经提交了协商还款申请书。"
-           "我的方案是：{% if plan.single %}{% if plan.deferral %}暂缓到{{ plan.first_due }}，{% endif %}"
-           "在{{ plan.first_due }}前一次还清{{ plan.proposed_total }}元{% else %}"
-           "{% if plan.deferral %}暂缓到{{ plan.first_due }}，从那天起{% endif %}分{{ plan.count }}期，"
-           "每月还{{ plan.regular_amount }}元{% endif %}"
-           "{% if request.penalty_waiver %}，并请减免罚息和相关费用{% endif %}"
-           "{% if request.interest_freeze %}，请为我办理个性化还款方案，方案期间不再计收利息和罚息{% endif %}。"
-           "这是按我现在的实际收入算出来的，请问贵方能否同意？”")
+           "我的方案是：{% for d in l.debts %}{% if l.several_contracts %}"
+           "{% if d.contract_no %}合同编号{{ d.contract_no }}{% else %}第{{ d.number }}笔{% endif %}，{% endif %}"
+           "{% if d.plan.single %}{% if d.plan.deferral %}暂缓到{{ d.plan.first_due }}，{% endif %}"
+           "在{{ d.plan.first_due }}前一次还清{{ d.plan.proposed_total }}元{% else %}"
+           "{% if d.plan.deferral %}暂缓到{{ d.plan.first_due }}，从那天起{% endif %}分{{ d.plan.count }}期，"
+           "每月还{{ d.plan.regular_amount }}元{% endif %}"
+           "{% if d.request.penalty_waiver %}，并请减免罚息和相关费用{% endif %}"
+           "{% if d.request.interest_freeze %}，请为我办理个性化还款方案，方案期间不再计收利息和罚息{% endif %}"
+           "{% if not loop.last %}；{% endif %}{% endfor %}。"
+           "{% if summary.several_lenders and l.share %}我一共欠{{ summary.lender_count }}家机构的钱，每月能拿出来还款的钱"
+           "按欠款多少分给了每一家，贵方这一份占{{ l.share }}，全部收支和债务都写在申请材料的情况表里。"
+           "{% else %}这是按我现在的实际收入算出来的，{% endif %}请问贵方能否同意？”")
 
 ANSWERS = [
     ("对方不同意：", "问对方：“请问贵方对有困难的客户有哪些个性化的还款安排？需要我补充哪些材料？”"
                "请对方说明不同意的理由，记下客服的姓名和工号。可以要求转给上级或投诉部门，"
                "也可以按《您的权利与求助渠道》投诉。"),
-    ("对方要每月多还：", "先问能不能延长期数。每月金额在下表“可让步到”以内的，可以考虑；"
+    ("对方要每月多还：", "先问能不能延长期数。每月金额在上面“可让步到”以内的，可以考虑；"
                   "超过的，就说“这个数我每月确实拿不出来，我回去算一下再答复”，不要当场答应，也不要说出底线。"),
     ("对方要一次还清：", "说“我现在没有能力一次还清”。如果能向家人筹到钱，可以问：一次还清能不能减免罚息和部分利息？"
                   "不要为了还这笔钱去借别的网贷，也不要找收费的中介“代还”。"),
@@ -145,15 +191,40 @@ ANSWERS = [
 
 
 def offer_row(widths, label: str, name: str, note: str):
-    amount = ("{% if negotiation." + name + " %}{{ negotiation." + name + ".amount }}元{% else %}—{% endif %}")
-    if name == "opening":
-        months = "{% if plan.single %}一次还清{% else %}{{ plan.count }}期{% endif %}"
-    else:
-        months = ("{% if negotiation." + name + " %}{% if negotiation." + name + ".over_cap %}60期以上"
-                  "{% else %}约{{ negotiation." + name + ".months }}期{% endif %}{% else %}—{% endif %}")
+    """A lender with one installment debt: one row per level, as the amount, its months, what to do."""
+    level = "l.negotiation." + name
+    amount = "{% if " + level + " %}{{ " + level + ".amount }}元{% else %}—{% endif %}"
+    months = "{% if " + level + " %}{{ " + level + ".months }}{% else %}—{% endif %}"
     return row([text_cell(widths[0], R(label, bold=True), jc="left"),
                 text_cell(widths[1], amount, jc="right"), text_cell(widths[2], months),
                 text_cell(widths[3], note, jc="left")], min_height=cm(0.9))
+
+
+def contracts_range_table():
+    """A lender with several installment debts: one row per debt, one column per level, the total."""
+    widths = [cm(2.4), cm(4.4), cm(4.4), cm(4.4)]
+
+    def level(name: str, value: str) -> str:
+        return "{{ " + value + "." + name + ".amount }}元，" + "{{ " + value + "." + name + ".months }}" + (
+            "" if name == "opening" else "{% if " + value + "." + name + ".held %}（不再加）{% endif %}")
+
+    def total(name: str) -> str:
+        return "{% if l.negotiation." + name + " %}{{ l.negotiation." + name + ".amount }}元{% else %}—{% endif %}"
+
+    return table(widths, [
+        header_row(widths, ["", "开口方案", "可让步到", "底线（不说出口）"]),
+        loop_row(widths, "{%tr for c in l.negotiation.debts %}"),
+        row([text_cell(widths[0], R("第{{ c.number }}笔", bold=True), jc="left")]
+            + [text_cell(w, level(name, "c"), jc="left") for w, name in zip(widths[1:], LEVEL_NAMES, strict=True)],
+            min_height=cm(0.9)),
+        loop_row(widths, "{%tr endfor %}"),
+        row([text_cell(widths[0], R("每月合计", bold=True), jc="left")]
+            + [text_cell(w, R(total(name), bold=True), jc="left") for w, name in zip(widths[1:], LEVEL_NAMES, strict=True)],
+            min_height=cm(0.9)),
+    ])
+
+
+LEVEL_NAMES = ("opening", "step", "limit")
 
 
 def call_log(widths, number: int):
@@ -166,35 +237,79 @@ def call_log(widths, number: int):
     return table(widths, rows)
 
 
+def all_lenders_table():
+    """With several lenders: every lender's range added up, and what it leaves of the surplus."""
+    widths = [cm(3.4), cm(4.2), cm(8.0)]
+    rows = [header_row(widths, ["", "各家加起来每月", "每月结余{{ ranges.surplus }}元里还剩"])]
+    for label, name in (("都按开口方案", "opening"), ("都让步到", "step"), ("都到底线", "limit")):
+        rows.append(row([text_cell(widths[0], R(label, bold=True), jc="left"),
+                         text_cell(widths[1], "{{ ranges." + name + " }}元", jc="right"),
+                         text_cell(widths[2], "{{ ranges.left_at_" + name + " }}元应付看病、修车这样的意外开支",
+                                   jc="left")], min_height=cm(0.8)))
+    return table(widths, rows)
+
+
+def lender_block(name: str):
+    return info_block((("贷款机构：", "{{ " + name + ".legal_name }}"), None),
+                      (("官方联系渠道：", "{{ " + name + ".contact }}（请以官方公布为准）"), None))
+
+
 def call_sheet() -> Builder:
     b = Builder("通话准备与记录表")
     b.title("通话准备与记录表")
-    b.add(P("（致电{{ lender.short_name }}协商时放在手边，边谈边记）" + NOT_SENT, style="DocNote"))
-    b.add(info_block((("案件编号：", "{{ case_id }}"), ("借款人：", "{{ borrower.name }}")),
-                     (("贷款机构：", "{{ lender.legal_name }}"), None),
-                     (("官方联系渠道：", "{{ lender.contact }}（请以官方公布为准）"), None)))
+    b.add(P("（致电{% if summary.several_lenders %}各家{% else %}{{ lender.short_name }}{% endif %}协商时放在手边，"
+            "边谈边记）" + NOT_SENT, style="DocNote"))
+    b.add(info_block((("案件编号：", "{{ case_id }}"), ("借款人：", "{{ borrower.name }}"))))
+    b.add(tag("{%p if not summary.several_lenders %}"), lender_block("lender"), tag("{%p endif %}"))
+    b.add(tag("{%p if summary.several_lenders %}"),
+          P("您要和{{ summary.lender_count }}家机构分别谈，下面每一家一节。每月能拿出来还款的钱是按欠款多少分给各家的，"
+            "每一家的开口方案、可让步到和底线都是它的那一份；几家加起来是这样：", keep_next=True),
+          tag("{%p if ranges.monthly %}"), all_lenders_table(), tag("{%p endif %}"),
+          P("给一家多让一点，多出来的钱只能从给别家的钱或留作意外开支的钱里拿，不是多出来的新钱："
+            "一家超过它的底线，别家的方案就会落空，您自己也很可能再次逾期。", before=120),
+          tag("{%p endif %}"))
 
     b.heading("一、通话要点")
     for number, (label, text) in enumerate(CALL_STEPS, start=1):
         b.para(R(f"{number}. {label}", bold=True), text, keep_next=False)
+
+    b.add(tag("{%p for l in lenders %}"))
+    section = P("第{{ l.number }}家：{{ l.short_name }}", style="DocTitle")
+    section.find(qn("w:pPr")).append(el("w:pageBreakBefore"))
+    b.add(tag("{%p if summary.several_lenders %}"), section, tag("{%p endif %}"))
+    b.add(tag("{%p if summary.several_lenders %}"), lender_block("l"), tag("{%p endif %}"),
+          tag("{%p if l.several_contracts %}"),
+          P(R("借款：", bold=True), "{% for d in l.debts %}第{{ d.number }}笔{% if d.contract_no %}，合同编号"
+            "{{ d.contract_no }}{% endif %}{% if not loop.last %}；{% endif %}{% endfor %}", style="Normal"),
+          tag("{%p endif %}"))
 
     b.heading("二、开口时可以这样说（可以照着读）")
     b.para(OPENING, jc="left")
 
     b.heading("三、谈判的范围（只给自己看，不要说出口）")
     widths = [cm(3.4), cm(2.8), cm(2.4), cm(7.0)]
-    b.add(table(widths, [
-        header_row(widths, ["", "每月金额", "约需期数", "怎么用"]),
-        offer_row(widths, "开口方案", "opening", "{% if plan.single %}先提一次还清的方案{% else %}先说这个数{% endif %}"),
-        offer_row(widths, "可让步到", "step", "对方不同意时，可以慢慢加到这个数，不要一步加到位"),
-        offer_row(widths, "底线（不说出口）", "limit", "超过这个数，以后很可能再次逾期：不要答应，说要回去算一下"),
-    ]))
-    b.add(P("{% if negotiation.has_surplus %}三档按您每月的结余{{ negotiation.surplus }}元算：开口方案是申请书里的"
-            "{% if plan.single %}一次还清方案{% else %}每月金额{% endif %}，可让步到结余的八成，底线是结余的九成，"
-            "留一成应付看病、修车这样的意外开支。{% if plan.single %}如果对方不接受一次还清、要求按月还，"
-            "每月金额也不要超过底线。{% endif %}{% else %}按案件表，您每月已经没有结余，每月金额不能再往上加；"
-            "对方要求更多时，请说明只能靠亲友帮助，并联系帮您准备材料的机构。{% endif %}",
-            style="SmallNote", before=120))
+    b.add(tag("{%p if l.negotiation.several %}"), contracts_range_table(),
+          P("开口方案先说；对方不同意时，可以慢慢加到“可让步到”，不要一步加到位；超过底线，以后很可能再次逾期："
+            "不要答应，说要回去算一下。", style="SmallNote", before=120),
+          tag("{%p elif l.negotiation.monthly %}"), table(widths, [
+              header_row(widths, ["", "每月金额", "约需期数", "怎么用"]),
+              offer_row(widths, "开口方案", "opening", "先说这个数"),
+              offer_row(widths, "可让步到", "step", "对方不同意时，可以慢慢加到这个数，不要一步加到位"),
+              offer_row(widths, "底线（不说出口）", "limit", "超过这个数，以后很可能再次逾期：不要答应，说要回去算一下"),
+          ]), tag("{%p endif %}"))
+    b.add(tag("{%p if l.negotiation.monthly %}"),
+          P("三档按您每月的结余{{ ranges.surplus }}元算：开口方案是申请书里的每月金额，可让步到结余的八成，"
+            "底线是结余的九成{% if summary.several_lenders %}（都是其中分给这一家的部分）{% endif %}，"
+            "留一成应付看病、修车这样的意外开支。"
+            "{% if summary.several_lenders and l.negotiation.step %}从开口加到可让步到，每月多出的"
+            "{{ l.negotiation.step_extra }}元来自留作意外开支的钱；几家都让步到可让步到，每月合计{{ ranges.step }}元，"
+            "只剩{{ ranges.left_at_step }}元应付意外。{% endif %}",
+            style="SmallNote", before=120),
+          tag("{%p endif %}"))
+    b.add(tag("{%p for d in l.debts %}"), tag("{%p if d.plan.single %}"),
+          P("{% if l.several_contracts %}{{ d.name }}：{% endif %}开口方案是在{{ d.settlement.due }}前一次还清"
+            "{{ d.settlement.amount }}元。", style="SmallNote", before=120),
+          tag("{%p endif %}"), tag("{%p endfor %}"))
 
     b.heading("四、对方这样说时")
     for label, text in ANSWERS:
@@ -204,6 +319,7 @@ def call_sheet() -> Builder:
     record = [cm(4.0), cm(11.6)]
     for number in (1, 2, 3):
         b.add(call_log(record, number), P("", style="Normal", after=120, keep_next=False))
+    b.add(tag("{%p endfor %}"))
     return b
 
 
@@ -214,9 +330,7 @@ def repayment_tracker() -> Builder:
     b = Builder("还款跟踪表")
     b.title("还款跟踪表")
     b.add(P("（按谈定的还款计划逐期记录；计划如有调整，以双方书面确认的为准）" + NOT_SENT, style="DocNote"))
-    b.add(info_block((("案件编号：", "{{ case_id }}"), ("借款人：", "{{ borrower.name }}")),
-                     (("贷款机构：", "{{ lender.legal_name }}"), None),
-                     (("还款渠道：", "{{ lender.repayment_channel }}"), None)))
+    b.add(info_block((("案件编号：", "{{ case_id }}"), ("借款人：", "{{ borrower.name }}"))))
     b.line(R("怎么用：", bold=True), before=120)
     for text in (
         "1. 每期在还款日之前，通过官方渠道足额还款；保存转账凭证或线上还款记录的截图，在下表登记。",
@@ -225,7 +339,8 @@ def repayment_tracker() -> Builder:
         "4. 全部还清后，请贷款机构出具结清证明，并查询个人信用报告，核对这笔借款已经显示为结清。",
     ):
         b.add(P(text, style="SmallNote", keep_next=True, ind_left=420))
-    b.add(P("", style="Normal", after=60, keep_next=True))
+    b.when("summary.several", P("5. 每一笔借款一张表，表头写着贷款机构和合同编号：还款时核对清楚，"
+                                "不要把这一笔的钱还到另一笔上。", style="SmallNote", keep_next=True, ind_left=420))
 
     widths = [cm(1.2), cm(3.4), cm(2.3), cm(2.3), cm(2.4), cm(2.9), cm(1.1)]
 
@@ -234,13 +349,25 @@ def repayment_tracker() -> Builder:
                     text_cell(widths[2], "{{ i.amount }}", jc="right"), text_cell(widths[3], "{{ i.remaining }}", jc="right"),
                     cell(widths[4]), cell(widths[5]), text_cell(widths[6], "□")], min_height=cm(0.8))
 
-    b.add(table(widths, [
-        header_row(widths, ["期数", "还款日", "应还（元）", "还后剩余（元）", "实际还款日", "凭证／流水号", "已还"]),
-        *schedule_rows(widths, installment_row),
-        row([text_cell(widths[0] + widths[1], "合计", style="TableHeading", span=2),
-             text_cell(widths[2], R("{{ plan.proposed_total }}", bold=True), jc="right"),
-             cell(widths[3] + widths[4] + widths[5] + widths[6], span=4)]),
-    ]))
+    # One table per debt; its first row names the lender and the contract and repeats on every page
+    # the table reaches, so that two loans of one lender are never mixed up.
+    title = row([text_cell(sum(widths), [R("{% if summary.several %}{{ debt.number }}. {% endif %}"
+                                           "{{ debt.lender.short_name }}（{{ debt.lender.legal_name }}）", bold=True),
+                                         "{% if debt.contract_no %}　合同编号{{ debt.contract_no }}{% endif %}",
+                                         "　还款渠道：{{ debt.lender.repayment_channel }}"],
+                           jc="left", span=len(widths))], header=True)
+    b.add(tag("{%p for debt in all_debts %}"),
+          P("", style="Normal", after=60, keep_next=True),
+          table(widths, [
+              title,
+              header_row(widths, ["期数", "还款日", "应还（元）", "还后剩余（元）", "实际还款日", "凭证／流水号", "已还"]),
+              *schedule_rows(widths, installment_row, loop="debt.plan.schedule"),
+              row([text_cell(widths[0] + widths[1], "合计", style="TableHeading", span=2),
+                   text_cell(widths[2], R("{{ debt.plan.proposed_total }}", bold=True), jc="right"),
+                   cell(widths[3] + widths[4] + widths[5] + widths[6], span=4)]),
+          ]),
+          P("", style="Normal", after=120),
+          tag("{%p endfor %}"))
     return b
 
 
@@ -265,8 +392,9 @@ def rights_and_help() -> Builder:
 
     b.heading("二、遇到问题，按这个顺序求助")
     for text in (
-        "1. 先向{{ lender.short_name }}本身投诉：{{ lender.contact }}。监管部门要求先向机构投诉；"
-        "记下投诉时间和受理编号。",
+        "1. 先向{% if summary.several_lenders %}贷款机构{% else %}{{ lender.short_name }}{% endif %}本身投诉："
+        "{% for l in lenders %}{% if summary.several_lenders %}{{ l.short_name }}，{% endif %}{{ l.contact }}"
+        "{% if not loop.last %}；{% endif %}{% endfor %}。监管部门要求先向机构投诉；记下投诉时间和受理编号。",
         "2. 12378：国家金融监督管理总局的银行保险消费者投诉维权热线（工作日工作时间）。",
         "3. 12363：中国人民银行的金融消费权益保护咨询投诉电话，征信问题也可以问（工作日工作时间）。",
         "4. 12348：公共法律服务热线，可以咨询法律问题、申请法律援助。",

@@ -1,0 +1,155 @@
+"""The borrower's own set for a client with several debts (issue 21, point 5), rendered .docx text (no
+LibreOffice): the overview of every debt first, a call sheet with one section per lender whose ranges
+add up within the client's budget, a tracker and a calendar that name each loan's contract, a summary
+that says which file goes to which lender. Every figure is worked out by hand in its comment.
+
+赵磊 (tests/plan/test_budget.py): income 9,000, expenses 4,500, nothing outside the case: surplus
+4,500.00, capacity 70 % = 3,150.00. Proposed totals 39,420.00 (A, 网商贷, penalty 960 waived),
+13,125.00 (B, 网商贷), 21,610.50 (C, 微粒贷, penalty 402 waived). Shares of 3,150.00 floored to the fen:
+1,674.49, 557.52, 917.97 (together 3,149.98); 24 installments each: 1,642.50; 546.87 (last 546.99);
+900.43 (last 900.61). Each debt's step and limit are 80 % and 90 % of 4,500 × its share ÷ 3,149.98:
+  A: 3,600 × 1,674.49 / 3,149.98 = 1,913.709… → 1,913.71;  4,050 × … = 2,152.920… → 2,152.92
+  B: 3,600 × 557.52 / 3,149.98 = 637.169… → 637.16;       4,050 × … = 716.816… → 716.81
+  C: 3,600 × 917.97 / 3,149.98 = 1,049.110… → 1,049.11;   4,050 × … = 1,180.254… → 1,180.25
+Months at the step: 39,420 / 1,913.71 = 20.6 → 21; 13,125 / 637.16 = 20.6 → 21; 21,610.50 / 1,049.11
+= 20.6 → 21; at the limit 39,420 / 2,152.92 = 18.3 → 19 (and so for B and C).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import sys
+from pathlib import Path
+
+from conftest import PACKET_DATE, make_case, rendered_documents
+from docx import Document
+from docx.oxml.ns import qn
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+from icalendar import Calendar
+
+from pipeline.contract import default_contract
+from pipeline.documents.calendar import reminders_ics
+from pipeline.documents.kinds import SetKind
+from pipeline.documents.packet import packet_sets
+from pipeline.plan import plan_case
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "plan"))
+from test_budget import zhao_lei  # noqa: E402 - the three-debt client of the budget tests
+
+BORROWER = ("debt_overview", "borrower_summary", "evidence_checklist", "call_sheet", "repayment_tracker",
+            "rights_and_help")
+
+
+def text_of(document) -> str:
+    """The text in reading order: paragraphs and table rows as they come (a merged cell once)."""
+    doc = Document(io.BytesIO(document.docx))
+    parts = []
+    for block in doc.element.body.iterchildren():
+        if block.tag == qn("w:p"):
+            parts.append(Paragraph(block, doc).text)
+        elif block.tag == qn("w:tbl"):
+            for table_row in Table(block, doc).rows:
+                parts += list(dict.fromkeys(cell.text for cell in table_row.cells))
+    return re.sub(r"\s+", "", "\n".join(parts))
+
+
+def render(case, names=BORROWER) -> dict[str, str]:
+    return {name: text_of(document) for name, document in rendered_documents(case, names).items()}
+
+
+def test_the_overview_comes_first_and_names_every_debt_its_plan_its_file_and_what_is_left():
+    case = zhao_lei()
+    (borrower,) = [s for s in packet_sets(case, plan_case(case, PACKET_DATE).plan, default_contract())
+                   if s.kind is SetKind.BORROWER]
+    assert borrower.documents[0] == "debt_overview"
+    overview = render(case, ("debt_overview",))["debt_overview"]
+    for row in ("1网商贷（浙江网商银行股份有限公司）A40,380.00每月1,642.50元，共24期，自2026年12月24日起",
+                "2网商贷（浙江网商银行股份有限公司）B13,125.00每月546.87元（末期546.99元），共24期，自2026年12月24日起",
+                "3微粒贷（深圳前海微众银行股份有限公司）C22,012.50每月900.43元（末期900.61元），共24期，自2026年12月24日起"):
+        assert row in overview, row
+    assert overview.count("to_lender-1-网商贷.pdf") == 2 and overview.count("to_lender-2-微粒贷.pdf") == 1
+    # the 24th month is the highest: 1,642.50 + 546.99 + 900.61 = 3,090.10; 4,500.00 − 3,090.10 = 1,409.90
+    assert "每月最多要还3,090.10元" in overview and "每月还剩1,409.90元" in overview
+    assert "您每月收入9,000.00元，必要生活支出4,500.00元，剩下4,500.00元" in overview
+
+
+def test_the_call_sheet_has_one_section_per_lender_whose_ranges_add_up_within_the_surplus():
+    sheet = render(zhao_lei(), ("call_sheet",))["call_sheet"]
+    first, second = sheet.index("第1家：网商贷"), sheet.index("第2家：微粒贷")
+    wangshang, weili = sheet[first:second], sheet[second:]
+    # 网商贷: both contracts in one call, each with its own months; the lender's totals added by hand:
+    # 1,642.50 + 546.87 = 2,189.37; 1,913.71 + 637.16 = 2,550.87; 2,152.92 + 716.81 = 2,869.73
+    assert "第1笔1,642.50元，24期1,913.71元，约21期2,152.92元，约19期" in wangshang
+    assert "第2笔546.87元，24期637.16元，约21期716.81元，约19期" in wangshang
+    assert "每月合计2,189.37元2,550.87元2,869.73元" in wangshang
+    assert "合同编号A" in wangshang and "合同编号B" in wangshang and "合同编号C" not in wangshang
+    # 微粒贷 alone reads as a one-debt sheet does
+    assert "开口方案900.43元24期" in weili and "可让步到1,049.11元约21期" in weili
+    assert "底线（不说出口）1,180.25元约19期" in weili and "合同编号C" in weili and "合同编号A" not in weili
+    # every lender at its step: 1,913.71 + 637.16 + 1,049.11 = 3,599.98 (≤ 80 % of 4,500), leaving 900.02;
+    # at its limit: 2,152.92 + 716.81 + 1,180.25 = 4,049.98 (≤ 90 %), leaving 450.02
+    assert "都让步到3,599.98元900.02元" in sheet and "都到底线4,049.98元450.02元" in sheet
+    assert "都按开口方案3,090.10元1,409.90元" in sheet
+    # conceding more to one lender is never new money: 2,550.87 − 2,189.37 = 361.50 comes from the reserve
+    assert "每月多出的361.50元来自留作意外开支的钱" in wangshang
+    assert "从给别家的钱或留作意外开支的钱里拿，不是多出来的新钱" in sheet
+    for section in (wangshang, weili):
+        assert section.count("客服姓名／工号") == 3
+
+
+def test_each_lender_hears_its_own_share_and_contracts_in_the_opening():
+    sheet = render(zhao_lei(), ("call_sheet",))["call_sheet"]
+    wangshang = sheet[sheet.index("第1家：网商贷"):sheet.index("第2家：微粒贷")]
+    opening = wangshang[wangshang.index("二、开口时可以这样说"):wangshang.index("三、谈判的范围")]
+    # 网商贷's share: (1,674.49 + 557.52) / 3,149.98 = 70.86 % → 70.9 %
+    assert "贵方这一份占70.9%" in opening
+    assert "合同编号A，分24期，每月还1,642.50元" in opening and "合同编号B，分24期，每月还546.87元" in opening
+    assert "1,913.71" not in opening and "2,152.92" not in opening
+
+
+def test_the_tracker_has_a_table_per_debt_headed_by_its_lender_and_contract():
+    tracker = render(zhao_lei(), ("repayment_tracker",))["repayment_tracker"]
+    for title in ("1.网商贷（浙江网商银行股份有限公司）合同编号A", "2.网商贷（浙江网商银行股份有限公司）合同编号B",
+                  "3.微粒贷（深圳前海微众银行股份有限公司）合同编号C"):
+        assert title in tracker, title
+    # 24 + 24 + 24 installments, each with its box; the totals 39,420.00, 13,125.00, 21,610.50
+    assert tracker.count("□") == 72
+    for total in ("合计39,420.00", "合计13,125.00", "合计21,610.50"):
+        assert total in tracker
+    b = tracker[tracker.index("合同编号B"):tracker.index("合同编号C")]
+    assert "242028年11月24日546.990.00" in b  # B's last: 13,125 − 23 × 546.87 = 546.99, nothing left
+
+
+def test_the_calendar_names_the_lender_and_the_contract_of_every_installment():
+    case = zhao_lei()
+    events = list(Calendar.from_ical(reminders_ics(case, plan_case(case, PACKET_DATE).plan)).walk("VEVENT"))
+    assert len(events) == 72 and len({str(e["uid"]) for e in events}) == 72
+    summaries = [str(e["summary"]) for e in events]
+    assert sum("网商贷（合同编号A）" in s for s in summaries) == 24
+    assert sum("网商贷（合同编号B）" in s for s in summaries) == 24
+    assert sum("微粒贷（合同编号C）" in s for s in summaries) == 24
+    assert "网商贷（合同编号B）还款546.99元：第24期（共24期）" in summaries
+    one = list(Calendar.from_ical(reminders_ics(make_case(), plan_case(make_case(), PACKET_DATE).plan)).walk("VEVENT"))
+    assert str(one[0]["summary"]) == "网商贷（合同编号WS2024000123）还款1,711.12元：第1期（共27期）"
+    assert str(one[0]["uid"]) == "T-001-1@negotiation-packets"  # a one-debt client's events keep their UIDs
+
+
+def test_the_summary_says_which_file_goes_to_which_lender():
+    summary = render(zhao_lei(), ("borrower_summary",))["borrower_summary"]
+    assert "to_lender-1-网商贷.pdf网商贷（浙江网商银行股份有限公司）合同编号A、合同编号B" in summary
+    assert "to_lender-2-微粒贷.pdf微粒贷（深圳前海微众银行股份有限公司）合同编号C" in summary
+    assert "1.网商贷（合同编号A）：把39,420.00元分24个月还" in summary
+    assert "3.微粒贷（合同编号C）：每月还900.43元（最后一个月900.61元），共24个月" in summary
+    assert "网商贷：客服电话95188" in summary and "微粒贷：客服电话95384" in summary
+
+
+def test_a_one_debt_client_keeps_its_one_sheet_without_lender_sections():
+    texts = render(make_case(), ("borrower_summary", "call_sheet", "repayment_tracker"))
+    sheet = texts["call_sheet"]
+    assert "第1家" not in sheet and "各家" not in sheet and "每月合计" not in sheet
+    assert sheet.index("贷款机构：浙江网商银行股份有限公司") < sheet.index("一、通话要点")
+    assert "开口方案1,711.12元27期" in sheet
+    assert "交给网商贷，电子版是to_lender.pdf" in texts["borrower_summary"]
+    assert "1.网商贷" not in texts["repayment_tracker"] and texts["repayment_tracker"].count("□") == 27
