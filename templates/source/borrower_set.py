@@ -26,6 +26,51 @@ from docx_kit import (
 from lender_set import info_block
 
 NOT_SENT = "（本人留存，不要寄给贷款机构）"
+RED = "C00000"
+
+
+def red(paragraph):
+    """The paragraph's runs in red (w:color goes before w:sz in a run's properties)."""
+    for properties in paragraph.iter(qn("w:rPr")):
+        properties.find(qn("w:sz")).addprevious(el("w:color", {"w:val": RED}))
+    return paragraph
+
+
+# ---------------------------------------------------------------- 先看这里 (the first page of the set)
+
+
+def notices_block(style: str = "PlainText") -> list:
+    """What the plan's warnings say, in plain words, where the borrower starts reading: installments
+    above the capacity in some months, a deferral the budget does not need, installments worked out by
+    capacity because the row asked neither for installments nor for a settlement."""
+    def item(text: str):
+        return P("· " + text, style=style, ind_left=420, no_indent=True)
+
+    return [
+        tag("{%p if notices.any %}"),
+        red(P(R("先看这里：", bold=True), style=style, before=120, keep_next=True, no_indent=True)),
+        tag("{%p if notices.above_capacity %}"),
+        item("{{ notices.months }}，{% if summary.several %}几笔借款加起来{% endif %}每月最多要还{{ notices.amount }}元，"
+             "超过了您每月能拿出来还款的{{ notices.capacity }}元（每月结余{{ notices.surplus }}元的七成），"
+             "留给看病、修车这类意外开支的只剩{{ notices.left }}元。这几个月一有意外，就可能又还不上："
+             "谈的时候不要再往上加；对方能延长期数、让每月少还一点的，就请对方延长。"),
+        tag("{%p endif %}"),
+        tag("{%p for d in all_debts %}"),
+        tag("{%p if d.notice.deferral_not_needed %}"),
+        item("{% if summary.several %}{{ d.name }}：{% endif %}您要求先暂缓还款，但按您的收支，每月能用来还"
+             "{% if summary.several %}这笔借款{% endif %}的{{ d.notice.available }}元已经够"
+             "{% if d.plan.single %}一次还清{% else %}还每期的{{ d.plan.regular_amount }}元{% endif %}。"
+             "暂缓只是把还款往后推，欠款不会因此变少；寄出之前，请{% if contact.any %}和经办人{% endif %}"
+             "再确认一下是否确实需要暂缓。"),
+        tag("{%p endif %}"),
+        tag("{%p if d.notice.by_capacity %}"),
+        item("{% if summary.several %}{{ d.name }}：{% endif %}案件表里没有写您要分期还款还是一次结清，"
+             "这里按您每月能拿出来的钱算成了分期还款：{{ d.offer }}。如果您其实想一次还清，要先确定钱从哪里来，"
+             "{% if contact.any %}再请经办人改成“一次性结清”{% else %}在寄出之前改成“一次性结清”{% endif %}。"),
+        tag("{%p endif %}"),
+        tag("{%p endfor %}"),
+        tag("{%p endif %}"),
+    ]
 
 
 # ---------------------------------------------------------------- 致借款人：材料说明
@@ -41,6 +86,8 @@ def borrower_summary() -> Builder:
            "{% if summary.several %}、收入支出及债务情况表{% endif %}{% if evidence.any %}、证明材料清单{% endif %}"
            "和还款协议（草案），交给{{ lender.short_name }}，电子版是 {{ lender.file }}{% endif %}。"
            "这一部分是“本人留存”，是给您自己用的，请不要寄出，里面有您谈判时不能告诉对方的底线。")
+    # With several debts the overview of all debts is the first page and says these things first.
+    b.add(tag("{%p if not summary.several %}"), *notices_block(), tag("{%p endif %}"))
     widths = [cm(4.6), cm(5.0), cm(6.0)]
     b.add(tag("{%p if summary.several_lenders %}"),
           table(widths, [

@@ -22,6 +22,7 @@ from docx_kit import (
     table,
     text_cell,
 )
+from borrower_set import notices_block
 from lender_set import info_block
 
 NOT_SENT = "（本人留存，不要寄给贷款机构）"
@@ -92,6 +93,7 @@ def debt_overview() -> Builder:
     b.add(P(NOT_SENT, style="DocNote"))
     b.para("{{ borrower.name }}，您一共欠{{ summary.lender_count }}家机构{{ summary.count }}笔借款，"
            "合计{{ summary.total_owed }}元。下面是每一笔借款提出的方案，和它的材料寄给谁。")
+    b.add(*notices_block())
     widths = [cm(1.1), cm(2.6), cm(3.4), cm(2.0), cm(4.0), cm(2.5)]
     b.add(table(widths, [
         header_row(widths, ["序号", "贷款机构（债权人）", "合同编号", "欠款（元）", "提出的方案", "寄给它的文件"]),

@@ -17,6 +17,7 @@ Months at the step: 39,420 / 1,913.71 = 20.6 → 21; 13,125 / 637.16 = 20.6 → 
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 import sys
@@ -153,3 +154,53 @@ def test_a_one_debt_client_keeps_its_one_sheet_without_lender_sections():
     assert "开口方案1,711.12元27期" in sheet
     assert "交给网商贷，电子版是to_lender.pdf" in texts["borrower_summary"]
     assert "1.网商贷" not in texts["repayment_tracker"] and texts["repayment_tracker"].count("□") == 27
+
+
+# ---------------------------------------------------------------- warnings a lawyer signs, said on the first page
+# (issue 22, point 2). The default client: 6,500 − 3,500 − 500 = 2,500.00 left, capacity 1,750.00;
+# 45,000 + 1,200.50 + 800 = 47,000.50 owed, 46,200.50 with the penalty waived.
+
+
+def first_page(case) -> str:
+    """The first document of the borrower's set: the overview with several debts, else the summary."""
+    name = "debt_overview" if len(case.debts) > 1 else "borrower_summary"
+    return render(case, (name,))[name]
+
+
+def test_installments_above_the_capacity_are_said_on_the_first_page():
+    # 24 given: 46,200.50 / 24 = 1,925.02 (floored), the last 46,200.50 − 23 × 1,925.02 = 1,925.04; every month
+    # 2026-12…2028-11 is above 1,750.00 and within 2,500.00, which leaves 2,500.00 − 1,925.04 = 574.96
+    text = first_page(make_case(installments=24))
+    assert "先看这里" in text
+    assert ("2026年12月至2028年11月，每月最多要还1,925.04元，超过了您每月能拿出来还款的1,750.00元"
+            "（每月结余2,500.00元的七成），留给看病、修车这类意外开支的只剩574.96元") in text
+
+
+def test_a_deferral_the_budget_does_not_need_is_said_on_the_first_page():
+    # by capacity: 27 installments of 1,711.12 ≤ 1,750.00 — the budget pays them without a deferral
+    text = first_page(make_case(requests=("deferral", "installments", "penalty_waiver"), deferral_months=2))
+    assert "您要求先暂缓还款，但按您的收支，每月能用来还的1,750.00元已经够还每期的1,711.12元" in text
+    assert "请和经办人再确认一下是否确实需要暂缓" in text  # 经办人 李律师 is given
+    text = first_page(make_case(requests=("deferral", "installments"), deferral_months=2, caseworker=""))
+    assert "请再确认一下是否确实需要暂缓" in text and "经办人" not in text
+
+
+def test_installments_by_capacity_are_said_on_the_first_page():
+    # only 停息挂账 asked: 47,000.50 in ⌈47,000.50 / 1,750⌉ = 27 of 1,740.75, the last 47,000.50 − 26 × 1,740.75
+    # = 1,741.00
+    text = first_page(make_case(requests=("interest_freeze",)))
+    assert ("案件表里没有写您要分期还款还是一次结清，这里按您每月能拿出来的钱算成了分期还款："
+            "每月1,740.75元（末期1,741.00元），共27期，自2026年12月24日起") in text
+
+
+def test_with_several_debts_the_overview_says_it_of_the_debt_it_concerns():
+    case = zhao_lei()
+    debts = (case.debts[0], dataclasses.replace(case.debts[1], requests=("interest_freeze",)), case.debts[2])
+    text = first_page(dataclasses.replace(case, debts=debts))
+    assert "网商贷（合同编号B）：案件表里没有写您要分期还款还是一次结清" in text
+    assert "网商贷（合同编号A）：案件表" not in text
+
+
+def test_nothing_to_say_first_when_the_plan_needs_no_warning():
+    assert "先看这里" not in first_page(make_case())
+    assert "先看这里" not in first_page(zhao_lei())
