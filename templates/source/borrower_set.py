@@ -131,11 +131,14 @@ def borrower_summary() -> Builder:
            "对方同意之前，这只是您提出的方案。")
 
     b.heading("三、如果没能按时还")
-    b.para("{% if plan.single %}草案里约定的是一次还清：到期没付，这个方案就不成立，贷款机构仍可以按原来的合同向您追讨。"
-           "所以只有确定到期前钱能到位，才答应这个日期。"
-           "{% else %}按草案，连续两期没还上，对方要先书面通知您；您收到通知后15天内补上，方案继续有效；"
+    b.para("{% if any_installments %}{% if summary.any_settlement %}分期还的：{% endif %}"
+           "按草案，连续两期没还上，对方要先书面通知您；您收到通知后15天内补上，方案继续有效；"
            "没有补上，对方可以要求您一次还清剩下的钱。{% endif %}"
-           "手头有困难时，一定要在还款日之前主动联系对方说明，不要等逾期了再说。")
+           "{% if summary.any_settlement %}{% if any_installments %}一次还清的：{% endif %}"
+           "按草案，到期没能付清的，要及时告诉对方，双方另行协商。草案里没有宽限期，到时候对方不一定还同意原来的方案"
+           "和减免，所以只有确定到期前钱能到位，才答应这个日期。{% endif %}"
+           "手头有困难时，一定要在{% if any_installments %}还款日{% else %}付款日{% endif %}之前主动联系对方说明，"
+           "不要等逾期了再说。")
 
     b.heading("四、接下来做什么")
     b.para("1. 在申请书上签名{% if summary.several %}，也在《收入支出及债务情况表》上签名{% endif %}，"
@@ -198,7 +201,8 @@ CALL_STEPS = [
                      "提交申请后，主动打电话确认对方已经收到。"),
     ("保持冷静和礼貌：", "耐心说明情况，争取对方的理解；不争吵，不做自己做不到的承诺。"),
     ("如实说明困难：", "讲清困难是什么、从什么时候开始、现在每月收支多少，不夸大也不隐瞒；说明已经准备好的证明材料。"),
-    ("提出具体方案：", "照下面“开口时可以这样说”讲出总额、期数、每月金额和第一次还款的日期。"),
+    ("提出具体方案：", "照下面“开口时可以这样说”讲出您的方案：分期的讲清每月金额、期数和第一次还款的日期，"
+                 "一次还清的讲清金额和日期。"),
     ("要求书面确认：", "谈定后请对方以书面形式确认（还款协议、短信或线上记录），核对金额、日期和还款方式后再确认，并保存好。"),
     ("只走官方渠道：", "只通过官方客服和官方还款渠道沟通、还款，不向任何个人账户转账，不把验证码告诉任何人。"),
 ]
@@ -222,19 +226,62 @@ OPENING = ("“您好，我是{{ borrower.name }}，在贵方办理的{{ l.short
            "{% if not loop.last %}；{% endif %}{% endfor %}。"
            "{% if summary.several_lenders and l.share %}我一共欠{{ summary.lender_count }}家机构的钱，每月能拿出来还款的钱"
            "按欠款多少分给了每一家，贵方这一份占{{ l.share }}，全部收支和债务都写在申请材料的情况表里。"
-           "{% else %}这是按我现在的实际收入算出来的，{% endif %}请问贵方能否同意？”")
+           "{% elif l.negotiation.monthly %}这是按我现在的实际收入算出来的，"
+           "{% else %}这是我一次能拿出来的钱，{% endif %}请问贵方能否同意？”")
 
-ANSWERS = [
-    ("对方不同意：", "问对方：“请问贵方对有困难的客户有哪些个性化的还款安排？需要我补充哪些材料？”"
-               "请对方说明不同意的理由，记下客服的姓名和工号。可以要求转给上级或投诉部门，"
-               "也可以按《您的权利与求助渠道》投诉。"),
-    ("对方要每月多还：", "先问能不能延长期数。每月金额在上面“可让步到”以内的，可以考虑；"
-                  "超过的，就说“这个数我每月确实拿不出来，我回去算一下再答复”，不要当场答应，也不要说出底线。"),
-    ("对方要一次还清：", "说“我现在没有能力一次还清”。如果能向家人筹到钱，可以问：一次还清能不能减免罚息和部分利息？"
-                  "不要为了还这笔钱去借别的网贷，也不要找收费的中介“代还”。"),
-    ("对方说要起诉或上门：", "保持冷静，说明已经提交协商申请、愿意还款，记下对方的姓名、工号和原话。"
-                    "受到威胁、辱骂的，可以投诉；人身安全受到威胁，立即拨打110。"),
-]
+# What to answer, true at every amount it is used for: between the opening and the step the reserve
+# for the unexpected and the risk of falling behind again; "beyond what I can do" only above the limit.
+# A settlement is answered as a settlement. `l` is the lender of the section.
+REFUSED = ("对方不同意：", "问对方：“请问贵方对有困难的客户有哪些个性化的还款安排？需要我补充哪些材料？”"
+                     "请对方说明不同意的理由，记下客服的姓名和工号。可以要求转给上级或投诉部门，"
+                     "也可以按《您的权利与求助渠道》投诉。")
+MORE_EACH_MONTH = (
+    "对方要每月多还：",
+    "{% if l.negotiation.above_limit %}您的方案已经高于底线（见本表开头的红字），一分钱也不要再加。可以说："
+    "“这已经是我每月最多能拿出来的钱，再多我肯定会再次逾期，对双方都不好。能不能把期数延长一些？”"
+    "{% else %}先问能不能延长期数。{% if l.negotiation.step %}要加，就慢慢加，每次少加一点，最多加到“可让步到”的"
+    "{{ l.negotiation.step.amount }}元。可以说：“每月再多还，我留着应付看病这些意外开支的钱就少了，一有意外又会"
+    "还不上。我尽量每月多还一点，期数也能缩短，您看这样行不行？”{% endif %}"
+    "{% if l.negotiation.limit %}对方要的超过“可让步到”、还在底线{{ l.negotiation.limit.amount }}元以内的，"
+    "不要当场答应，说：“这要动用我留着应付意外的钱，我回去算一下再答复您。”{% endif %}"
+    "超过底线的，就说：“这个数超出了我的能力：每月付完生活费，我就剩不下应付意外的钱，肯定会再次逾期，"
+    "我不能答应。”不要说出底线是多少。{% endif %}"
+    "{% if summary.several_lenders %}给这一家多加的钱，只能从给别家的钱或留作意外开支的钱里出：不要为了这一家，"
+    "让别家的方案落空。{% endif %}")
+ALL_AT_ONCE = ("对方要一次还清：", "说实话：“我现在没有能力一次还清，所以才申请分期。”如果能向家人筹到钱，可以问："
+                        "一次还清能不能减免罚息和部分利息？不要为了还这笔钱去借别的网贷，也不要找收费的中介“代还”。")
+SETTLEMENT_MORE = (
+    "对方要一次多付一些：",
+    "说：“{% if d.funds_source %}这笔钱来自{{ d.funds_source }}，{% endif %}我一次能拿出来的就是"
+    "{{ d.settlement.amount }}元。”{% if d.settlement.waiver %}确实能多凑到钱的，最多到不减免罚息的"
+    "{{ d.settlement.with_penalty }}元；{% endif %}凑不到的数不要答应，也不要为了凑钱去借别的网贷或找收费的中介。")
+SETTLEMENT_MONTHLY = (
+    "对方要改成按月还：",
+    "{% if d.settlement.monthly %}按您每月的结余，这笔借款每月最多能还{{ d.settlement.monthly_amount }}元"
+    "（这是底线，不要说出口），要{{ d.settlement.monthly_months }}个月才能还完"
+    "{% if d.settlement.monthly_over_cap %}，超过了5年，对方一般不会同意：请尽量争取一次还清{% endif %}。"
+    "对方提出的每月金额在这以内的，可以考虑；超过的不要答应，说：“这个数超出了我每月的能力，我回去算一下再答复您。”"
+    "{% elif d.settlement.has_surplus %}您每月能拿出来还款的钱已经分给了其他借款，这一笔改成按月还，就要少给别家："
+    "不要当场答应，说“我回去算一下再答复您”。"
+    "{% else %}按案件表，您每月已经没有结余，不能改成按月还。可以说：“我每月的收入只够生活，只能用一次凑出来的钱还。”"
+    "{% endif %}")
+SETTLEMENT_EARLIER = ("对方要更早付清：", "只答应钱确定能到手的日子；钱没到手以前，不要答应具体日期。")
+THREATS = ("对方说要起诉或上门：", "保持冷静，说明已经提交协商申请、愿意还款，记下对方的姓名、工号和原话。"
+                        "受到威胁、辱骂的，可以投诉；人身安全受到威胁，立即拨打110。")
+
+
+def answers(b: Builder) -> None:
+    """四、对方这样说时, for the lender `l` of the section: its installment debts, then each settlement."""
+    b.heading("四、对方这样说时")
+    b.para(R(REFUSED[0], bold=True), REFUSED[1], keep_next=False)
+    b.add(tag("{%p if l.negotiation.monthly %}"),
+          *(P(R(label, bold=True), text) for label, text in (MORE_EACH_MONTH, ALL_AT_ONCE)),
+          tag("{%p endif %}"),
+          tag("{%p for d in l.debts %}"), tag("{%p if d.plan.single %}"),
+          *(P(R("{% if l.several_contracts %}" + "{{ d.name }}，{% endif %}" + label, bold=True), text)
+            for label, text in (SETTLEMENT_MORE, SETTLEMENT_MONTHLY, SETTLEMENT_EARLIER)),
+          tag("{%p endif %}"), tag("{%p endfor %}"))
+    b.para(R(THREATS[0], bold=True), THREATS[1], keep_next=False)
 
 
 def offer_row(widths, label: str, name: str, note: str):
@@ -242,6 +289,7 @@ def offer_row(widths, label: str, name: str, note: str):
     level = "l.negotiation." + name
     amount = "{% if " + level + " %}{{ " + level + ".amount }}元{% else %}—{% endif %}"
     months = "{% if " + level + " %}{{ " + level + ".months }}{% else %}—{% endif %}"
+    note = "{% if " + level + " %}" + note + "{% else %}方案已经高于这一档，见本表开头的红字{% endif %}"
     return row([text_cell(widths[0], R(label, bold=True), jc="left"),
                 text_cell(widths[1], amount, jc="right"), text_cell(widths[2], months),
                 text_cell(widths[3], note, jc="left")], min_height=cm(0.9))
@@ -274,6 +322,30 @@ def contracts_range_table():
 LEVEL_NAMES = ("opening", "step", "limit")
 
 
+def settlement_range_table():
+    """A settlement's range: an amount and a date, never a monthly amount; `d` is the debt."""
+    widths = [cm(3.4), cm(3.2), cm(3.2), cm(5.8)]
+    waiver = "d.settlement.waiver"
+    return table(widths, [
+        header_row(widths, ["", "一次还清的金额", "最晚付款日", "怎么用"]),
+        row([text_cell(widths[0], R("开口方案", bold=True), jc="left"),
+             text_cell(widths[1], "{{ d.settlement.amount }}元", jc="right"),
+             text_cell(widths[2], "{{ d.settlement.due }}前"),
+             text_cell(widths[3], "先提这个方案", jc="left")], min_height=cm(0.9)),
+        row([text_cell(widths[0], R("可让步到", bold=True), jc="left"),
+             text_cell(widths[1], "{% if " + waiver + " %}{{ d.settlement.with_penalty }}元{% else %}—{% endif %}",
+                       jc="right"),
+             text_cell(widths[2], "{% if " + waiver + " %}{{ d.settlement.due }}前{% else %}—{% endif %}"),
+             text_cell(widths[3], "{% if " + waiver + " %}罚息也付、不再要求减免：只有确定能多凑到这么多钱才答应"
+                                  "{% else %}这就是您能凑到的钱，不要再往上加{% endif %}", jc="left")],
+            min_height=cm(0.9)),
+        row([text_cell(widths[0], R("底线（不说出口）", bold=True), jc="left"),
+             text_cell(widths[1], "不超过能凑到的钱", jc="right"),
+             text_cell(widths[2], "不早于钱到手的日子"),
+             text_cell(widths[3], "凑不到的数、来不及的日子，都不要答应", jc="left")], min_height=cm(0.9)),
+    ])
+
+
 def call_log(widths, number: int):
     lines = [(f"第{number}次通话时间", "______年____月____日　____时____分"), ("客服姓名／工号", ""),
              ("对方提出的方案", ""), ("双方谈定的结果", ""), ("下一步／跟进日期", "")]
@@ -296,6 +368,26 @@ def all_lenders_table():
     return table(widths, rows)
 
 
+def above_range_warnings() -> list:
+    """In red at the top: a lender whose plan already asks more each month than its step or its limit
+    (a given count, or 60 installments above the share), and what to do then."""
+    return [
+        tag("{%p for l in lenders %}"), tag("{%p if l.negotiation.above_step %}"),
+        red(P(R("注意：", bold=True),
+              "{% if summary.several_lenders %}给{{ l.short_name }}的{% endif %}方案每月{{ l.negotiation.opening.amount }}元，"
+              "已经高于{% if l.negotiation.above_limit %}底线{{ l.negotiation.limit_at }}元（您每月结余的九成"
+              "{% else %}“可让步到”的{{ l.negotiation.step_at }}元（您每月结余的八成{% endif %}"
+              "{% if summary.several_lenders %}中分给这一家的部分{% endif %}）。"
+              "{% if l.negotiation.above_limit %}这样每月几乎剩不下应付意外的钱，很容易再次逾期。"
+              "怎么办：谈的时候一分钱也不要再加，只请对方延长期数、让每月少还一点"
+              "{% else %}再加就要动用留着应付意外的钱。怎么办：尽量不要再加，先请对方延长期数、让每月少还一点；"
+              "无论如何不要超过底线{{ l.negotiation.limit_at }}元{% endif %}"
+              "{% if contact.any %}；寄出之前，请经办人再核对一下期数{% endif %}。",
+              style="Normal", before=60, after=120)),
+        tag("{%p endif %}"), tag("{%p endfor %}"),
+    ]
+
+
 def lender_block(name: str):
     return info_block((("贷款机构：", "{{ " + name + ".legal_name }}"), None),
                       (("官方联系渠道：", "{{ " + name + ".contact }}（请以官方公布为准）"), None))
@@ -306,6 +398,7 @@ def call_sheet() -> Builder:
     b.title("通话准备与记录表")
     b.add(P("（致电{% if summary.several_lenders %}各家{% else %}{{ lender.short_name }}{% endif %}协商时放在手边，"
             "边谈边记）" + NOT_SENT, style="DocNote"))
+    b.add(*above_range_warnings())
     b.add(info_block((("案件编号：", "{{ case_id }}"), ("借款人：", "{{ borrower.name }}"))))
     b.add(tag("{%p if not summary.several_lenders %}"), lender_block("lender"), tag("{%p endif %}"))
     b.add(tag("{%p if summary.several_lenders %}"),
@@ -354,13 +447,15 @@ def call_sheet() -> Builder:
             style="SmallNote", before=120),
           tag("{%p endif %}"))
     b.add(tag("{%p for d in l.debts %}"), tag("{%p if d.plan.single %}"),
-          P("{% if l.several_contracts %}{{ d.name }}：{% endif %}开口方案是在{{ d.settlement.due }}前一次还清"
-            "{{ d.settlement.amount }}元。", style="SmallNote", before=120),
+          P(R("{% if l.several_contracts or l.negotiation.monthly %}{{ d.name }}（一次还清）：{% endif %}", bold=True),
+            style="Normal", keep_next=True),
+          settlement_range_table(),
+          P("一次还清的钱{% if d.funds_source %}来自{{ d.funds_source }}，{% endif %}不占每月的钱。"
+            "{% if d.settlement.waiver %}可让步到的数是不再要求减免罚息（{{ d.settlement.waived }}元）时的金额。"
+            "{% endif %}", style="SmallNote", before=120),
           tag("{%p endif %}"), tag("{%p endfor %}"))
 
-    b.heading("四、对方这样说时")
-    for label, text in ANSWERS:
-        b.para(R(label, bold=True), text, keep_next=False)
+    answers(b)
 
     b.heading("五、通话记录（每次通话后马上记下）")
     record = [cm(4.0), cm(11.6)]

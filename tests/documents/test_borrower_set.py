@@ -21,6 +21,7 @@ import dataclasses
 import io
 import re
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 from conftest import PACKET_DATE, make_case, rendered_documents
@@ -204,3 +205,74 @@ def test_with_several_debts_the_overview_says_it_of_the_debt_it_concerns():
 def test_nothing_to_say_first_when_the_plan_needs_no_warning():
     assert "先看这里" not in first_page(make_case())
     assert "先看这里" not in first_page(zhao_lei())
+
+
+# ---------------------------------------------------------------- an honest call sheet (issue 22, point 5)
+# The default client: surplus 2,500.00; opening 27 of 1,711.12; step 80 % = 2,000.00; limit 90 % = 2,250.00.
+
+
+def test_scripts_above_the_opening_speak_of_the_reserve_and_of_what_cannot_be_paid_only_above_the_limit():
+    sheet = render(make_case(), ("call_sheet",))["call_sheet"]
+    more = sheet[sheet.index("对方要每月多还："):sheet.index("对方要一次还清：")]
+    order = ["最多加到“可让步到”的2,000.00元", "留着应付看病这些意外开支的钱就少了，一有意外又会还不上",
+             "还在底线2,250.00元以内的，不要当场答应", "这要动用我留着应付意外的钱",
+             "超过底线的，就说：“这个数超出了我的能力"]
+    assert [more.index(words) for words in order] == sorted(more.index(words) for words in order)
+    assert "拿不出来" not in sheet and "下表" not in sheet  # the range stands above the answers
+
+
+def test_a_settlement_gets_settlement_scripts_and_a_range_of_an_amount_and_a_date():
+    # 46,200.50 by 2026-12-24 (a month after the packet date); with the 800.00 penalty paid: 47,000.50. If
+    # refused, monthly: the only debt has the whole budget, 90 % of 2,500 = 2,250.00, ⌈46,200.50 / 2,250⌉ = 21
+    sheet = render(make_case(requests=("settlement", "penalty_waiver"), funds_source="亲友借款"),
+                   ("call_sheet",))["call_sheet"]
+    assert "开口方案46,200.50元2026年12月24日前先提这个方案" in sheet
+    assert "可让步到47,000.50元2026年12月24日前罚息也付、不再要求减免" in sheet
+    assert "这笔钱来自亲友借款，我一次能拿出来的就是46,200.50元" in sheet
+    assert "这笔借款每月最多能还2,250.00元（这是底线，不要说出口），要21个月才能还完" in sheet
+    assert "这是我一次能拿出来的钱，请问贵方能否同意" in sheet
+    for wrong in ("没有能力一次还清", "期以上", "约需期数", "对方要每月多还", "实际收入算出来的"):
+        assert wrong not in sheet, wrong
+
+
+def test_a_settlement_that_would_take_years_monthly_says_how_many_months_never_60_and_more():
+    # WS-2026-003's shape: 4,200 − 3,500 − 500 = 200.00 left, capacity 140.00; 19,336.35 settled from a
+    # relative's loan. Monthly instead: 90 % of 200 = 180.00, ⌈19,336.35 / 180⌉ = ⌈107.4⌉ = 108 months
+    case = make_case(monthly_income=Decimal("4200"), principal=Decimal("18000"), interest=Decimal("1000"),
+                     penalty=Decimal("336.35"), requests=("settlement",), funds_source="亲友借款")
+    sheet = render(case, ("call_sheet",))["call_sheet"]
+    assert "开口方案19,336.35元2026年12月24日前" in sheet and "可让步到—这就是您能凑到的钱，不要再往上加"  # "—" twice, merged by text_of in sheet
+    assert "每月最多能还180.00元（这是底线，不要说出口），要108个月才能还完，超过了5年，对方一般不会同意" in sheet
+    assert "160.00" not in sheet and "60期" not in sheet
+
+
+def red_paragraphs(document) -> list[str]:
+    doc = Document(io.BytesIO(document.docx))
+    return [p.text for p in doc.paragraphs
+            if p.runs and all(r.font.color.rgb is not None and str(r.font.color.rgb) == "C00000" for r in p.runs)]
+
+
+def test_a_plan_already_above_its_step_or_its_limit_says_so_in_red_at_the_top():
+    # 21 given: 46,200.50 / 21 = 2,200.02 a month: above the step 2,000.00, within the limit 2,250.00
+    document = rendered_documents(make_case(installments=21), ("call_sheet",))["call_sheet"]
+    (warning,) = red_paragraphs(document)
+    assert "方案每月2,200.02元，已经高于“可让步到”的2,000.00元（您每月结余的八成）" in warning
+    assert "无论如何不要超过底线2,250.00元" in warning
+    sheet = text_of(document)
+    assert sheet.index("注意：") < sheet.index("一、通话要点")
+    assert "可让步到—方案已经高于这一档" in sheet and "底线（不说出口）2,250.00元约21期" in sheet
+    # 19 given: 46,200.50 / 19 = 2,431.60, above the limit too (and within the surplus 2,500.00)
+    document = rendered_documents(make_case(installments=19), ("call_sheet",))["call_sheet"]
+    (warning,) = red_paragraphs(document)
+    assert "方案每月2,431.60元，已经高于底线2,250.00元（您每月结余的九成）" in warning and "一分钱也不要再加" in warning
+    assert "您的方案已经高于底线（见本表开头的红字），一分钱也不要再加" in text_of(document)
+    assert red_paragraphs(rendered_documents(make_case(), ("call_sheet",))["call_sheet"]) == []
+
+
+def test_the_summary_states_a_settlements_default_clause_as_the_draft_does_and_no_monthly_payments():
+    summary = render(make_case(requests=("settlement", "penalty_waiver"), funds_source="亲友借款"),
+                     ("borrower_summary",))["borrower_summary"]
+    assert "按草案，到期没能付清的，要及时告诉对方，双方另行协商" in summary
+    assert "在约定的日期前付款" in summary
+    for wrong in ("不成立", "按月还款", "按期还款", "连续两期"):
+        assert wrong not in summary, wrong
