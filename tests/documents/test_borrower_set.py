@@ -276,3 +276,26 @@ def test_the_summary_states_a_settlements_default_clause_as_the_draft_does_and_n
     assert "在约定的日期前付款" in summary
     for wrong in ("不成立", "按月还款", "按期还款", "连续两期"):
         assert wrong not in summary, wrong
+
+
+# ---------------------------------------------------------------- if you are sued (issue 22, point 6)
+
+
+def test_the_rights_page_says_what_to_do_with_a_summons_or_a_payment_order():
+    rights = render(make_case(), ("rights_and_help",))["rights_and_help"]
+    sued = rights[rights.index("三、收到法院的传票或支付令"):rights.index("四、")]
+    assert "不要不理" in sued and "12348" in sued and "法律援助" in sued
+    assert "传票：按上面写的时间到法院" in sued
+    # the Civil Procedure Law's period (DOMAIN.md): 15 days from receipt to pay or object in writing
+    assert "支付令：从收到那天起15日内，要么还清，要么向发出支付令的法院提出书面异议" in sued
+    assert "申请法院强制执行" in sued
+    assert not re.search(r"第[一二三四五六七八九十百零]+条", sued)  # renumbered with each revision: none cited
+
+
+def test_mediation_comes_after_the_lenders_own_channel_and_before_the_regulator():
+    rights = render(zhao_lei(), ("rights_and_help",))["rights_and_help"]
+    steps = ["先向贷款机构本身投诉：网商贷，客服电话95188", "微粒贷，客服电话95384", "金融纠纷调解组织",
+             "银行业保险业纠纷调解中心", "12378", "12363", "12348"]
+    assert [rights.index(s) for s in steps] == sorted(rights.index(s) for s in steps)
+    sheet = render(make_case(), ("call_sheet",))["call_sheet"]
+    assert "传票或支付令，不要不理，看《您的权利与求助渠道》第三部分" in sheet
