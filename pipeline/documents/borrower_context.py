@@ -50,6 +50,7 @@ def borrower_set_context(client: dict, case: Case, plan: CasePlan, contract: Con
             "contact": contact_context(client),
             "any_installments": any(not p.settlement for p in plan.plans),
             "has_other_debts": case.other_debt_payments > 0,
+            "any_amount_missing": any(not d["loan"]["all_given"] for d in all_debts),
             "first_due": chinese_date(min(p.first_due for p in plan.plans))}
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from docx.oxml.ns import qn
 from docx_kit import (
+    SANS,
     Builder,
     P,
     R,
@@ -34,6 +35,37 @@ def red(paragraph):
     for properties in paragraph.iter(qn("w:rPr")):
         properties.find(qn("w:sz")).addprevious(el("w:color", {"w:val": RED}))
     return paragraph
+
+
+# The summary and the call sheet are read by people with little schooling, often aloud: 小四 (12 pt)
+# throughout, tables and notes included (the shared kit's table and note styles are 五号, 10.5 pt).
+LARGE = "Normal"
+
+
+def big_cell(width: int, content, jc: str = "center", span: int = 1):
+    return text_cell(width, content, jc=jc, style=LARGE, span=span)
+
+
+def big_header(widths: list[int], labels: list[str]):
+    return row([big_cell(w, R(label, bold=True, face=SANS)) for w, label in zip(widths, labels, strict=True)],
+               header=True)
+
+
+def notes(*texts: str) -> list:
+    """The lines under a title (本人留存…), each a paragraph of its own, so that a short one is never
+    the tail of a long one ('贷款机构）' alone on a line)."""
+    return [P(text, style="DocNote", after=0 if n < len(texts) - 1 else None) for n, text in enumerate(texts)]
+
+
+def big_notes(*texts: str) -> list:
+    return [P(text, style=LARGE, jc="center", after=0 if n < len(texts) - 1 else 240, keep_next=False)
+            for n, text in enumerate(texts)]
+
+
+CONTACT = ("{% if contact.any %}有疑问，请联系{% if contact.org %}{{ contact.org }}"
+           "{% if contact.phone %}（电话：{{ contact.phone }}）{% endif %}"
+           "{% if contact.caseworker %}的经办人{{ contact.caseworker }}{% endif %}"
+           "{% else %}为您准备材料的经办人{{ contact.caseworker }}{% endif %}。{% endif %}")
 
 
 # ---------------------------------------------------------------- 先看这里 (the first page of the set)
@@ -77,31 +109,31 @@ def notices_block(style: str = "PlainText") -> list:
 
 
 def borrower_summary() -> Builder:
-    b = Builder("致借款人：材料说明", body_style="PlainText")
+    b = Builder("致借款人：材料说明")
     b.title("致借款人：这套材料怎么用")
-    b.add(P(NOT_SENT, style="DocNote"))
-    b.line("{{ borrower.name }}，您好：", keep_next=False, style="PlainText", no_indent=True)
+    b.add(*big_notes(NOT_SENT))
+    b.line("{{ borrower.name }}，您好：", keep_next=False)
     b.para("这套材料分两部分。前一部分是“寄送件”，是交给贷款机构的"
            "{% if summary.several_lenders %}，每一家一份，见下表{% else %}：协商还款申请书"
            "{% if summary.several %}、收入支出及债务情况表{% endif %}{% if evidence.any %}、证明材料清单{% endif %}"
            "和还款协议（草案），交给{{ lender.short_name }}，电子版是 {{ lender.file }}{% endif %}。"
-           "这一部分是“本人留存”，是给您自己用的，请不要寄出，里面有您谈判时不能告诉对方的底线。")
+           "这一部分是“本人留存”，是给您自己用的，请不要寄出，里面有您谈判时不能告诉对方的底线。", jc="left")
     # With several debts the overview of all debts is the first page and says these things first.
-    b.add(tag("{%p if not summary.several %}"), *notices_block(), tag("{%p endif %}"))
-    widths = [cm(4.6), cm(5.0), cm(6.0)]
+    b.add(tag("{%p if not summary.several %}"), *notices_block("BodyText"), tag("{%p endif %}"))
+    widths = [cm(5.6), cm(4.4), cm(5.6)]
     b.add(tag("{%p if summary.several_lenders %}"),
           table(widths, [
-              header_row(widths, ["文件", "交给谁", "里面是哪几笔借款"]),
+              big_header(widths, ["文件", "交给谁", "里面是哪几笔借款"]),
               loop_row(widths, "{%tr for l in lenders %}"),
-              row([text_cell(widths[0], "{{ l.file }}", jc="left"),
-                   text_cell(widths[1], "{{ l.short_name }}（{{ l.legal_name }}）", jc="left"),
-                   text_cell(widths[2], "{% for d in l.debts %}{% if d.contract_no %}合同编号{{ d.contract_no }}"
+              row([big_cell(widths[0], "{{ l.file }}", jc="left"),
+                   big_cell(widths[1], "{{ l.short_name }}（{{ l.legal_name }}）", jc="left"),
+                   big_cell(widths[2], "{% for d in l.debts %}{% if d.contract_no %}合同编号{{ d.contract_no }}"
                                         "{% else %}第{{ d.number }}笔{% endif %}{% if not loop.last %}、{% endif %}"
                                         "{% endfor %}", jc="left")]),
               loop_row(widths, "{%tr endfor %}"),
           ]),
           P("每个文件只交给表里对应的那一家，不要交错。每个文件里都有一份《收入支出及债务情况表》，列着您的全部借款："
-            "这是为了让每一家都看到，您对各家一视同仁。", style="PlainText", before=60),
+            "这是为了让每一家都看到，您对各家一视同仁。", style="BodyText", before=60),
           tag("{%p endif %}"))
 
     b.heading("一、这次向{% if summary.several_lenders %}各家{% else %}{{ lender.short_name }}{% endif %}提出什么")
@@ -113,7 +145,7 @@ def borrower_summary() -> Builder:
             "把{{ debt.plan.proposed_total }}元分{{ debt.plan.count }}个月还{% endif %}"
             "{% if debt.request.penalty_waiver %}；免掉罚息和相关费用{% if debt.loan.penalty_given %}"
             "（{{ debt.plan.waived_penalty }}元）{% endif %}{% endif %}"
-            "{% if debt.plan.no_further_interest %}；从签协议起不再加收利息和其他费用{% endif %}。", style="PlainText"),
+            "{% if debt.plan.no_further_interest %}；从签协议起不再加收利息和其他费用{% endif %}。", style="BodyText"),
           tag("{%p endfor %}"))
     b.para("还请对方在审核期间暂停催收，不联系您的家人和工作单位。")
 
@@ -125,7 +157,7 @@ def borrower_summary() -> Builder:
             "{{ debt.plan.last_amount }}元）{% endif %}，共{{ debt.plan.count }}个月：第一次在{{ debt.plan.first_due }}，"
             "最后一次在{{ debt.plan.last_due }}，合计{{ debt.plan.proposed_total }}元。{% endif %}"
             "这个数是按{{ debt.plan.total_includes }}算的{% if not debt.loan.all_given %}；案件表里没有填写的利息或罚息，"
-            "以贷款机构的账单为准，核对后金额可能会变{% endif %}。", style="PlainText"),
+            "以贷款机构的账单为准，核对后金额可能会变{% endif %}。", style="BodyText"),
           tag("{%p endfor %}"))
     b.para("{% if summary.several and any_installments %}几笔加起来，每月最多要还{{ budget.monthly_offer }}元。{% endif %}"
            "对方同意之前，这只是您提出的方案。")
@@ -144,24 +176,22 @@ def borrower_summary() -> Builder:
     b.para("1. 在申请书上签名{% if summary.several %}，也在《收入支出及债务情况表》上签名{% endif %}，"
            "把寄送件交给{% if summary.several_lenders %}各家：每一家都通过它的官方渠道（见下面）{% else %}"
            "{{ lender.short_name }}：通过官方渠道（{{ lender.contact }}）{% endif %}提交，"
-           "或按对方告知的地址邮寄；不要交给自称能代办的个人。保留寄送凭证：快递单号、上传或提交成功的截图。",
-           keep_next=True)
+           "或按对方告知的地址邮寄；不要交给自称能代办的个人。保留寄送凭证：快递单号、上传或提交成功的截图。")
     b.add(tag("{%p if summary.several_lenders %}"), tag("{%p for l in lenders %}"),
-          P("{{ l.short_name }}：{{ l.contact }}", style="PlainText", ind_left=840, keep_next=True),
+          P("{{ l.short_name }}：{{ l.contact }}", style="BodyText", ind_left=840, no_indent=True, jc="left"),
           tag("{%p endfor %}"), tag("{%p endif %}"))
     b.para("2. 对照《证明材料准备清单》准备还缺的材料{% if evidence.missing %}（还缺{{ evidence.missing|length }}项）"
-           "{% endif %}，齐了以后补交。", keep_next=True)
+           "{% endif %}，齐了以后补交。")
     b.para("3. 如果到{{ follow_up }}还没有收到答复，就打电话跟进，电话怎么说、底线是多少，看《通话准备与记录表》"
-           "{% if summary.several_lenders %}（每一家一节）{% endif %}。", keep_next=True)
+           "{% if summary.several_lenders %}（每一家一节）{% endif %}。")
     b.para("4. 谈定以后，一定要拿到书面确认（签字盖章的协议，或对方的短信、线上记录），再按《还款跟踪表》"
            "{% if any_installments %}按期还款{% else %}在约定的日期前付款{% endif %}。"
            "手机或电脑日历可以导入还款提醒文件 reminders.ics：在手机上直接打开这个文件，或在 Outlook、WPS 日历中"
            "选择“导入”，每个还款日前3天会提醒您。")
     b.add(tag("{%p for l in lenders %}"), tag("{%p if l.caution %}"),
-          P(R("特别提醒：", bold=True), "{{ l.caution }}", style="PlainText", before=60),
+          P(R("特别提醒：", bold=True), "{{ l.caution }}", style="BodyText", before=60),
           tag("{%p endif %}"), tag("{%p endfor %}"))
-    b.when("org.name", P("如有疑问，请联系{{ org.name }}{% if org.phone %}（电话：{{ org.phone }}）{% endif %}"
-                         "{% if caseworker %}，经办人{{ caseworker }}{% endif %}。", style="SmallNote", before=60))
+    b.when("contact.any", P(CONTACT, style="BodyText", before=120))
     return b
 
 
@@ -291,9 +321,9 @@ def offer_row(widths, label: str, name: str, note: str):
     amount = "{% if " + level + " %}{{ " + level + ".amount }}元{% else %}—{% endif %}"
     months = "{% if " + level + " %}{{ " + level + ".months }}{% else %}—{% endif %}"
     note = "{% if " + level + " %}" + note + "{% else %}方案已经高于这一档，见本表开头的红字{% endif %}"
-    return row([text_cell(widths[0], R(label, bold=True), jc="left"),
-                text_cell(widths[1], amount, jc="right"), text_cell(widths[2], months),
-                text_cell(widths[3], note, jc="left")], min_height=cm(0.9))
+    return row([big_cell(widths[0], R(label, bold=True), jc="left"),
+                big_cell(widths[1], amount, jc="right"), big_cell(widths[2], months),
+                big_cell(widths[3], note, jc="left")], min_height=cm(0.9))
 
 
 def contracts_range_table():
@@ -308,14 +338,14 @@ def contracts_range_table():
         return "{% if l.negotiation." + name + " %}{{ l.negotiation." + name + ".amount }}元{% else %}—{% endif %}"
 
     return table(widths, [
-        header_row(widths, ["", "开口方案", "可让步到", "底线（不说出口）"]),
+        big_header(widths, ["", "开口方案", "可让步到", "底线（不说出口）"]),
         loop_row(widths, "{%tr for c in l.negotiation.debts %}"),
-        row([text_cell(widths[0], R("第{{ c.number }}笔", bold=True), jc="left")]
-            + [text_cell(w, level(name, "c"), jc="left") for w, name in zip(widths[1:], LEVEL_NAMES, strict=True)],
+        row([big_cell(widths[0], R("第{{ c.number }}笔", bold=True), jc="left")]
+            + [big_cell(w, level(name, "c"), jc="left") for w, name in zip(widths[1:], LEVEL_NAMES, strict=True)],
             min_height=cm(0.9)),
         loop_row(widths, "{%tr endfor %}"),
-        row([text_cell(widths[0], R("每月合计", bold=True), jc="left")]
-            + [text_cell(w, R(total(name), bold=True), jc="left") for w, name in zip(widths[1:], LEVEL_NAMES, strict=True)],
+        row([big_cell(widths[0], R("每月合计", bold=True), jc="left")]
+            + [big_cell(w, R(total(name), bold=True), jc="left") for w, name in zip(widths[1:], LEVEL_NAMES, strict=True)],
             min_height=cm(0.9)),
     ])
 
@@ -328,29 +358,29 @@ def settlement_range_table():
     widths = [cm(3.4), cm(3.2), cm(3.2), cm(5.8)]
     waiver = "d.settlement.waiver"
     return table(widths, [
-        header_row(widths, ["", "一次还清的金额", "最晚付款日", "怎么用"]),
-        row([text_cell(widths[0], R("开口方案", bold=True), jc="left"),
-             text_cell(widths[1], "{{ d.settlement.amount }}元", jc="right"),
-             text_cell(widths[2], "{{ d.settlement.due }}前"),
-             text_cell(widths[3], "先提这个方案", jc="left")], min_height=cm(0.9)),
-        row([text_cell(widths[0], R("可让步到", bold=True), jc="left"),
-             text_cell(widths[1], "{% if " + waiver + " %}{{ d.settlement.with_penalty }}元{% else %}—{% endif %}",
+        big_header(widths, ["", "一次还清的金额", "最晚付款日", "怎么用"]),
+        row([big_cell(widths[0], R("开口方案", bold=True), jc="left"),
+             big_cell(widths[1], "{{ d.settlement.amount }}元", jc="right"),
+             big_cell(widths[2], "{{ d.settlement.due }}前"),
+             big_cell(widths[3], "先提这个方案", jc="left")], min_height=cm(0.9)),
+        row([big_cell(widths[0], R("可让步到", bold=True), jc="left"),
+             big_cell(widths[1], "{% if " + waiver + " %}{{ d.settlement.with_penalty }}元{% else %}—{% endif %}",
                        jc="right"),
-             text_cell(widths[2], "{% if " + waiver + " %}{{ d.settlement.due }}前{% else %}—{% endif %}"),
-             text_cell(widths[3], "{% if " + waiver + " %}罚息也付、不再要求减免：只有确定能多凑到这么多钱才答应"
+             big_cell(widths[2], "{% if " + waiver + " %}{{ d.settlement.due }}前{% else %}—{% endif %}"),
+             big_cell(widths[3], "{% if " + waiver + " %}罚息也付、不再要求减免：只有确定能多凑到这么多钱才答应"
                                   "{% else %}这就是您能凑到的钱，不要再往上加{% endif %}", jc="left")],
             min_height=cm(0.9)),
-        row([text_cell(widths[0], R("底线（不说出口）", bold=True), jc="left"),
-             text_cell(widths[1], "不超过能凑到的钱", jc="right"),
-             text_cell(widths[2], "不早于钱到手的日子"),
-             text_cell(widths[3], "凑不到的数、来不及的日子，都不要答应", jc="left")], min_height=cm(0.9)),
+        row([big_cell(widths[0], R("底线（不说出口）", bold=True), jc="left"),
+             big_cell(widths[1], "不超过能凑到的钱", jc="right"),
+             big_cell(widths[2], "不早于钱到手的日子"),
+             big_cell(widths[3], "凑不到的数、来不及的日子，都不要答应", jc="left")], min_height=cm(0.9)),
     ])
 
 
 def call_log(widths, number: int):
     lines = [(f"第{number}次通话时间", "______年____月____日　____时____分"), ("客服姓名／工号", ""),
              ("对方提出的方案", ""), ("双方谈定的结果", ""), ("下一步／跟进日期", "")]
-    rows = [row([text_cell(widths[0], label, jc="left", style="TableHeading"), text_cell(widths[1], value, jc="left")],
+    rows = [row([big_cell(widths[0], R(label, bold=True, face=SANS), jc="left"), big_cell(widths[1], value, jc="left")],
                 min_height=cm(0.9)) for label, value in lines]
     for block_row in rows[:-1]:  # one call's lines stay together
         keep_with_next(block_row)
@@ -359,13 +389,12 @@ def call_log(widths, number: int):
 
 def all_lenders_table():
     """With several lenders: every lender's range added up, and what it leaves of the surplus."""
-    widths = [cm(3.4), cm(4.2), cm(8.0)]
-    rows = [header_row(widths, ["", "各家加起来每月", "每月结余{{ ranges.surplus }}元里还剩"])]
+    widths = [cm(3.6), cm(4.2), cm(7.8)]
+    rows = [big_header(widths, ["", "各家加起来每月", "每月结余{{ ranges.surplus }}元里还剩（应付意外）"])]
     for label, name in (("都按开口方案", "opening"), ("都让步到", "step"), ("都到底线", "limit")):
-        rows.append(row([text_cell(widths[0], R(label, bold=True), jc="left"),
-                         text_cell(widths[1], "{{ ranges." + name + " }}元", jc="right"),
-                         text_cell(widths[2], "{{ ranges.left_at_" + name + " }}元应付看病、修车这样的意外开支",
-                                   jc="left")], min_height=cm(0.8)))
+        rows.append(row([big_cell(widths[0], R(label, bold=True), jc="left"),
+                         big_cell(widths[1], "{{ ranges." + name + " }}元", jc="right"),
+                         big_cell(widths[2], "{{ ranges.left_at_" + name + " }}元", jc="right")], min_height=cm(0.8)))
     return table(widths, rows)
 
 
@@ -397,8 +426,8 @@ def lender_block(name: str):
 def call_sheet() -> Builder:
     b = Builder("通话准备与记录表")
     b.title("通话准备与记录表")
-    b.add(P("（致电{% if summary.several_lenders %}各家{% else %}{{ lender.short_name }}{% endif %}协商时放在手边，"
-            "边谈边记）" + NOT_SENT, style="DocNote"))
+    b.add(*big_notes(NOT_SENT, "（致电{% if summary.several_lenders %}各家{% else %}{{ lender.short_name }}{% endif %}"
+                               "协商时放在手边，边谈边记）"))
     b.add(*above_range_warnings())
     b.add(info_block((("案件编号：", "{{ case_id }}"), ("借款人：", "{{ borrower.name }}"))))
     b.add(tag("{%p if not summary.several_lenders %}"), lender_block("lender"), tag("{%p endif %}"))
@@ -421,7 +450,7 @@ def call_sheet() -> Builder:
     b.add(tag("{%p if summary.several_lenders %}"), lender_block("l"), tag("{%p endif %}"),
           tag("{%p if l.several_contracts %}"),
           P(R("借款：", bold=True), "{% for d in l.debts %}第{{ d.number }}笔{% if d.contract_no %}，合同编号"
-            "{{ d.contract_no }}{% endif %}{% if not loop.last %}；{% endif %}{% endfor %}", style="Normal"),
+            "{{ d.contract_no }}{% endif %}{% if not loop.last %}；{% endif %}{% endfor %}", style="Normal", jc="left"),
           tag("{%p endif %}"))
 
     b.heading("二、开口时可以这样说（可以照着读）")
@@ -431,9 +460,9 @@ def call_sheet() -> Builder:
     widths = [cm(3.4), cm(2.8), cm(2.4), cm(7.0)]
     b.add(tag("{%p if l.negotiation.several %}"), contracts_range_table(),
           P("开口方案先说；对方不同意时，可以慢慢加到“可让步到”，不要一步加到位；超过底线，以后很可能再次逾期："
-            "不要答应，说要回去算一下。", style="SmallNote", before=120),
+            "不要答应，说要回去算一下。", style="BodyText", before=120),
           tag("{%p elif l.negotiation.monthly %}"), table(widths, [
-              header_row(widths, ["", "每月金额", "约需期数", "怎么用"]),
+              big_header(widths, ["", "每月金额", "约需期数", "怎么用"]),
               offer_row(widths, "开口方案", "opening", "先说这个数"),
               offer_row(widths, "可让步到", "step", "对方不同意时，可以慢慢加到这个数，不要一步加到位"),
               offer_row(widths, "底线（不说出口）", "limit", "超过这个数，以后很可能再次逾期：不要答应，说要回去算一下"),
@@ -445,7 +474,7 @@ def call_sheet() -> Builder:
             "{% if summary.several_lenders and l.negotiation.step %}从开口加到可让步到，每月多出的"
             "{{ l.negotiation.step_extra }}元来自留作意外开支的钱；几家都让步到可让步到，每月合计{{ ranges.step }}元，"
             "只剩{{ ranges.left_at_step }}元应付意外。{% endif %}",
-            style="SmallNote", before=120),
+            style="BodyText", before=120),
           tag("{%p endif %}"))
     b.add(tag("{%p for d in l.debts %}"), tag("{%p if d.plan.single %}"),
           P(R("{% if l.several_contracts or l.negotiation.monthly %}{{ d.name }}（一次还清）：{% endif %}", bold=True),
@@ -453,7 +482,7 @@ def call_sheet() -> Builder:
           settlement_range_table(),
           P("一次还清的钱{% if d.funds_source %}来自{{ d.funds_source }}，{% endif %}不占每月的钱。"
             "{% if d.settlement.waiver %}可让步到的数是不再要求减免罚息（{{ d.settlement.waived }}元）时的金额。"
-            "{% endif %}", style="SmallNote", before=120),
+            "{% endif %}", style="BodyText", before=120),
           tag("{%p endif %}"), tag("{%p endfor %}"))
 
     answers(b)
@@ -463,6 +492,7 @@ def call_sheet() -> Builder:
     for number in (1, 2, 3):
         b.add(call_log(record, number), P("", style="Normal", after=120, keep_next=False))
     b.add(tag("{%p endfor %}"))
+    b.when("contact.any", P(CONTACT, style="BodyText", before=120))
     return b
 
 
@@ -472,7 +502,7 @@ def call_sheet() -> Builder:
 def repayment_tracker() -> Builder:
     b = Builder("还款跟踪表")
     b.title("还款跟踪表")
-    b.add(P("（按谈定的还款计划逐期记录；计划如有调整，以双方书面确认的为准）" + NOT_SENT, style="DocNote"))
+    b.add(*notes(NOT_SENT, "（按谈定的还款计划逐期记录；计划如有调整，以双方书面确认的为准）"))
     b.add(info_block((("案件编号：", "{{ case_id }}"), ("借款人：", "{{ borrower.name }}"))))
     b.line(R("怎么用：", bold=True), before=120)
     for text in (
@@ -485,7 +515,9 @@ def repayment_tracker() -> Builder:
     b.when("summary.several", P("5. 每一笔借款一张表，表头写着贷款机构和合同编号：还款时核对清楚，"
                                 "不要把这一笔的钱还到另一笔上。", style="SmallNote", keep_next=True, ind_left=420))
 
-    widths = [cm(1.2), cm(3.4), cm(2.3), cm(2.3), cm(2.4), cm(2.9), cm(1.1)]
+    # 还款日 holds the widest date (2027年12月24日) on one line at 五号 with LibreOffice's spacing between
+    # Chinese and digits: 3.4 cm wrapped every October–December date.
+    widths = [cm(1.1), cm(3.9), cm(2.3), cm(2.3), cm(2.3), cm(2.6), cm(1.1)]
 
     def installment_row():
         return row([text_cell(widths[0], "{{ i.number }}"), text_cell(widths[1], "{{ i.due }}"),

@@ -22,7 +22,7 @@ from docx_kit import (
     table,
     text_cell,
 )
-from borrower_set import notices_block
+from borrower_set import CONTACT, notices_block
 from lender_set import info_block
 
 NOT_SENT = "（本人留存，不要寄给贷款机构）"
@@ -94,7 +94,7 @@ def debt_overview() -> Builder:
     b.para("{{ borrower.name }}，您一共欠{{ summary.lender_count }}家机构{{ summary.count }}笔借款，"
            "合计{{ summary.total_owed }}元。下面是每一笔借款提出的方案，和它的材料寄给谁。")
     b.add(*notices_block())
-    widths = [cm(1.1), cm(2.6), cm(3.4), cm(2.0), cm(4.0), cm(2.5)]
+    widths = [cm(1.1), cm(2.0), cm(4.1), cm(2.3), cm(4.1), cm(2.0)]
     b.add(table(widths, [
         header_row(widths, ["序号", "贷款机构（债权人）", "合同编号", "欠款（元）", "提出的方案", "寄给它的文件"]),
         loop_row(widths, "{%tr for debt in all_debts %}"),
@@ -107,7 +107,8 @@ def debt_overview() -> Builder:
              text_cell(widths[5], "{{ debt.file }}", jc="left")], min_height=cm(0.9)),
         loop_row(widths, "{%tr endfor %}"),
     ]))
-    b.add(P("标有*的欠款只含已列明的本金、利息或罚息，其余以贷款机构的账单为准。", style="SmallNote", before=60))
+    b.when("any_amount_missing", P("标有*的欠款只含已列明的本金、利息或罚息，其余以贷款机构的账单为准。",
+                                   style="SmallNote", before=60))
     b.heading("每月的钱怎么安排")
     b.para("您每月收入{{ budget.income }}元，必要生活支出{{ budget.expenses }}元"
            "{% if has_other_debts %}，本表以外的其他债务还款{{ budget.other_debts }}元{% endif %}，"
@@ -118,6 +119,6 @@ def debt_overview() -> Builder:
            "{% if summary.any_settlement %}一次结清的借款用写明的资金来源来还，不占每月的钱。{% endif %}")
     b.para("每一家的方案都是按同一个比例算的：每月能拿出来的钱按各笔欠款的多少分给各家。一家要求多还，"
            "多出来的钱只能从给别家的钱或留作意外开支的钱里出，不是新的钱：不要为了一家多答应，"
-           "让别家的方案落空。", before=120)
-    b.para("每个文件只寄给表里对应的那一家；《收入支出及债务情况表》每一家都寄一份。", before=60)
+           "让别家的方案落空。每个文件只寄给表里对应的那一家（《收入支出及债务情况表》每个文件里都有一份）。", before=120)
+    b.when("contact.any", P(CONTACT, style="PlainText", before=120))
     return b
