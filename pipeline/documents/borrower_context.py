@@ -151,6 +151,7 @@ def notices(plan: CasePlan, all_debts: list[dict], lenders: list[dict]) -> dict:
         "deferral_not_needed": any(d["notice"]["deferral_not_needed"] for d in all_debts),
         "by_capacity": any(d["notice"]["by_capacity"] for d in all_debts),
         "above_capacity": bool(over),
+        "no_channels": any(not lender["has_channels"] for lender in lenders),  # only the contract's or the app's
     }
     return {
         "any": any(flags.values()),

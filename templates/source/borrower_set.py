@@ -62,6 +62,15 @@ def big_notes(*texts: str) -> list:
             for n, text in enumerate(texts)]
 
 
+# A lender the list gives no channel for (a creditor on no list, a bank's credit card): only what is
+# printed on the card, the contract or in the official app — a number found online may be a scam line.
+NO_CHANNELS = ("{% if not l.listed %}这家机构不在本材料的贷款机构名单里，{% endif %}材料里没有写它的客服电话和还款渠道。"
+               "请只用{% if l.credit_card %}信用卡背面、信用卡账单或发卡银行官方App上{% else %}借款合同上或它的官方App里{% endif %}"
+               "印着的电话和还款方式；网上搜到的“客服电话”可能是诈骗号码，不要打，也不要向它给的账户转账。")
+CHANNELS = ("{% if l.has_channels %}{{ l.contact }}（请以官方公布为准）{% else %}只用"
+            "{% if l.credit_card %}信用卡背面、信用卡账单或发卡银行官方App{% else %}借款合同或它的官方App{% endif %}"
+            "上印着的电话；网上搜到的“客服电话”可能是诈骗号码{% endif %}")
+
 CONTACT = ("{% if contact.any %}有疑问，请联系{% if contact.org %}{{ contact.org }}"
            "{% if contact.phone %}（电话：{{ contact.phone }}）{% endif %}"
            "{% if contact.caseworker %}的经办人{{ contact.caseworker }}{% endif %}"
@@ -101,6 +110,9 @@ def notices_block(style: str = "PlainText") -> list:
              "{% if contact.any %}再请经办人改成“一次性结清”{% else %}在寄出之前改成“一次性结清”{% endif %}。"),
         tag("{%p endif %}"),
         tag("{%p endfor %}"),
+        tag("{%p for l in lenders %}"), tag("{%p if not l.has_channels %}"),
+        item("{{ l.short_name }}：" + NO_CHANNELS),
+        tag("{%p endif %}"), tag("{%p endfor %}"),
         tag("{%p endif %}"),
     ]
 
@@ -188,6 +200,8 @@ def borrower_summary() -> Builder:
            "{% if any_installments %}按期还款{% else %}在约定的日期前付款{% endif %}。"
            "手机或电脑日历可以导入还款提醒文件 reminders.ics：在手机上直接打开这个文件，或在 Outlook、WPS 日历中"
            "选择“导入”，每个还款日前3天会提醒您。")
+    b.para("5. 不要找收费的“代理协商”“代理停息挂账”“债务优化”“反催收”中介，也不要借新的贷款来还旧的"
+           "（见《您的权利与求助渠道》第四部分）。有问题，拨打12348公共法律服务热线或到当地的法律援助机构，都可以免费咨询。")
     b.add(tag("{%p for l in lenders %}"), tag("{%p if l.caution %}"),
           P(R("特别提醒：", bold=True), "{{ l.caution }}", style="BodyText", before=60),
           tag("{%p endif %}"), tag("{%p endfor %}"))
@@ -419,8 +433,9 @@ def above_range_warnings() -> list:
 
 
 def lender_block(name: str):
-    return info_block((("贷款机构：", "{{ " + name + ".legal_name }}"), None),
-                      (("官方联系渠道：", "{{ " + name + ".contact }}（请以官方公布为准）"), None))
+    """贷款机构 and its official channel; `name` is the template name of the lender (`lender`, `l`)."""
+    channels = CHANNELS if name == "l" else CHANNELS.replace("l.", name + ".")
+    return info_block((("贷款机构：", "{{ " + name + ".legal_name }}"), None), (("官方联系渠道：", channels), None))
 
 
 def call_sheet() -> Builder:
@@ -594,11 +609,14 @@ def rights_and_help() -> Builder:
     ):
         b.add(P("· " + text, style="PlainText", ind_left=420, no_indent=True, keep_next=False))
 
-    b.heading("四、不要花钱找人“修复征信”“代理停息挂账”")
+    b.heading("四、不要花钱找中介，不要借新还旧")
     b.para("和贷款机构协商、投诉、查询信用报告、对错误记录提出异议，您本人都可以免费办理，不需要花钱请人。"
-           "自称能“修复征信”“洗白逾期记录”或“代理停息挂账”“代理协商”并收费的中介，不要相信：正确的逾期记录不会因为"
-           "交钱而删除，错误的记录您可以自己免费申请更正。不要把身份证、银行卡、手机验证码交给任何人，"
-           "不要向个人账户转账。")
+           "自称能“代理协商”“代理停息挂账”“债务优化”“反催收”“修复征信”并收费的中介，不要相信，也不要把材料交给他们："
+           "这类中介有的收取高额费用，拿走身份证和银行卡，还以您的名义编造投诉，出了问题要您自己承担。"
+           "正确的逾期记录不会因为交钱而删除，错误的记录您可以自己免费申请更正。")
+    b.para("也不要为了还这笔钱去借新的网贷，或找人“过桥”“垫还”：借新还旧只会让欠款越滚越多。")
+    b.para("只通过贷款机构的官方渠道沟通和还款。需要帮助，找免费的公共法律服务：拨打12348，或到当地的法律援助机构。"
+           "不要把身份证、银行卡、手机验证码交给任何人，不要向个人账户转账。")
 
     b.heading("五、这些东西要保存好")
     for text in (

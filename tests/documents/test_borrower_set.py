@@ -31,6 +31,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 from icalendar import Calendar
 
+from pipeline.common.model import Lender
 from pipeline.contract import default_contract
 from pipeline.documents.calendar import reminders_ics
 from pipeline.documents.kinds import SetKind
@@ -299,3 +300,39 @@ def test_mediation_comes_after_the_lenders_own_channel_and_before_the_regulator(
     assert [rights.index(s) for s in steps] == sorted(rights.index(s) for s in steps)
     sheet = render(make_case(), ("call_sheet",))["call_sheet"]
     assert "传票或支付令，不要不理，看《您的权利与求助渠道》第三部分" in sheet
+
+
+# ---------------------------------------------------------------- channels and scams (issue 23, points 1 and 4)
+
+
+def test_a_creditor_on_no_list_is_reached_only_through_its_contract_or_official_app():
+    creditor = "某某消费金融有限公司"
+    case = make_case(lender=Lender(creditor, creditor, kind="unlisted"), creditor=creditor)
+    texts = render(case, ("borrower_summary", "call_sheet"))
+    assert ("某某消费金融有限公司：这家机构不在本材料的贷款机构名单里，材料里没有写它的客服电话和还款渠道。"
+            "请只用借款合同上或它的官方App里印着的电话和还款方式；网上搜到的“客服电话”可能是诈骗号码") in texts["borrower_summary"]
+    assert "官方联系渠道：只用借款合同或它的官方App上印着的电话；网上搜到的“客服电话”可能是诈骗号码" in texts["call_sheet"]
+    assert "客服电话95" not in texts["call_sheet"] + texts["borrower_summary"]
+
+
+def test_a_credit_card_is_reached_through_what_the_card_and_the_bank_print():
+    card = default_contract().lenders["信用卡"]
+    texts = render(make_case(lender=card, creditor="招商银行股份有限公司"), ("borrower_summary", "call_sheet"))
+    assert "请只用信用卡背面、信用卡账单或发卡银行官方App上印着的电话和还款方式" in texts["borrower_summary"]
+    assert "这家机构不在本材料的贷款机构名单里" not in texts["borrower_summary"]  # 信用卡 is on the list
+    assert "官方联系渠道：只用信用卡背面、信用卡账单或发卡银行官方App上印着的电话" in texts["call_sheet"]
+    # a lender with its channels listed gets no such notice
+    assert "材料里没有写它的客服电话" not in render(make_case(), ("borrower_summary",))["borrower_summary"]
+
+
+def test_paid_agents_and_new_loans_are_warned_against_and_only_official_and_free_help_is_named():
+    texts = render(zhao_lei(), ("borrower_summary", "rights_and_help"))
+    rights = texts["rights_and_help"]
+    warning = rights[rights.index("四、不要花钱找中介，不要借新还旧"):rights.index("五、")]
+    for agent in ("“代理协商”", "“代理停息挂账”", "“债务优化”", "“反催收”", "“修复征信”"):
+        assert agent in warning, agent
+    assert "借新还旧只会让欠款越滚越多" in warning and "拨打12348，或到当地的法律援助机构" in warning
+    assert "不要借新的贷款来还旧的" in texts["borrower_summary"] and "“反催收”中介" in texts["borrower_summary"]
+    # no number but the lenders' own hotlines and the public lines
+    numbers = set(re.findall(r"\d{3,}", rights))
+    assert numbers <= {"95188", "95384", "12378", "12363", "12348", "96110", "110"}, numbers
