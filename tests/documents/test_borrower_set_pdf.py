@@ -1,7 +1,9 @@
 """The borrower's set as printed: the real CLI, the real LibreOffice, the real packet.pdf read back with
 pdftotext and pypdf. Pages that read well (issue 22, point 7): the tracker's dates on one line, its
 subtitle never leaving a word or two alone, the summary and the call sheet at 12 pt or more, a
-contact line for the caseworker — and no "we" when there is no one to contact."""
+contact line for the caseworker — and no "we" when there is no one to contact. And a three-debt client
+(issue 21, point 5) end to end: its overview first, per-lender call sheet sections whose ranges add
+up within the budget, a tracker and a calendar that name every installment's contract."""
 
 from __future__ import annotations
 
@@ -9,10 +11,12 @@ import csv
 import math
 import re
 import subprocess
+from decimal import Decimal
 
 import pytest
 from conftest import ROOT
 from e2e import outline_titles, read_report, run_cli
+from icalendar import Calendar
 from pypdf import PdfReader
 
 from pipeline.contract.coerce import id_check_character
@@ -29,9 +33,19 @@ DEBT = {"贷款机构": "网商贷", "借款合同编号": "WSD20240315001", "�
         "逾期开始日期": "2026-04-01", "协商诉求": "分期还款"}
 # P-LONG: 60 installments, five Octobers to Decembers (the widest dates, 2027年12月24日). P-NONE: no
 # caseworker, built without an organisation profile: nobody to send the borrower to.
+# P-ZHAO: WS-2026-017's client, 赵磊 (samples/clients.csv): 9,000 a month, 4,500 necessary, three debts,
+# two of them with 网商贷; the client's columns only on the first row.
+ZHAO = {**CLIENT, "姓名": "赵磊", "月收入": "9000", "月必要支出": "4500", "证明材料": "银行流水:6、经营亏损证明:2",
+        "经办人": "陈静"}
 ROWS = [
     {"案件编号": "P-LONG", **CLIENT, **DEBT, "剩余本金": "176000", "协商诉求": "分期还款、停息挂账", "分期期数": "60"},
     {"案件编号": "P-NONE", **CLIENT, **DEBT, "经办人": ""},
+    {"案件编号": "P-ZHAO", **ZHAO, "贷款机构": "网商贷", "借款合同编号": "WSD2025011200388", "剩余本金": "38,000.00",
+     "未还利息": "1,420.00", "罚息及费用": "960.00", "逾期开始日期": "2026-04-08", "协商诉求": "分期还款、停息挂账、减免罚息"},
+    {"案件编号": "P-ZHAO", "贷款机构": "网商贷", "借款合同编号": "WSD2025080300125", "剩余本金": "12,500.00",
+     "未还利息": "380.00", "罚息及费用": "245.00", "逾期开始日期": "2026-05-08", "协商诉求": "分期还款、停息挂账"},
+    {"案件编号": "P-ZHAO", "贷款机构": "微粒贷", "借款合同编号": "WLD2025061800517", "剩余本金": "21,000.00",
+     "未还利息": "610.50", "罚息及费用": "402.00", "逾期开始日期": "2026-04-20", "协商诉求": "分期还款、减免罚息"},
 ]
 
 
@@ -59,7 +73,7 @@ def printed(tmp_path_factory):
     out = folder / "out"
     result = run_cli("build", str(sheet), "--out", str(out), "--date", DATE, "--jobs", "2")
     assert result.returncode == 0, result.stderr
-    assert {row["status"] for row in read_report(out)} == {"ok"}
+    assert {row["status"] for row in read_report(out)} == {"ok"} and len(read_report(out)) == len(ROWS)
     org_out = folder / "org"
     result = run_cli("build", str(sheet), "--out", str(org_out), "--date", DATE, "--jobs", "2",
                      "--org", str(ROOT / "samples" / "organisation.yaml"))
@@ -139,3 +153,87 @@ def test_the_borrowers_set_says_whom_to_ask_and_promises_no_we_without_anyone(pr
 
 def flat(packet, title: str) -> str:
     return re.sub(r"\s+", "", "".join(layout_lines(packet, pages_of(packet, title))))
+
+
+# ---------------------------------------------------------------- the three-debt client, end to end (issue 21, point 5)
+# 赵磊 by hand: surplus 9,000 − 4,500 = 4,500.00; capacity 70 % = 3,150.00; proposed totals 39,420.00
+# (38,000 + 1,420; 960 waived), 13,125.00 (12,500 + 380 + 245), 21,610.50 (21,000 + 610.50; 402 waived).
+# Shares of 3,150.00 pro rata to 74,155.50, floored: 1,674.49, 557.52, 917.97 (3,149.98 in all), giving
+# 24 installments of 1,642.50; 546.87 (the last 546.99); 900.43 (the last 900.61): 3,090.10 in the last
+# month, the most of any. Steps (80 % of 4,500 × share / 3,149.98): 1,913.71, 637.16, 1,049.11; limits
+# (90 %): 2,152.92, 716.81, 1,180.25.
+CONTRACTS = ("WSD2025011200388", "WSD2025080300125", "WLD2025061800517")
+
+
+def money(text: str) -> Decimal:
+    return Decimal(text.replace(",", ""))
+
+
+def document_text(packet, title: str) -> str:
+    reader = PdfReader(packet)
+    return re.sub(r"\s+", "", "".join(reader.pages[i].extract_text() for i in pages_of(packet, title)))
+
+
+def test_the_three_debt_clients_set_opens_with_its_overview_on_one_page(printed):
+    out, _ = printed
+    packet = out / "P-ZHAO" / "packet.pdf"
+    outline = outline_titles(packet)
+    borrower = [title for title, _ in outline][-6:]
+    assert borrower == ["全部债务一览", "致借款人：材料说明", "证明材料准备清单", "通话准备与记录表", "还款跟踪表", "您的权利与求助渠道"]
+    assert len(pages_of(packet, "全部债务一览")) == 1
+    overview = document_text(packet, "全部债务一览")  # pypdf reads a table cell by cell
+    rows = (("WSD2025011200388", "40,380.00", "每月1,642.50元，共24期，自2026年12月24日起", "to_lender-1-网商贷.pdf"),
+            ("WSD2025080300125", "13,125.00", "每月546.87元（末期546.99元），共24期", "to_lender-1-网商贷.pdf"),
+            ("WLD2025061800517", "22,012.50", "每月900.43元（末期900.61元），共24期", "to_lender-2-微粒贷.pdf"))
+    # owed: 38,000 + 1,420 + 960 = 40,380.00; 12,500 + 380 + 245 = 13,125.00; 21,000 + 610.50 + 402 = 22,012.50
+    starts = [overview.index(contract) for contract, *_ in rows] + [overview.index("每月的钱怎么安排")]
+    for (contract, owed, offer, file), start, end in zip(rows, starts[:-1], starts[1:], strict=True):
+        assert overview[start:end].startswith(f"{contract}{owed}{offer}") and file in overview[start:end], contract
+    assert "每月最多要还3,090.10元" in overview and "每月还剩1,409.90元" in overview  # 4,500.00 − 3,090.10
+    assert (out / "P-ZHAO" / "to_lender-1-网商贷.pdf").exists() and (out / "P-ZHAO" / "to_lender-2-微粒贷.pdf").exists()
+
+
+def test_the_call_sheets_lender_sections_add_up_within_the_budget(printed):
+    out, _ = printed
+    sheet = document_text(out / "P-ZHAO" / "packet.pdf", "通话准备与记录表")
+    wangshang, weili = sheet[sheet.index("第1家：网商贷"):sheet.index("第2家：微粒贷")], sheet[sheet.index("第2家：微粒贷"):]
+    opening, step, limit = (money(a) for a in re.search(
+        r"每月合计([\d,]+\.\d\d)元([\d,]+\.\d\d)元([\d,]+\.\d\d)元", wangshang).groups())
+    assert (opening, step, limit) == (money("2189.37"), money("2550.87"), money("2869.73"))  # A + B, by hand
+    assert "合同编号WSD2025011200388" in wangshang and "合同编号WSD2025080300125" in wangshang
+    assert "WLD2025061800517" not in wangshang and "WSD20250" not in weili
+    weili_levels = [money(re.search(label + r"([\d,]+\.\d\d)元", weili).group(1))
+                    for label in ("开口方案", "可让步到", r"底线（不说出口）")]
+    assert weili_levels == [money("900.43"), money("1049.11"), money("1180.25")]
+    # what one lender is offered, plus the other, stays within the client's budget at every level
+    assert opening + weili_levels[0] <= money("3150.00")  # 3,089.80: the regular months
+    assert step + weili_levels[1] == money("3599.98") <= money("4500") * money("0.8")
+    assert limit + weili_levels[2] == money("4049.98") <= money("4500") * money("0.9")
+    assert "都让步到3,599.98元900.02元" in sheet and "都到底线4,049.98元450.02元" in sheet
+    assert "都按开口方案3,090.10元1,409.90元" in sheet
+
+
+def test_the_tracker_and_the_calendar_name_each_installments_contract(printed):
+    out, _ = printed
+    packet = out / "P-ZHAO" / "packet.pdf"
+    pages = pages_of(packet, "还款跟踪表")
+    lines = layout_lines(packet, pages)
+    assert len([line for line in lines if TRACKER_ROW.match(line)]) == 72  # 24 + 24 + 24
+    reader = PdfReader(packet)
+    for index in pages:  # every page with installment rows names the contract they belong to
+        if any(TRACKER_ROW.match(line) for line in layout_lines(packet, [index])):
+            text = re.sub(r"\s+", "", reader.pages[index].extract_text())
+            assert any(f"合同编号{c}" in text for c in CONTRACTS), index
+    events = list(Calendar.from_ical((out / "P-ZHAO" / "reminders.ics").read_bytes()).walk("VEVENT"))
+    assert len(events) == 72
+    for contract, lender in zip(CONTRACTS, ("网商贷", "网商贷", "微粒贷"), strict=True):
+        assert sum(f"{lender}（合同编号{contract}）" in str(e["summary"]) for e in events) == 24
+
+
+def test_nothing_of_the_three_debt_borrowers_set_reaches_a_lender(printed):
+    out, _ = printed
+    for name in ("to_lender-1-网商贷.pdf", "to_lender-2-微粒贷.pdf"):
+        text = re.sub(r"\s+", "", subprocess.run(["pdftotext", str(out / "P-ZHAO" / name), "-"], capture_output=True,
+                                                  text=True, check=True).stdout)
+        for borrower_only in ("本人留存", "底线", "可让步", "全部债务一览", "3,599.98", "1,913.71", "先看这里"):
+            assert borrower_only not in text, (name, borrower_only)
