@@ -70,11 +70,15 @@ def lender_range(entries: list[dict], ranges: list[NegotiationRange]) -> dict:
             row[name] = {"amount": money(offer.amount), "months": _months(r, offer, name == "opening" or held),
                          "held": held and name != "opening"}
     has_surplus = bool(monthly) and monthly[0][1].surplus > 0
+    # The lender's offer against its step and limit as a whole (one of its debts may be above its own
+    # share — 60 installments of more than the share — and that debt's row says 不再加).
+    step_at = sum((r.step_amount for _e, r in monthly), Decimal(0))
+    limit_at = sum((r.limit_amount for _e, r in monthly), Decimal(0))
     result = {"monthly": bool(monthly), "several": len(monthly) > 1, "has_surplus": has_surplus, "debts": debts,
-              "above_step": has_surplus and any(r.step is None for _e, r in monthly),
-              "above_limit": has_surplus and any(r.limit is None for _e, r in monthly),
-              "step_at": money(sum((r.step_amount for _e, r in monthly), Decimal(0))),
-              "limit_at": money(sum((r.limit_amount for _e, r in monthly), Decimal(0))),
+              "above_step": has_surplus and totals["opening"] > step_at,
+              "above_limit": has_surplus and totals["opening"] > limit_at,
+              "step_at": money(step_at),
+              "limit_at": money(limit_at),
               "step_extra": money(totals["step"] - totals["opening"]),
               "limit_extra": money(totals["limit"] - totals["opening"])}
     for name in LEVELS:

@@ -261,8 +261,8 @@ OPENING = ("“您好，我是{{ borrower.name }}，在贵方办理的{{ l.short
            "我因为{{ hardship_labels }}，暂时没办法按原来的约定还款，已经提交了协商还款申请书。"
            "我的方案是：{% for d in l.debts %}{% if l.several_contracts %}"
            "{% if d.contract_no %}合同编号{{ d.contract_no }}{% else %}第{{ d.number }}笔{% endif %}，{% endif %}"
-           "{% if d.plan.single %}{% if d.plan.deferral %}暂缓到{{ d.plan.first_due }}，{% endif %}"
-           "在{{ d.plan.first_due }}前一次还清{{ d.plan.proposed_total }}元{% else %}"
+           "{% if d.plan.single %}{% if d.plan.deferral %}暂缓到{{ d.plan.first_due }}，到时一次还清"
+           "{% else %}在{{ d.plan.first_due }}前一次还清{% endif %}{{ d.plan.proposed_total }}元{% else %}"
            "{% if d.plan.deferral %}暂缓到{{ d.plan.first_due }}，从那天起{% endif %}分{{ d.plan.count }}期，"
            "每月还{{ d.plan.regular_amount }}元{% endif %}"
            "{% if d.request.penalty_waiver %}，并请减免罚息和相关费用{% endif %}"
@@ -369,7 +369,7 @@ LEVEL_NAMES = ("opening", "step", "limit")
 
 def settlement_range_table():
     """A settlement's range: an amount and a date, never a monthly amount; `d` is the debt."""
-    widths = [cm(3.4), cm(3.2), cm(3.2), cm(5.8)]
+    widths = [cm(3.9), cm(3.2), cm(3.2), cm(5.3)]
     waiver = "d.settlement.waiver"
     return table(widths, [
         big_header(widths, ["", "一次还清的金额", "最晚付款日", "怎么用"]),
@@ -472,7 +472,7 @@ def call_sheet() -> Builder:
     b.para(OPENING, jc="left")
 
     b.heading("三、谈判的范围（只给自己看，不要说出口）")
-    widths = [cm(3.4), cm(2.8), cm(2.4), cm(7.0)]
+    widths = [cm(3.9), cm(2.8), cm(2.4), cm(6.5)]
     b.add(tag("{%p if l.negotiation.several %}"), contracts_range_table(),
           P("开口方案先说；对方不同意时，可以慢慢加到“可让步到”，不要一步加到位；超过底线，以后很可能再次逾期："
             "不要答应，说要回去算一下。", style="BodyText", before=120),

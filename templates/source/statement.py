@@ -8,6 +8,7 @@ The statement names every lender the client owes: it is the one document in a le
 
 from __future__ import annotations
 
+from borrower_set import CONTACT, notices_block
 from docx_kit import (
     DATE_BLANK,
     Builder,
@@ -22,7 +23,6 @@ from docx_kit import (
     table,
     text_cell,
 )
-from borrower_set import CONTACT, notices_block
 from lender_set import info_block
 
 NOT_SENT = "（本人留存，不要寄给贷款机构）"

@@ -24,6 +24,7 @@ import sys
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from conftest import PACKET_DATE, make_case, rendered_documents
 from docx import Document
 from docx.oxml.ns import qn
@@ -336,3 +337,49 @@ def test_paid_agents_and_new_loans_are_warned_against_and_only_official_and_free
     # no number but the lenders' own hotlines and the public lines
     numbers = set(re.findall(r"\d{3,}", rights))
     assert numbers <= {"95188", "95384", "12378", "12363", "12348", "96110", "110"}, numbers
+
+
+# ---------------------------------------------------------------- every branch, several debts
+
+
+def several(**changes_by_row) -> object:
+    """赵磊 with some of his debts changed: row number (2, 3, 4) → the debt's changes."""
+    case = zhao_lei()
+    debts = tuple(dataclasses.replace(d, **changes_by_row.get(f"r{d.row}", {})) for d in case.debts)
+    return dataclasses.replace(case, debts=debts)
+
+
+SEVERAL = {
+    "one lender's two debts, one settled": several(r3={"requests": ("settlement", "penalty_waiver"),
+                                                       "funds_source": "亲友借款"}),
+    "every debt settled": several(**{f"r{n}": {"requests": ("settlement",), "funds_source": "亲友借款"}
+                                     for n in (2, 3, 4)}),
+    "a creditor on no list, a deferral, by capacity": several(
+        r2={"requests": ("deferral", "installments"), "deferral_months": 2},
+        r3={"requests": ("interest_freeze",)},
+        r4={"lender": Lender("某某消费金融有限公司", "某某消费金融有限公司", kind="unlisted"),
+            "creditor": "某某消费金融有限公司", "interest": None, "penalty": None}),
+    # 39,420.00 in 11 = 3,583.63; the others get the 100.00 floor: 3,783.63 a month, above 80 % of 4,500
+    "a given count above every step": several(r2={"installments": 11}),
+}
+
+
+@pytest.mark.parametrize("case", SEVERAL.values(), ids=SEVERAL.keys())
+def test_every_branch_of_the_borrowers_set_renders_for_several_debts(case):
+    texts = render(case)
+    for name, text in texts.items():
+        assert "{{" not in text and "{%" not in text and "}}" not in text, name
+        assert "None" not in text and "人民币元" not in text and "期以上" not in text, name
+
+
+def test_with_several_lenders_a_lender_above_its_limit_is_named_in_red_by_its_totals():
+    # 39,420.00 in 11 = 3,583.63 takes more than the capacity (3,150.00): B and C get the 100.00 floor, and
+    # capped at 60 installments pay 13,125.00 / 60 = 218.75 and 21,610.50 / 60 = 360.17 (floored). Allotted:
+    # 3,583.63 + 100 + 100 = 3,783.63. Limits (4,050 × allotment / 3,783.63, floored): A 3,835.91, B 107.04,
+    # C 107.04. 网商贷: 3,583.63 + 218.75 = 3,802.38 against 3,835.91 + 107.04 = 3,942.95 — above its step
+    # (3,600 × 3,683.63 / 3,783.63 = 3,504.8…) but within its limit; 微粒贷: 360.17 above its limit 107.04.
+    reds = red_paragraphs(rendered_documents(SEVERAL["a given count above every step"], ("call_sheet",))["call_sheet"])
+    assert len(reds) == 2
+    assert "给网商贷的方案每月3,802.38元，已经高于“可让步到”的3,504.8" in reds[0]
+    assert "无论如何不要超过底线3,942.95元" in reds[0]
+    assert "给微粒贷的方案每月360.17元，已经高于底线107.04元（您每月结余的九成中分给这一家的部分）" in reds[1]
