@@ -7,7 +7,7 @@ amount the row leaves blank is *not given* (never 0.00), evidence is only what t
 A case is a client with one or more debts. Each lender set is rendered with `lender_set_context`:
 the client, this lender with its debts, every debt of the case (for the financial statement, which
 goes to every lender) — and never the borrower's negotiating range. The borrower's set is rendered
-with `borrower_set_context`: the client, every lender with its debts and ranges. In both, `loan`,
+with `borrower_context.borrower_set_context`: the client, every lender with its debts and ranges. In both, `loan`,
 `plan`, `request`… are those of the set's first debt, so a one-debt template reads them directly.
 """
 
@@ -22,7 +22,7 @@ from pipeline.common.formats import chinese_date, money, money_in_words
 from pipeline.common.model import Case, CasePlan, Debt, Lender, RepaymentPlan
 from pipeline.contract.schema import Contract
 from pipeline.documents.organisation import Organisation
-from pipeline.plan import NegotiationRange, Offer, negotiation_ranges
+from pipeline.plan import negotiation_ranges
 
 NO_ORGANISATION = Organisation()
 FOLLOW_UP_DAYS = 7  # the borrower calls to follow up a week after the packet date
@@ -207,20 +207,6 @@ def statement_context(case: Case, plan: CasePlan) -> dict:
     }
 
 
-def borrower_set_context(client: dict, case: Case, plan: CasePlan, contract: Contract) -> dict:
-    """The context of the borrower's set: every lender, with the negotiating ranges."""
-    ranges = negotiation_ranges(plan)
-    all_debts = [{**entry, "negotiation": negotiation_context(ranges[n])} for n, entry in enumerate(client["all_debts"])]
-    lenders = []
-    for number, (lender, debts) in enumerate(case.lenders):
-        entries = [entry for entry in all_debts if entry["lender_number"] == number + 1]
-        lenders.append({**_lender_entry(lender, debts, entries, client),
-                        "negotiation": _lender_range(entries, [ranges[e["number"] - 1] for e in entries])})
-    first = lenders[0]["debts"][0]
-    return {**client, **_first_debt(lenders[0]["debts"]), "all_debts": all_debts, "lenders": lenders,
-            "lender": lenders[0], "negotiation": first["negotiation"]}
-
-
 def _first_debt(entries: list[dict]) -> dict:
     first = entries[0]
     return {"loan": first["loan"], "plan": first["plan"], "request": first["request"],
@@ -243,20 +229,6 @@ def _lender_entry(lender: Lender, debts: tuple[Debt, ...], entries: list[dict], 
         "monthly_total": money(sum((Decimal(e["plan"]["regular_amount"].replace(",", "")) for e in monthly),
                                    Decimal(0))),
     }
-
-
-def _lender_range(entries: list[dict], ranges: list[NegotiationRange]) -> dict:
-    """A lender's range: its installment debts' amounts added up (what one call with it is about)."""
-    monthly = [(e, r) for e, r in zip(entries, ranges, strict=True) if not e["plan"]["single"]]
-
-    def total(pick) -> str:
-        offers = [pick(r) for _e, r in monthly]
-        if not offers or any(o is None for o in offers):
-            return ""
-        return money(sum((o.amount for o in offers), Decimal(0)))
-
-    return {"opening": total(lambda r: r.opening), "step": total(lambda r: r.step), "limit": total(lambda r: r.limit),
-            "monthly": bool(monthly)}
 
 
 def loan_context(debt: Debt, plan: RepaymentPlan) -> dict:
@@ -354,21 +326,6 @@ def hardship_evidence(case: Case, contract: Contract, hardship: str) -> str:
     labels = contract.columns["evidence"].labels
     kinds = {k for e in contract.evidence_by_hardship.get(hardship, ()) for k in e.kinds}
     return "、".join(dict.fromkeys(labels[item.kind] for item in case.evidence if item.kind in kinds))
-
-
-def negotiation_context(offers: NegotiationRange) -> dict:
-    def offer(value: Offer | None) -> dict | None:
-        if value is None:
-            return None
-        return {"amount": money(value.amount), "months": value.months or "", "over_cap": value.months is None}
-
-    return {
-        "surplus": money(offers.surplus),
-        "has_surplus": offers.surplus > Decimal(0),
-        "opening": offer(offers.opening),
-        "step": offer(offers.step),
-        "limit": offer(offers.limit),
-    }
 
 
 def _joined(items: list[str]) -> str:

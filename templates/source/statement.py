@@ -8,6 +8,7 @@ The statement names every lender the client owes: it is the one document in a le
 
 from __future__ import annotations
 
+from borrower_set import CONTACT, notices_block
 from docx_kit import (
     DATE_BLANK,
     Builder,
@@ -108,23 +109,33 @@ def debt_overview() -> Builder:
     b.title("全部债务一览")
     b.add(P(NOT_SENT, style="DocNote"))
     b.para("{{ borrower.name }}，您一共欠{{ summary.lender_count }}家机构{{ summary.count }}笔借款，"
-           "合计{{ summary.total_owed }}元。下面是给每一家提出的方案；所有方案加起来，每月最多要还"
-           "{{ budget.monthly_offer }}元，不超过您每月能拿出来的{{ budget.capacity }}元，"
-           "还剩{{ budget.left_for_living }}元用于生活和应付意外。")
-    widths = [cm(0.9), cm(3.2), cm(3.0), cm(5.0), cm(3.5)]
+           "合计{{ summary.total_owed }}元。下面是每一笔借款提出的方案，和它的材料寄给谁。")
+    b.add(*notices_block())
+    widths = [cm(1.1), cm(2.0), cm(4.1), cm(2.3), cm(4.1), cm(2.0)]
     b.add(table(widths, [
-        header_row(widths, ["序号", "贷款机构", "合同编号", "提出的方案", "寄给它的文件"]),
+        header_row(widths, ["序号", "贷款机构（债权人）", "合同编号", "欠款（元）", "提出的方案", "寄给它的文件"]),
         loop_row(widths, "{%tr for debt in all_debts %}"),
         row([text_cell(widths[0], "{{ debt.number }}"),
-             text_cell(widths[1], "{{ debt.lender.short_name }}", jc="left"),
+             text_cell(widths[1], "{{ debt.lender.short_name }}（{{ debt.lender.legal_name }}）", jc="left"),
              text_cell(widths[2], "{% if debt.contract_no %}{{ debt.contract_no }}{% else %}—{% endif %}", jc="left"),
-             text_cell(widths[3], "{{ debt.offer }}{% if debt.request_labels %}（{{ debt.request_labels }}）{% endif %}",
+             text_cell(widths[3], "{{ debt.loan.total_owed }}{% if not debt.loan.all_given %}*{% endif %}", jc="right"),
+             text_cell(widths[4], "{{ debt.offer }}{% if debt.request_labels %}（请求：{{ debt.request_labels }}）{% endif %}",
                        jc="left"),
-             text_cell(widths[4], "{{ debt.file }}", jc="left")], min_height=cm(0.9)),
+             text_cell(widths[5], "{{ debt.file }}", jc="left")], min_height=cm(0.9)),
         loop_row(widths, "{%tr endfor %}"),
     ]))
+    b.when("any_amount_missing", P("标有*的欠款只含已列明的本金、利息或罚息，其余以贷款机构的账单为准。",
+                                   style="SmallNote", before=60))
+    b.heading("每月的钱怎么安排")
+    b.para("您每月收入{{ budget.income }}元，必要生活支出{{ budget.expenses }}元"
+           "{% if has_other_debts %}，本表以外的其他债务还款{{ budget.other_debts }}元{% endif %}，"
+           "剩下{{ budget.disposable }}元。"
+           "{% if any_installments %}这些方案从{{ first_due }}起，按月还的几笔加起来每月最多要还{{ budget.monthly_offer }}元，"
+           "每月能拿出来还款的是{{ budget.capacity }}元；付完生活支出和这些还款，每月还剩{{ budget.left_for_living }}元，"
+           "留着应付看病、修车这样的意外开支。{% endif %}"
+           "{% if summary.any_settlement %}一次结清的借款用写明的资金来源来还，不占每月的钱。{% endif %}")
     b.para("每一家的方案都是按同一个比例算的：每月能拿出来的钱按各笔欠款的多少分给各家。一家要求多还，"
            "多出来的钱只能从给别家的钱或留作意外开支的钱里出，不是新的钱：不要为了一家多答应，"
-           "让别家的方案落空。", before=120)
-    b.para("每个文件只寄给表里对应的那一家；《收入支出及债务情况表》每一家都寄一份。", before=60)
+           "让别家的方案落空。每个文件只寄给表里对应的那一家（《收入支出及债务情况表》每个文件里都有一份）。", before=120)
+    b.when("contact.any", P(CONTACT, style="PlainText", before=120))
     return b
