@@ -20,12 +20,10 @@ from __future__ import annotations
 import dataclasses
 import io
 import re
-import sys
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
-from conftest import PACKET_DATE, make_case, rendered_documents
+from conftest import PACKET_DATE, make_case, rendered_documents, zhao_lei
 from docx import Document
 from docx.oxml.ns import qn
 from docx.table import Table
@@ -38,9 +36,6 @@ from pipeline.documents.calendar import reminders_ics
 from pipeline.documents.kinds import SetKind
 from pipeline.documents.packet import packet_sets
 from pipeline.plan import plan_case
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "plan"))
-from test_budget import zhao_lei  # noqa: E402 - the three-debt client of the budget tests
 
 BORROWER = ("debt_overview", "borrower_summary", "evidence_checklist", "call_sheet", "repayment_tracker",
             "rights_and_help")
