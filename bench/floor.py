@@ -10,26 +10,36 @@ import time
 from datetime import date
 from pathlib import Path
 
-from pipeline.batch.rows import check_rows, open_inputs
-from pipeline.contract import default_contract
+from pipeline.batch.rows import Ready, check_rows, open_inputs
+from pipeline.contract import Contract, default_contract
 from pipeline.documents.packet import packet_sets
 from pipeline.documents.render import TemplateSet
 from pipeline.pdf.compose import NumberedSet
 from pipeline.pdf.libreoffice import find_soffice
 from pipeline.pdf.uno_converter import UnoConverter
 from pipeline.run.chunk import CaseJob, compose_chunk, render_documents
+from pipeline.run.scratch import run_scratch
+
+
+def planned_clients(source: Path, contract: Contract, packet_date: date, count: int) -> list[Ready]:
+    """The first `count` valid clients of `source`, checked and planned as a build does."""
+    found: list[Ready] = []
+    with run_scratch() as scratch:
+        for checked in check_rows(open_inputs([source], contract), contract, packet_date, scratch):
+            ready = checked.ready()
+            if ready is not None:
+                found.append(ready)
+            if len(found) == count:
+                break
+    return found
 
 
 def compose_chunks(source: Path, packet_date: date, count: int, size: int, folder: Path) -> list[Path]:
     """The first `count` cases, rendered and composed as the pipeline does, `size` cases per file."""
     contract = default_contract()
     templates = TemplateSet()
-    rows = []
-    for checked in check_rows(open_inputs([source], contract), contract, packet_date):
-        if checked.case is not None:
-            rows.append(CaseJob(checked.case.case_id, packet_sets(checked.case, checked.plan, contract)))
-        if len(rows) == count:
-            break
+    rows = [CaseJob(client.case.case_id, packet_sets(client.case, client.plan, contract))
+            for client in planned_clients(source, contract, packet_date, count)]
 
     def numbered(job: CaseJob):
         rendered = iter(render_documents(templates, job))

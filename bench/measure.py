@@ -31,9 +31,8 @@ import click
 import psutil
 from pypdf import PdfWriter
 
-from bench.floor import compose_chunks, convert_floor
+from bench.floor import compose_chunks, convert_floor, planned_clients
 from bench.synthetic import write_batch
-from pipeline.batch.rows import check_rows, open_inputs
 from pipeline.contract import default_contract
 from pipeline.documents.kinds import DOCUMENTS, SetKind
 from pipeline.documents.packet import packet_sets
@@ -111,18 +110,14 @@ def render_documents(source: Path, count: int, folder: Path) -> list[list[Path]]
     contract = default_contract()
     templates = TemplateSet()
     result = []
-    for checked in check_rows(open_inputs([source], contract), contract, PACKET_DATE):
-        if checked.case is None:
-            continue
+    for client in planned_clients(source, contract, PACKET_DATE, count):
         paths = []
-        for packet_set in packet_sets(checked.case, checked.plan, contract):
+        for packet_set in packet_sets(client.case, client.plan, contract):
             for name in packet_set.documents:
-                path = folder / f"{checked.case.case_id}__{packet_set.copy_name(name)}"
+                path = folder / f"{client.case.case_id}__{packet_set.copy_name(name)}"
                 path.write_bytes(templates.render(name, packet_set.context).docx)
                 paths.append(path)
         result.append(paths)
-        if len(result) == count:
-            break
     return result
 
 

@@ -10,11 +10,13 @@ import tempfile
 import time
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from pipeline import __version__
 from pipeline.batch import BuildOptions, build, validate_inputs
+from pipeline.batch.rows import Ready
 from pipeline.common import packet_date as date_range
 from pipeline.common.errors import RowOutcome, RunError, Status
 from pipeline.common.i18n import LANGUAGES, _, set_language
@@ -53,9 +55,8 @@ def _say(text: str, err: bool = False) -> None:
     click.echo(for_terminal(text), err=err)
 
 
-def _print_case(checked) -> None:
-    if checked.case is not None:
-        _say(case_line(checked.case, checked.plan))
+def _print_case(client: Ready) -> None:
+    _say(case_line(client.case, client.plan))
 
 
 def _print_row(outcome: RowOutcome) -> None:
@@ -75,25 +76,25 @@ class _Terminal:
         self.shows_bar = not quiet and _on_terminal()
         self.done = 0
         self.started = time.monotonic()
-        self.bar = None
+        self.bar: ProgressBar[RowOutcome] | None = None
 
     def total(self, rows: int) -> None:
         """The build counted its rows (asked only when the bar is shown: a CSV file's count is a pass of its own)."""
         self.started = time.monotonic()
         self.bar = click.progressbar(length=rows, label=_("生成中"), file=sys.stderr, show_eta=True, show_pos=True,
                                      item_show_func=self._rate)
-        self.bar.__enter__()
+        self.bar.__enter__()  # left in `finish`, once the last row is in
 
     def _rate(self, _item) -> str:
         elapsed = time.monotonic() - self.started
         return _("{rate:.1f} 份/秒").format(rate=self.done / elapsed) if elapsed > 0 and self.done else ""
 
-    def case(self, checked) -> None:
+    def case(self, client: Ready) -> None:
         """A client's debts, total, monthly offer and capacity, to check before printing."""
         if not self.quiet:
             if self.bar:
                 click.echo("\r\033[K", nl=False, err=True)
-            _say(case_line(checked.case, checked.plan))
+            _say(case_line(client.case, client.plan))
 
     def row(self, outcome: RowOutcome) -> None:
         self.done += 1
@@ -388,6 +389,9 @@ def purge_command(out, older_than, cases, dry_run):
 
 
 from pipeline.serve.commands import serve_command, user_group  # noqa: E402
+
+if TYPE_CHECKING:
+    from click._termui_impl import ProgressBar  # the type click.progressbar returns; not exported
 
 main.add_command(serve_command)
 main.add_command(user_group)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.batch.options import BuildOptions, BuildSummary
-from pipeline.batch.rows import Checked, check_rows, open_inputs
+from pipeline.batch.rows import Ready, check_rows, open_inputs
 from pipeline.common.errors import Code, RowError, RowOutcome, RunError, Severity, Status
 from pipeline.common.i18n import _, language
 from pipeline.contract import Contract, default_contract
@@ -50,7 +50,7 @@ EVIDENCE_BYTES_PER_CHUNK = 64 * 2**20
 
 OnRow = Callable[[RowOutcome], None]
 OnTotal = Callable[[int], None]
-OnCase = Callable[[Checked], None]
+OnCase = Callable[[Ready], None]
 
 
 def build(paths: list[Path], options: BuildOptions, on_row: OnRow | None = None,
@@ -58,7 +58,7 @@ def build(paths: list[Path], options: BuildOptions, on_row: OnRow | None = None,
     """Build packets for every valid row of `paths` into `options.out`; `on_row(outcome)` is called
     once per input row as soon as its fate is known, `on_total(rows)` once before that, with the
     number of data rows (for a progress bar), as soon as every row has been read — a row's client
-    is known only then (batch/grouping.py); `on_case(checked)` once per valid client, as it is planned."""
+    is known only then (batch/grouping.py); `on_case(ready)` once per valid client, as it is planned."""
     contract = default_contract()
     files = open_inputs(paths, contract, options.sheet)
     soffice = find_soffice(options.soffice)
@@ -99,7 +99,7 @@ def _templates(options: BuildOptions, contract: Contract) -> dict[str, bytes]:
 class Pending:
     """A row handed to the pool, waiting for its chunk to come back."""
 
-    checked: Checked
+    ready: Ready
     key: str  # its manifest key
 
 
@@ -126,15 +126,13 @@ class Build:
         self.pending: dict[str, Pending] = {}  # case_id → row in flight
         self.rank = {f.source: n for n, f in enumerate(files)}  # report and print file follow the input order
         self.audit: AuditLog | None = None  # OUT/audit.log: built, rebuilt, failed
-        self.scratch: Path | None = None  # the run's private scratch folder, while it runs
 
     def run(self) -> BuildSummary:
         with run_scratch() as scratch:
-            self.scratch = scratch  # also where the rows wait to be gathered into clients
             settings = ConverterSettings(self.soffice, self.options.timeout, scratch)
             try:
                 with self._pool(settings) as pool:
-                    self._feed(pool, settings)
+                    self._feed(pool, settings, scratch)
                     for result in pool.drain():
                         self._store_chunk(result.outcomes)
                 if self.options.print_file:
@@ -146,28 +144,30 @@ class Build:
         summary.report = write_report(self.out / "report.csv", self.outcomes)
         return summary
 
-    def _feed(self, pool: Pool, settings: ConverterSettings) -> None:
+    def _feed(self, pool: Pool, settings: ConverterSettings, scratch: Path) -> None:
         """Read the rows; settle invalid and unchanged ones now, send the rest in chunks."""
         sizes = chunk_sizes(self.options.chunk_size, self.options.jobs)
-        for rows in cut_chunks(self._to_convert(), sizes, EVIDENCE_BYTES_PER_CHUNK):
+        for rows in cut_chunks(self._to_convert(scratch), sizes, EVIDENCE_BYTES_PER_CHUNK):
             for result in pool.submit(self._chunk(rows, settings)):
                 self._store_chunk(result.outcomes)
 
-    def _to_convert(self) -> Iterator[Checked]:
-        """The rows whose packets are to be made; invalid and unchanged rows are settled on the way."""
-        for checked in check_rows(self.files, self.contract, self.options.packet_date, self.scratch, self.on_total):
-            if checked.case is None:
+    def _to_convert(self, scratch: Path) -> Iterator[Ready]:
+        """The rows whose packets are to be made; invalid and unchanged rows are settled on the way.
+        The rows wait in `scratch` to be gathered into clients."""
+        for checked in check_rows(self.files, self.contract, self.options.packet_date, scratch, self.on_total):
+            ready = checked.ready()
+            if ready is None:
                 self._record(checked.outcomes(Status.INVALID))
                 continue
             if self.on_case:
-                self.on_case(checked)
+                self.on_case(ready)
             key = self.fingerprint.case_key([raw.cells for raw in checked.rows],
-                                            tuple(a.digest for a in checked.case.attachments))
-            if not self.options.force and is_current(self.out / checked.case.case_id, key):
-                self._record(checked.outcomes(Status.OK, (_unchanged(checked),), unchanged=True), checked)
+                                            tuple(a.digest for a in ready.case.attachments))
+            if not self.options.force and is_current(self.out / ready.case.case_id, key):
+                self._record(ready.outcomes(Status.OK, (_unchanged(ready),), unchanged=True), ready)
                 continue
-            self.pending[checked.case.case_id] = Pending(checked, key)
-            yield checked
+            self.pending[ready.case.case_id] = Pending(ready, key)
+            yield ready
 
     def _pool(self, settings: ConverterSettings) -> Pool:
         if self.options.cluster:
@@ -176,7 +176,7 @@ class Build:
             return DaskPool(self.options.cluster, tls=self.options.cluster_tls)
         return LocalPool(self.options.jobs, office=settings)
 
-    def _chunk(self, rows: list[Checked], settings: ConverterSettings) -> Chunk:
+    def _chunk(self, rows: list[Ready], settings: ConverterSettings) -> Chunk:
         jobs = tuple(
             CaseJob(c.case.case_id, packet_sets(c.case, c.plan, self.contract, self.organisation),
                     scans=tuple(Scan(a.title, a.pdf, a.pages) for a in c.case.attachments))
@@ -187,34 +187,35 @@ class Build:
     def _store_chunk(self, outcomes: list[CaseOutcome]) -> None:
         for result in outcomes:
             pending = self.pending.pop(result.case_id)
-            self._record(self._store(pending, result), pending.checked)
+            self._record(self._store(pending, result), pending.ready)
 
-    def _store(self, pending: Pending, result: CaseOutcome) -> RowOutcome:
-        checked = pending.checked
-        folder = self.out / checked.case.case_id
+    def _store(self, pending: Pending, result: CaseOutcome) -> list[RowOutcome]:
+        ready = pending.ready
+        folder = self.out / ready.case.case_id
         if not result.ok:
             withdraw_packet(folder)
-            self._audit(AuditAction.FAILED, checked.case.case_id, ())
-            failure = RowError(checked.case.source, checked.case.row, "", "", Code.FAILED, result.error)
-            return checked.outcomes(Status.FAILED, (failure,))
+            self._audit(AuditAction.FAILED, ready.case.case_id, ())
+            failure = RowError(ready.case.source, ready.case.row, "", "", Code.FAILED, result.error)
+            return ready.outcomes(Status.FAILED, (failure,))
+        assert result.files is not None  # an outcome without an error carries its files (run/chunk.py)
         files = {**result.files.lender_files, PACKET: result.files.packet,
-                 REMINDERS: reminders_ics(checked.case, checked.plan)}
+                 REMINDERS: reminders_ics(ready.case, ready.plan)}
         replaced = (folder / PACKET).exists()
-        written = write_case_folder(folder, result.documents, case_record(checked.case, checked.plan, lender_files(checked.case)), files,
+        written = write_case_folder(folder, result.documents, case_record(ready.case, ready.plan, lender_files(ready.case)), files,
                                     pending.key, self.options.packet_date)
-        self._audit(AuditAction.REBUILT if replaced else AuditAction.BUILT, checked.case.case_id, written)
-        return checked.outcomes(Status.OK)
+        self._audit(AuditAction.REBUILT if replaced else AuditAction.BUILT, ready.case.case_id, written)
+        return ready.outcomes(Status.OK)
 
     def _audit(self, action: AuditAction, case_id: str, files) -> None:
         if self.audit is not None:
             self.audit.record(action, case_id, files)
 
-    def _record(self, outcomes: list[RowOutcome], checked: Checked | None = None) -> None:
+    def _record(self, outcomes: list[RowOutcome], ready: Ready | None = None) -> None:
         """A client's rows are settled: one outcome per row."""
         self.outcomes += outcomes
-        if checked is not None and checked.case is not None and outcomes[0].status == Status.OK:
-            self.printable[(checked.case.source, checked.case.row)] = PrintEntry(
-                checked.case.case_id, checked.case.borrower_name, self.out / checked.case.case_id / PACKET)
+        if ready is not None and outcomes[0].status == Status.OK:
+            self.printable[(ready.case.source, ready.case.row)] = PrintEntry(
+                ready.case.case_id, ready.case.borrower_name, self.out / ready.case.case_id / PACKET)
         if self.on_row:
             for outcome in outcomes:
                 self.on_row(outcome)
@@ -234,26 +235,26 @@ class Build:
         return self.rank[where[0]], where[1]
 
 
-def _unchanged(checked: Checked) -> RowError:
-    return RowError(checked.case.source, checked.case.row, "", "", Code.UNCHANGED,
+def _unchanged(ready: Ready) -> RowError:
+    return RowError(ready.case.source, ready.case.row, "", "", Code.UNCHANGED,
                     _("与上次生成时相同，沿用已有材料（需要重新生成请加 --force）"), Severity.WARNING)
 
 
-def evidence_bytes(checked: Checked) -> int:
-    return sum(len(attachment.pdf) for attachment in checked.case.attachments)
+def evidence_bytes(ready: Ready) -> int:
+    return sum(len(attachment.pdf) for attachment in ready.case.attachments)
 
 
-def cut_chunks(rows: Iterable[Checked], sizes: list[int], budget: int) -> Iterator[list[Checked]]:
+def cut_chunks(rows: Iterable[Ready], sizes: list[int], budget: int) -> Iterator[list[Ready]]:
     """Rows in chunks of `sizes[0]`, `sizes[1]`… cases (the last size repeated), each cut early before a
     row whose evidence would take the chunk's over `budget` bytes; a row over the budget goes alone."""
-    chunk: list[Checked] = []
+    chunk: list[Ready] = []
     held = 0
-    for checked in rows:
-        weight = evidence_bytes(checked)
+    for ready in rows:
+        weight = evidence_bytes(ready)
         if chunk and held + weight > budget:
             yield chunk
             chunk, held, sizes = [], 0, sizes[1:] or sizes
-        chunk.append(checked)
+        chunk.append(ready)
         held += weight
         if len(chunk) >= sizes[0]:
             yield chunk

@@ -47,6 +47,22 @@ class Checked:
             result.append(RowOutcome(raw.source, raw.row, case_id, status, own + extra, unchanged))
         return result
 
+    def ready(self) -> Ready | None:
+        """The client with its case and plan, when it is valid: what the build converts."""
+        return Ready(self, self.case, self.plan) if self.case is not None and self.plan is not None else None
+
+
+@dataclass(frozen=True)
+class Ready:
+    """A valid, planned client (`Checked.ready`): the types say case and plan are there."""
+
+    checked: Checked
+    case: Case
+    plan: CasePlan
+
+    def outcomes(self, status: Status, extra: tuple[RowError, ...] = (), unchanged: bool = False) -> list[RowOutcome]:
+        return self.checked.outcomes(status, extra, unchanged)
+
 
 def open_inputs(paths: list[Path], contract: Contract, sheet: str | None = None) -> list[InputFile]:
     """Open every input first, so that a bad header stops the run before anything is written."""
@@ -78,16 +94,17 @@ def check_rows(files: list[InputFile], contract: Contract, packet_date: date, sc
 
 
 def validate_inputs(paths: list[Path], packet_date: date, on_row: Callable[[RowOutcome], None] | None = None,
-                    sheet: str | None = None, on_case: Callable[[Checked], None] | None = None) -> BuildSummary:
+                    sheet: str | None = None, on_case: Callable[[Ready], None] | None = None) -> BuildSummary:
     """`packets validate`: every row checked as a build would, nothing written."""
     contract = default_contract()
     files = open_inputs(paths, contract, sheet)
     outcomes = []
     with run_scratch() as scratch:
         for checked in check_rows(files, contract, packet_date, scratch):
-            if on_case:
-                on_case(checked)
-            for outcome in checked.outcomes(Status.OK if checked.case else Status.INVALID):
+            ready = checked.ready()
+            if on_case and ready:
+                on_case(ready)
+            for outcome in checked.outcomes(Status.OK if ready else Status.INVALID):
                 outcomes.append(outcome)
                 if on_row:
                     on_row(outcome)

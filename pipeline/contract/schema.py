@@ -40,6 +40,13 @@ class Column:
                 return key
         return None
 
+    def accepted_key(self, text: str) -> str:
+        """The key of an item the validator has already accepted: a miss here is a bug, not bad input."""
+        key = self.key_for(text)
+        if key is None:
+            raise ValueError(f"{self.key}: {text!r} passed validation but is no item")
+        return key
+
 
 class Contract:
     """The loaded schemas: the Cerberus schema plus what the rest of the pipeline needs."""

@@ -207,7 +207,7 @@ class BatchValidator:
         columns = self.contract.columns
         first, _folder, doc = rows[0]
         evidence = tuple(
-            EvidenceItem(columns["evidence"].key_for(kind), pages) for kind, pages in doc.get("evidence", [])
+            EvidenceItem(columns["evidence"].accepted_key(kind), pages) for kind, pages in doc.get("evidence", [])
         )
         return Case(
             source=first.source,
@@ -218,11 +218,11 @@ class BatchValidator:
             phone=doc["phone"],
             address=doc.get("address", ""),
             monthly_income=doc["monthly_income"],
-            income_scope=columns["income_scope"].key_for(coerce.narrow(doc["income_scope"])),
+            income_scope=columns["income_scope"].accepted_key(coerce.narrow(doc["income_scope"])),
             monthly_expenses=doc["monthly_expenses"],
             other_debt_payments=doc["other_debt_payments"],
             dependents=doc["dependents"],
-            hardship_types=tuple(columns["hardship_types"].key_for(item) for item in doc["hardship_types"]),
+            hardship_types=tuple(columns["hardship_types"].accepted_key(item) for item in doc["hardship_types"]),
             hardship_details=doc["hardship_details"],
             evidence=evidence,
             caseworker=doc.get("caseworker", ""),
@@ -242,7 +242,7 @@ class BatchValidator:
             interest=doc.get("interest"),
             penalty=doc.get("penalty"),
             overdue_since=doc["overdue_since"],
-            requests=tuple(requests.key_for(item) for item in doc["requests"]),
+            requests=tuple(requests.accepted_key(item) for item in doc["requests"]),
             installments=doc.get("installments"),
             deferral_months=doc.get("deferral_months"),
             first_payment_date=doc.get("first_payment_date"),

@@ -38,7 +38,8 @@ class BodyRenderer:
         # The logo as the drawing it becomes, made once: the context holds text, never an object
         # that reaches the template (docxtpl's InlineImage carries the running DocxTemplate).
         self.logo = _drawing(template, logo, logo_height_mm) if logo else None
-        self.logo_id = self.logo and re.search(r'r:embed="([^"]+)"', self.logo).group(1) or ""
+        embed = re.search(r'r:embed="([^"]+)"', self.logo) if self.logo else None
+        self.logo_id = embed.group(1) if embed else ""
         self._copy = _CopyMaker.of(template)
         self._templated_headers = {key for key, part in template.get_headers_footers(template.HEADER_URI)
                                    if b"{" in part.blob}
@@ -112,8 +113,9 @@ class _CopyMaker:
             package.writestr("word/document.xml", self.head + etree.tostring(body, encoding="UTF-8") + self.tail)
             for name, xml in {**self.unrendered, **written}.items():
                 package.writestr(name, xml if xml.startswith(b"<?xml") else _DECLARATION + xml)
-            if properties or self.properties:
-                package.writestr("docProps/core.xml", properties or self.properties)
+            core = properties or self.properties
+            if core:
+                package.writestr("docProps/core.xml", core)
         return buffer.getvalue()
 
 

@@ -232,7 +232,8 @@ def _lender_entry(lender: Lender, debts: tuple[Debt, ...], entries: list[dict], 
 
 
 def loan_context(debt: Debt, plan: RepaymentPlan) -> dict:
-    interest_given, penalty_given = debt.interest is not None, debt.penalty is not None
+    interest, penalty = debt.interest, debt.penalty
+    interest_given, penalty_given = interest is not None, penalty is not None
     included = ["本金"] + (["利息"] if interest_given else []) + (["罚息及费用"] if penalty_given else [])
     return {
         "contract_no": debt.loan_contract_no,
@@ -241,12 +242,12 @@ def loan_context(debt: Debt, plan: RepaymentPlan) -> dict:
         "principal": money(debt.principal),
         "principal_words": money_in_words(debt.principal),
         "interest_given": interest_given,
-        "interest": money(debt.interest) if interest_given else "",
-        "interest_words": money_in_words(debt.interest) if interest_given else "",
+        "interest": money(interest) if interest is not None else "",
+        "interest_words": money_in_words(interest) if interest is not None else "",
         "penalty_given": penalty_given,
-        "has_penalty": penalty_given and debt.penalty > 0,  # given and not nil
-        "penalty": money(debt.penalty) if penalty_given else "",
-        "penalty_words": money_in_words(debt.penalty) if penalty_given else "",
+        "has_penalty": penalty is not None and penalty > 0,  # given and not nil
+        "penalty": money(penalty) if penalty is not None else "",
+        "penalty_words": money_in_words(penalty) if penalty is not None else "",
         "all_given": interest_given and penalty_given,
         "total_owed": money(plan.total_owed),  # of the amounts given
         "total_owed_words": money_in_words(plan.total_owed),

@@ -225,7 +225,7 @@ def _parse(xml: bytes):
 def _internal_relationships(xml: bytes, owner: bytes) -> tuple[bytes, set[str]]:
     """The relationships without the external ones a reader would follow, and the ids removed."""
     root = _parse(xml)
-    text_links = set()
+    text_links: set[str] = set()
     other_uses: set[str] = set()
     if owner:
         for element in _parse(owner).iter():

@@ -272,4 +272,6 @@ def example_sets(contract: Contract, packet_date: date) -> tuple[PacketSet, ...]
     if validated.case is None:
         raise ValueError("; ".join(e.message for e in validated.problems))
     planned = plan_case(validated.case, packet_date)
+    if planned.plan is None:
+        raise ValueError("; ".join(e.message for e in planned.problems))
     return packet_sets(validated.case, planned.plan, contract)

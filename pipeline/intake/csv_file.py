@@ -146,8 +146,8 @@ class CsvFile:
         index = len(cells) - 1  # the unclosed quoted cell is the last one the line gives
         keys = {i: k for k, i in header.positions.items()}
         key = keys.get(index)
-        column = header.headers[key] if key else _("第{number}列").format(number=index + 1)
-        value = shown(readable(clean_cell(cells[index])), header.personal.get(key, ""))
+        column = header.headers[key] if key is not None else _("第{number}列").format(number=index + 1)
+        value = shown(readable(clean_cell(cells[index])), header.personal.get(key, "") if key is not None else "")
         found = {}
         case_id_at = header.positions.get("case_id")
         if case_id_at is not None and case_id_at < index and clean_cell(cells[case_id_at]):

@@ -122,7 +122,8 @@ def _ascii85(pieces: Iterable[bytes], _parameter: dict) -> Iterator[bytes]:
         end = text.find(b"~")
         if end >= 0:
             text = text[:end]
-        cut = len(text) if end >= 0 else _A85_GROUPS.match(text).end()
+        groups = _A85_GROUPS.match(text)  # matches the empty string at worst
+        cut = len(text) if end >= 0 or groups is None else groups.end()
         try:
             yield base64.a85decode(text[:cut])
         except ValueError:

@@ -14,8 +14,9 @@ from pipeline.common.i18n import _
 BROKEN = "packets-broken-bytes"
 
 
-def _broken_bytes(error: UnicodeDecodeError):
+def _broken_bytes(error: UnicodeError) -> tuple[str, int]:
     """Like surrogateescape, but for every byte (a broken UTF-16 pair may hold bytes < 0x80)."""
+    assert isinstance(error, UnicodeDecodeError)  # registered for decoding only
     bad = error.object[error.start:error.end]
     return "".join(chr(0xDC00 + b) if b >= 0x80 else "\udc80" for b in bad), error.end
 

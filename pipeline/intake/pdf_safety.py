@@ -225,7 +225,7 @@ def _normal_appearance(annotation: DictionaryObject):
 
 def _fit(form: StreamObject, rect) -> tuple[float, ...] | None:
     try:
-        x0, y0, x1, y1 = (float(v) for v in form["/BBox"])
+        x0, y0, x1, y1 = (float(v) for v in form["/BBox"])  # type: ignore[attr-defined]  # not an array: TypeError
         a, b, c, d, e, f = (float(v) for v in form.get("/Matrix", (1, 0, 0, 1, 0, 0)))
         r0, s0, r1, s1 = (float(v) for v in rect)
     except (TypeError, ValueError):
@@ -243,9 +243,9 @@ def _fit(form: StreamObject, rect) -> tuple[float, ...] | None:
 def _page_leaves(reader: PdfReader, max_pages: int) -> list[tuple[DictionaryObject, dict]]:
     """Every page of the tree, in order, with the attributes it inherits; limits checked as it goes."""
     catalog = reader.trailer["/Root"].get_object()
-    root = catalog["/Pages"].get_object()
+    root = catalog["/Pages"].get_object()  # type: ignore[index]  # pypdf's reader has checked /Root is a dictionary
     leaves: list[tuple[DictionaryObject, dict]] = []
-    stack = [(root, {}, 0)]
+    stack: list[tuple[object, dict, int]] = [(root, {}, 0)]
     inner_seen: set[int] = set()
     visits = 0
     while stack:
@@ -363,9 +363,9 @@ def _filters(stream: StreamObject) -> tuple[list[str], list[dict]]:
     parameters = stream.get("/DecodeParms")
     parameters = parameters.get_object() if parameters is not None else None
     listed = list(parameters) if isinstance(parameters, ArrayObject) else [parameters]
-    listed = [p.get_object() if p is not None else None for p in listed]
-    listed = [p if isinstance(p, DictionaryObject) else {} for p in listed]
-    return names, (listed + [{}] * len(names))[:len(names)]
+    objects = [p.get_object() if p is not None else None for p in listed]
+    dictionaries: list[dict] = [p if isinstance(p, DictionaryObject) else {} for p in objects]
+    return names, (dictionaries + [{}] * len(names))[:len(names)]
 
 
 def _image(stream: StreamObject) -> dict | None:

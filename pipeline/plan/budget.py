@@ -70,7 +70,7 @@ def plan_case(case: Case, packet_date: date) -> Planned:
         total = totals[n].proposed_total
         if debt.settlement:
             count, allotment = 1, Decimal(0)
-        elif n in fixed:
+        elif debt.installments is not None:  # its count given: kept (in `fixed`)
             count, allotment = debt.installments, fixed[n]
         else:
             allotment = shares[n]

@@ -87,6 +87,7 @@ class CaseOutcome:
         return not self.error
 
 
+_libc: ctypes.CDLL | None
 try:
     _libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
 except OSError:
@@ -265,7 +266,7 @@ def _convert_together(jobs: list[CaseJob], converter: Converter,
         chunk = compose_chunk(numbered_sets(), templates)
         if chunk is None:  # no case of the chunk rendered
             return []
-        chunk.save(docx)
+        chunk.save(str(docx))
         del chunk
         pdf = converter.convert(docx)
         try:

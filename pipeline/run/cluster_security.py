@@ -43,7 +43,7 @@ def cluster_security(address: str, tls: ClusterTls | None = None):
         given = {name: str(path) for name, path in (("tls_ca_file", tls.ca_file), ("tls_client_cert", tls.cert),
                                                     ("tls_client_key", tls.key)) if path is not None}
         security = Security(require_encryption=True, **given)
-        if not security.tls_ca_file or not security.tls_client_cert:
+        if not getattr(security, "tls_ca_file", None) or not getattr(security, "tls_client_cert", None):  # set from config
             raise RunError(_("--cluster {address}：tls:// 需要集群的CA证书以及本机的证书和私钥，请用 --tls-ca-file、"
                              "--tls-cert、--tls-key 指定（制作方法见 README“More than one machine”）").format(address=address))
         return security

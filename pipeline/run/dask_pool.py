@@ -39,7 +39,7 @@ from pipeline.run.pool import ChunkResult, failed_outcomes
 try:
     from distributed import WorkerPlugin
 except ImportError:  # Dask is optional: without it, DaskPool.run says what to install
-    WorkerPlugin = object
+    WorkerPlugin = object  # type: ignore[misc, assignment]  # the base class stands in when Dask is absent
 
 log = logging.getLogger(__name__)
 
@@ -134,7 +134,7 @@ def _logged(task: Callable[[Chunk], list[CaseOutcome]], chunk: Chunk) -> _Answer
     try:
         outcomes = task(chunk)
     except BaseException as exc:
-        exc.packets_log_records = _records_kept()
+        exc.packets_log_records = _records_kept()  # type: ignore[attr-defined]  # read back by getattr
         raise
     else:
         return _Answer(outcomes, _records_kept())
@@ -208,7 +208,7 @@ class DaskPool:
             raise
         self._limit = self.in_flight or threads * IN_FLIGHT_PER_THREAD
         self._pending = as_completed(loop=self._client.loop)
-        self._submitted = {}
+        self._submitted: dict[object, Chunk] = {}  # future key → its chunk
         return self
 
     def __exit__(self, kind, value, traceback) -> None:

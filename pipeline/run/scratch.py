@@ -75,7 +75,7 @@ def remove_stale_scratch(parent: Path | None = None) -> list[Path]:
     their stray LibreOffice and its pipe sockets; returns the folders removed. Only this user's folders
     of this program's pattern are touched; those of live runs are left alone."""
     folder = Path(parent or tempfile.gettempdir())
-    removed = []
+    removed: list[Path] = []
     try:
         entries = list(os.scandir(folder))
     except OSError:

@@ -30,7 +30,7 @@ from docx_kit import (
 )
 
 
-def info_block(*pairs: tuple[str, str]):
+def info_block(*pairs: tuple[tuple[str, str], tuple[str, str] | None]):
     """A borderless two-column block of labelled facts (案件编号, 日期…), full width when alone."""
     widths = [cm(7.8), cm(7.8)]
     rows = []
