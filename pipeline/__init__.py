@@ -12,7 +12,8 @@ The package is a line of stages, each a sub-package that imports only from those
     output/     case folders, manifests (re-runs), report.csv — written atomically, privately
     batch/      the whole run, as `build` and `validate_inputs`: what the CLI and server call
 
-`cli.py` sits on top and only parses options and prints.
+`cli.py` (packets) and `serve/` (packets serve) sit on top and share `shell.py`: exit codes, the
+masked log, SIGTERM, --lang. `cli.py` only parses options and prints.
 """
 
 __version__ = "0.1.0"

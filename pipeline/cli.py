@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import os
-import signal
 import sys
 import tempfile
 import time
@@ -16,52 +15,34 @@ import click
 
 from pipeline import __version__
 from pipeline.batch import BuildOptions, build, validate_inputs
+from pipeline.batch.options import DEFAULT_CHUNK_SIZE, DEFAULT_TIMEOUT
 from pipeline.batch.rows import Ready
 from pipeline.common import packet_date as date_range
 from pipeline.common.errors import RowOutcome, RunError, Status
-from pipeline.common.i18n import LANGUAGES, _, set_language
-from pipeline.common.mask import for_terminal, scrub, visible
+from pipeline.common.i18n import _
+from pipeline.common.process import cores
 from pipeline.output.files import open_private_append, prepare_output_folder, private_folder
 from pipeline.output.report import case_line, row_line, summary_line
 from pipeline.run.cluster_security import ClusterTls
+from pipeline.shell import EXIT_RUN_ERROR, PRIVATE_UMASK, cannot_run, language_option, log_to, say, stop_on_sigterm
 
-EXIT_RUN_ERROR = 2
-PRIVATE_UMASK = 0o077  # nothing this process (or a worker, or LibreOffice) creates is readable by others
-
-
-class _Scrubbed(logging.Formatter):
-    """Log lines with ID and phone numbers masked and control characters visible (a maintainer reads
-    the log in a terminal too); tracebacks keep their line breaks."""
-
-    def format(self, record):
-        return visible(scrub(super().format(record)), keep_newlines=True)
-
+if TYPE_CHECKING:
+    from click._termui_impl import ProgressBar  # the type click.progressbar returns; not exported
 
 def _log_to(path: Path) -> None:
-    """Everything logged — by this process, by library warnings (pypdf, Pillow) and, through the pool,
-    by the workers — goes to `path`, never to the terminal. The file is created 0600 (it names cases)
-    and is never opened through a symbolic link."""
-    stream = os.fdopen(open_private_append(path), "a", encoding="utf-8", errors="backslashreplace")
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(_Scrubbed("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(logging.INFO)
-    logging.captureWarnings(True)
-
-
-def _say(text: str, err: bool = False) -> None:
-    """Every line for the terminal: numbers masked, escape sequences and bidi controls made visible."""
-    click.echo(for_terminal(text), err=err)
+    """The run's log: `path`, never the terminal. The file is created 0600 (it names cases) and is
+    never opened through a symbolic link."""
+    log_to(logging.StreamHandler(os.fdopen(open_private_append(path), "a", encoding="utf-8",
+                                           errors="backslashreplace")))
 
 
 def _print_case(client: Ready) -> None:
-    _say(case_line(client.case, client.plan))
+    say(case_line(client.case, client.plan))
 
 
 def _print_row(outcome: RowOutcome) -> None:
     if outcome.problems:
-        _say(row_line(outcome), err=outcome.status != Status.OK)
+        say(row_line(outcome), err=outcome.status != Status.OK)
 
 
 def _on_terminal() -> bool:
@@ -94,14 +75,14 @@ class _Terminal:
         if not self.quiet:
             if self.bar:
                 click.echo("\r\033[K", nl=False, err=True)
-            _say(case_line(client.case, client.plan))
+            say(case_line(client.case, client.plan))
 
     def row(self, outcome: RowOutcome) -> None:
         self.done += 1
         if outcome.problems and not (self.quiet and outcome.status == Status.OK):
             if self.bar:
                 click.echo("\r\033[K", nl=False, err=True)  # clear the bar's line before printing
-            _say(row_line(outcome), err=outcome.status != Status.OK)
+            say(row_line(outcome), err=outcome.status != Status.OK)
         if self.bar:
             self.bar.update(1, outcome)
 
@@ -116,29 +97,14 @@ def _run(action, log_file: Path):
     try:
         return action()
     except RunError as exc:
-        _cannot_run(exc)
+        cannot_run(exc)
     except KeyboardInterrupt:
-        _say(_("已中断。"), err=True)
+        say(_("已中断。"), err=True)
         sys.exit(130)
     except Exception as exc:
         logging.getLogger("pipeline").exception("unexpected error")
-        _say(_("程序内部错误（{kind}），详情见日志 {log}").format(kind=type(exc).__name__, log=log_file), err=True)
+        say(_("程序内部错误（{kind}），详情见日志 {log}").format(kind=type(exc).__name__, log=log_file), err=True)
         sys.exit(EXIT_RUN_ERROR)
-
-
-def _cannot_run(reason) -> None:
-    _say(_("无法运行：{reason}").format(reason=reason), err=True)
-    sys.exit(EXIT_RUN_ERROR)
-
-
-def _interrupt(signum, frame):
-    # Once: a second SIGTERM (or Ctrl-C) must not cut short the clean-up the first one started.
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    raise KeyboardInterrupt
-
-
-def _cores() -> int:
-    return len(os.sched_getaffinity(0))
 
 
 def _date(ctx, param, value):
@@ -154,15 +120,7 @@ def _date(ctx, param, value):
     return chosen
 
 
-def _language(ctx, param, value):
-    set_language(value)
-    return value
-
-
-lang_option = click.option(
-    "--lang", type=click.Choice(LANGUAGES), default="zh", envvar="PACKETS_LANG", callback=_language,
-    is_eager=True, expose_value=False, help="提示和报告的语言（文书始终为中文）/ language of messages and report.csv.",
-)
+lang_option = language_option("提示和报告的语言（文书始终为中文）/ language of messages and report.csv.")
 inputs_argument = click.argument(
     "inputs", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False)
 )
@@ -188,9 +146,9 @@ def main():
 @date_option
 @click.option("--templates", type=click.Path(path_type=Path, file_okay=False, exists=True), help="自定义模板文件夹（按文件名替换）。")
 @click.option("--soffice", envvar="PACKETS_SOFFICE", help="LibreOffice 程序（默认在 PATH 中查找 soffice）。")
-@click.option("--jobs", "-j", default=_cores(), show_default="CPU核数", type=click.IntRange(1, 64), help="并行的工作进程数。")
-@click.option("--chunk-size", default=12, show_default=True, type=click.IntRange(1, 500), help="每次交给 LibreOffice 的案件数。")
-@click.option("--timeout", default=120.0, show_default=True, type=click.FloatRange(1), help="单次 LibreOffice 转换的超时秒数。")
+@click.option("--jobs", "-j", default=cores(), show_default="CPU核数", type=click.IntRange(1, 64), help="并行的工作进程数。")
+@click.option("--chunk-size", default=DEFAULT_CHUNK_SIZE, show_default=True, type=click.IntRange(1, 500), help="每次交给 LibreOffice 的案件数。")
+@click.option("--timeout", default=DEFAULT_TIMEOUT, show_default=True, type=click.FloatRange(1), help="单次 LibreOffice 转换的超时秒数。")
 @click.option("--quiet", "-q", is_flag=True, help="只显示错误。")
 @click.option("--force", is_flag=True, help="全部重新生成（默认跳过与上次相同的案件）。")
 @click.option("--print-file", is_flag=True, help="另生成 OUT/print/batch-日期.pdf：索引页＋全部成功的材料，按输入顺序。")
@@ -215,11 +173,11 @@ def build_command(inputs, out, packet_date, templates, soffice, jobs, chunk_size
         log_file = out / "packets.log"
         _log_to(log_file)
     except RunError as exc:
-        _cannot_run(exc)
+        cannot_run(exc)
     except OSError as exc:
-        _cannot_run(_("无法写入输出文件夹 {folder}：{reason}（{file}）").format(
+        cannot_run(_("无法写入输出文件夹 {folder}：{reason}（{file}）").format(
             folder=out, reason=exc.strerror or exc, file=exc.filename or ""))
-    signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops a run as cleanly as Ctrl-C
+    stop_on_sigterm()
     options = BuildOptions(out=out, packet_date=packet_date, templates=templates, soffice=soffice, jobs=jobs,
                            chunk_size=chunk_size, timeout=timeout, force=force, duplex=duplex, print_file=print_file,
                            organisation=organisation, cluster=cluster, sheet=sheet,
@@ -232,8 +190,8 @@ def build_command(inputs, out, packet_date, templates, soffice, jobs, chunk_size
         terminal.close()
     if not quiet:
         for notice in summary.notices:
-            _say(_("提示：{notice}").format(notice=notice), err=True)
-        _say(summary_line(summary.outcomes, summary.report))
+            say(_("提示：{notice}").format(notice=notice), err=True)
+        say(summary_line(summary.outcomes, summary.report))
     sys.exit(summary.exit_code)
 
 
@@ -249,8 +207,8 @@ def validate_command(inputs, packet_date, sheet):
     _log_to(log_file)
     summary = _run(lambda: validate_inputs(list(inputs), packet_date, _print_row, sheet, _print_case), log_file)
     for notice in summary.notices:
-        _say(_("提示：{notice}").format(notice=notice), err=True)
-    _say(summary_line(summary.outcomes, None))
+        say(_("提示：{notice}").format(notice=notice), err=True)
+    say(summary_line(summary.outcomes, None))
     sys.exit(summary.exit_code)
 
 
@@ -288,14 +246,14 @@ def templates_check_command(folder, packet_date):
     custom = [path.name for path in replaced.values()]
     if not custom:
         names = "、".join(f"{kind.name}.docx" for kind in DOCUMENTS)
-        _say(_("{folder} 中没有可替换的模板（文件名应为 {names}）").format(folder=folder, names=names), err=True)
+        say(_("{folder} 中没有可替换的模板（文件名应为 {names}）").format(folder=folder, names=names), err=True)
         sys.exit(1)
     found = check_templates(blobs, example_sets(default_contract(), packet_date), only=set(replaced))
     for finding in found:
-        _say(finding.message() if finding.is_error else _("提示：{note}").format(note=finding.message()), err=True)
+        say(finding.message() if finding.is_error else _("提示：{note}").format(note=finding.message()), err=True)
     errors = sum(1 for f in found if f.is_error)
     verdict = _("发现 {count} 处问题").format(count=errors) if errors else _("全部变量均可提供")
-    _say(_("已检查 {names}：{verdict}").format(names="、".join(custom), verdict=verdict))
+    say(_("已检查 {names}：{verdict}").format(names="、".join(custom), verdict=verdict))
     sys.exit(1 if errors else 0)
 
 
@@ -308,17 +266,17 @@ def init_command(path, force):
     from pipeline.contract.intake_form import write_intake_workbook  # noqa: PLC0415 - each command loads only what it runs
 
     if path.suffix.lower() != ".xlsx":
-        _say(_("无法运行：文件名应以 .xlsx 结尾，如 intake.xlsx"), err=True)
+        say(_("无法运行：文件名应以 .xlsx 结尾，如 intake.xlsx"), err=True)
         sys.exit(EXIT_RUN_ERROR)
     if path.exists() and not force:
-        _say(_("无法运行：{path} 已存在；如要覆盖，请加 --force").format(path=path), err=True)
+        say(_("无法运行：{path} 已存在；如要覆盖，请加 --force").format(path=path), err=True)
         sys.exit(EXIT_RUN_ERROR)
     try:
         write_intake_workbook(path, default_contract())
     except OSError as exc:
-        _say(_("无法运行：无法写入 {path}（{reason}）").format(path=path, reason=exc.strerror or exc), err=True)
+        say(_("无法运行：无法写入 {path}（{reason}）").format(path=path, reason=exc.strerror or exc), err=True)
         sys.exit(EXIT_RUN_ERROR)
-    _say(_("已生成 {path}：在“案件”工作表中每行填写一笔借款，同一借款人的几笔借款填同一个案件编号（第2行是示例，请删除），"
+    say(_("已生成 {path}：在“案件”工作表中每行填写一笔借款，同一借款人的几笔借款填同一个案件编号（第2行是示例，请删除），"
                  "说明见“填写说明”工作表；填好后运行 packets build {path} --out 输出文件夹").format(path=path))
 
 
@@ -356,42 +314,39 @@ def purge_command(out, older_than, cases, dry_run):
     from pipeline.output.purge import purge  # noqa: PLC0415
 
     if older_than is None and not cases:
-        _cannot_run(_("请用 --older-than（如 30d）或 --case 指定要删除的材料"))
+        cannot_run(_("请用 --older-than（如 30d）或 --case 指定要删除的材料"))
     os.umask(PRIVATE_UMASK)
     folder = Path(os.path.abspath(out)).resolve()
     try:
         result = purge(folder, older_than=older_than, cases=tuple(cases), dry_run=dry_run)
     except RunError as exc:
-        _cannot_run(exc)
+        cannot_run(exc)
     except OSError as exc:
-        _cannot_run(_("无法删除 {file}（{reason}）").format(file=exc.filename or folder, reason=exc.strerror or exc))
+        cannot_run(_("无法删除 {file}（{reason}）").format(file=exc.filename or folder, reason=exc.strerror or exc))
     verb = _("将删除") if dry_run else _("已删除")
     for case in result.cases:
-        _say(_("{verb} {case}（{built}生成，{count}个文件）").format(
+        say(_("{verb} {case}（{built}生成，{count}个文件）").format(
             verb=verb, case=case.case_id, built=case.built.strftime("%Y-%m-%d %H:%M"), count=len(case.files)))
         if case.kept:
-            _say(_("提示：{case} 中的 {files} 不是本程序生成的，已保留").format(case=case.case_id, files="、".join(case.kept)),
+            say(_("提示：{case} 中的 {files} 不是本程序生成的，已保留").format(case=case.case_id, files="、".join(case.kept)),
                  err=True)
     for name in result.print_files:
-        _say(_("{verb} 打印文件 print/{name}").format(verb=verb, name=name))
+        say(_("{verb} 打印文件 print/{name}").format(verb=verb, name=name))
     if cases and not older_than and (folder / "print").is_dir():
-        _say(_("提示：print/ 中的打印文件可能也含有这些案件，如需删除请加 --older-than"), err=True)
+        say(_("提示：print/ 中的打印文件可能也含有这些案件，如需删除请加 --older-than"), err=True)
     for case_id in result.not_found:
-        _say(_("没有案件 {case} 的材料").format(case=case_id), err=True)
+        say(_("没有案件 {case} 的材料").format(case=case_id), err=True)
     for case_id in result.not_case_folders:
-        _say(_("{case} 不是本程序生成的案件文件夹，未删除").format(case=case_id), err=True)
+        say(_("{case} 不是本程序生成的案件文件夹，未删除").format(case=case_id), err=True)
     summary = _("共{count}个案件").format(count=len(result.cases))
     if dry_run:
-        _say(_("{summary}的材料将被删除（未删除任何文件）").format(summary=summary))
+        say(_("{summary}的材料将被删除（未删除任何文件）").format(summary=summary))
     else:
-        _say(_("{summary}的材料已删除；记录见 {log}").format(summary=summary, log=folder / "audit.log"))
+        say(_("{summary}的材料已删除；记录见 {log}").format(summary=summary, log=folder / "audit.log"))
     sys.exit(1 if result.not_found or result.not_case_folders else 0)
 
 
 from pipeline.serve.commands import serve_command, user_group  # noqa: E402
-
-if TYPE_CHECKING:
-    from click._termui_impl import ProgressBar  # the type click.progressbar returns; not exported
 
 main.add_command(serve_command)
 main.add_command(user_group)

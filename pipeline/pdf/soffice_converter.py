@@ -9,8 +9,6 @@ ConversionError; the process group is killed in every case.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import hashlib
 import json
 import os
@@ -22,6 +20,7 @@ import tempfile
 from pathlib import Path
 
 from pipeline.common.i18n import _
+from pipeline.common.process import die_with_parent
 from pipeline.pdf.converter import ConversionError, ConversionTimeout
 
 # Word bookmarks become PDF named destinations: that is how a chunk PDF is split into packets.
@@ -31,7 +30,6 @@ PDF_FILTER = "pdf:writer_pdf_Export:" + json.dumps(
         "ExportBookmarks": {"type": "boolean", "value": "false"},
     }
 )
-PR_SET_PDEATHSIG = 1  # linux/prctl.h
 RESTART_REQUESTED = 81  # soffice.bin's exit code after it has set up a new profile
 # LibreOffice's pipes (sal/osl/unx/pipe.cxx): in /tmp, or /var/tmp when /tmp is not writable, named
 # OSL_PIPE_<uid>_<name>, whatever TMPDIR says; LibreOffice does not remove them when it is killed.
@@ -54,13 +52,6 @@ oor:op="fuse"><value>3</value></prop></item>
 </prop></item>
 </oor:items>
 """
-
-
-def die_with_parent() -> None:
-    """In the child, before exec: the kernel kills it when its parent dies, even by SIGKILL, which no
-    cleanup code can catch."""
-    libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
-    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 def office_program(soffice: str) -> Path | None:

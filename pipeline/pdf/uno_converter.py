@@ -20,8 +20,9 @@ import time
 from pathlib import Path
 
 from pipeline.common.i18n import _
+from pipeline.common.process import die_with_parent
 from pipeline.pdf.converter import ConversionError, ConversionTimeout
-from pipeline.pdf.soffice_converter import die_with_parent, office_program, prepare_profile, remove_pipe_sockets
+from pipeline.pdf.soffice_converter import office_program, prepare_profile, remove_pipe_sockets
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +49,7 @@ def uno_available() -> bool:
     return True
 
 
-__all__ = ["UnoConverter", "die_with_parent", "uno_available"]
+__all__ = ["UnoConverter", "uno_available"]
 
 
 class UnoConverter:

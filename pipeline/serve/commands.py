@@ -16,51 +16,32 @@ from pathlib import Path
 import click
 
 from pipeline.common.errors import RunError
-from pipeline.common.i18n import LANGUAGES, _, set_language
-from pipeline.common.mask import scrub
+from pipeline.common.i18n import _
+from pipeline.common.process import cores
 from pipeline.output.files import FILE_MODE, private_file, private_folder
-from pipeline.serve.settings import MB, ServerSettings, cores
+from pipeline.serve.settings import MB, ServerSettings
+from pipeline.shell import EXIT_RUN_ERROR, PRIVATE_UMASK, cannot_run, language_option, log_to
 
-EXIT_RUN_ERROR = 2
 LOCK_FILE = ".serve.lock"
 
 
-def _language(ctx, param, value):
-    set_language(value)
-    return value
-
-
-lang_option = click.option(
-    "--lang", type=click.Choice(LANGUAGES), default="zh", envvar="PACKETS_LANG", callback=_language,
-    is_eager=True, expose_value=False, help="提示的语言 / language of messages.",
-)
+lang_option = language_option("提示的语言 / language of messages.")
 data_option = click.option(
     "--data", type=click.Path(path_type=Path, file_okay=False), default="serve-data", show_default=True,
     envvar="PACKETS_DATA", help="服务器的数据文件夹：数据库、上传的表格和生成的材料（仅本账户可读）。",
 )
 
 
-class _Scrubbed(logging.Formatter):
-    def format(self, record):
-        return scrub(super().format(record))
-
-
 def _log_to(path: Path) -> None:
     """Errors and requests to stderr and DATA/server.log, ID and phone numbers masked."""
     private_file(path)
-    formatter = _Scrubbed("%(asctime)s %(levelname)s %(name)s: %(message)s")
-    handlers = [logging.FileHandler(path, encoding="utf-8"), logging.StreamHandler(sys.stderr)]
-    for handler in handlers:
-        handler.setFormatter(formatter)
-    root = logging.getLogger()
-    root.handlers[:] = handlers
-    root.setLevel(logging.INFO)
+    log_to(logging.FileHandler(path, encoding="utf-8"), logging.StreamHandler(sys.stderr))
 
 
 def _store(data: Path):
     from pipeline.serve.store import Store  # noqa: PLC0415
 
-    os.umask(0o077)
+    os.umask(PRIVATE_UMASK)
     return Store(ServerSettings(data=private_folder(data)).database).initialise()
 
 
@@ -103,7 +84,7 @@ def serve_command(host, port, data, retain_days, jobs, max_sheet_mb, max_evidenc
     from pipeline.pdf.libreoffice import find_soffice  # noqa: PLC0415
     from pipeline.serve.web import create_app  # noqa: PLC0415
 
-    os.umask(0o077)  # everything the server and its builds create: 0600 files in 0700 folders
+    os.umask(PRIVATE_UMASK)  # everything the server and its builds create: 0600 files in 0700 folders
     try:
         private_folder(data)
         lock = os.open(data / LOCK_FILE, os.O_RDWR | os.O_CREAT, FILE_MODE)
@@ -117,8 +98,7 @@ def serve_command(host, port, data, retain_days, jobs, max_sheet_mb, max_evidenc
     try:
         find_soffice(soffice)
     except RunError as exc:
-        click.echo(_("无法运行：{reason}").format(reason=exc), err=True)
-        sys.exit(EXIT_RUN_ERROR)
+        cannot_run(exc)
     settings = ServerSettings(data=data.resolve(), retain_days=retain_days, jobs=jobs, soffice=soffice,
                               max_sheet_bytes=max_sheet_mb * MB, max_evidence_bytes=max_evidence_mb * MB,
                               quota_bytes=quota_mb * MB)

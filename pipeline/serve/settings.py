@@ -11,17 +11,12 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.serve.store import BATCH_FOLDERS
 
 MB = 2**20
-
-
-def cores() -> int:
-    return len(os.sched_getaffinity(0))
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -10,7 +10,6 @@ child also asks the kernel to send it SIGTERM should the server die without stop
 
 from __future__ import annotations
 
-import ctypes
 import logging
 import os
 import signal
@@ -20,15 +19,15 @@ from pathlib import Path
 from pipeline.batch import BuildOptions, build, validate_inputs
 from pipeline.common.errors import RowOutcome, RunError
 from pipeline.common.i18n import N_, set_language
-from pipeline.common.mask import scrub
+from pipeline.common.process import die_with_parent
 from pipeline.output.files import private_file
 from pipeline.serve.batch_notes import forget_checked_rows
 from pipeline.serve.batches import BatchStatus, load, record_checked_rows, record_progress, set_status
 from pipeline.serve.store import Store
+from pipeline.shell import PRIVATE_UMASK, log_to, stop_on_sigterm
 
 log = logging.getLogger(__name__)
 
-PR_SET_PDEATHSIG = 1
 PROGRESS_EVERY = 0.5  # seconds between progress writes: a page polls once a second
 CHECKED_ROWS_AT_ONCE = 200
 
@@ -36,34 +35,18 @@ CHECKED_ROWS_AT_ONCE = 200
 INTERNAL_ERROR = N_("程序内部错误，已记录；请联系管理员（请告诉他这个批次的上传时间）")
 
 
-class _Scrubbed(logging.Formatter):
-    def format(self, record):
-        return scrub(super().format(record))
-
-
-def _interrupt(signum, frame):
-    # Once: PDEATHSIG sends SIGTERM again as the dying server's threads hand the child on, and a
-    # second KeyboardInterrupt would cut short the clean-up (workers, LibreOffice) the first started.
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    raise KeyboardInterrupt
-
-
 def become_child(parent: int, log_file: Path) -> None:
     """Private files, SIGTERM as Ctrl-C, gone with the server, errors to the batch's own log."""
-    os.umask(0o077)
-    signal.signal(signal.SIGTERM, _interrupt)
+    os.umask(PRIVATE_UMASK)
+    stop_on_sigterm()
     try:
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+        die_with_parent(signal.SIGTERM)  # SIGTERM, not SIGKILL: the build stops its workers and LibreOffice
     except (OSError, AttributeError):  # not Linux: the server still stops its children on shutdown
         pass
     if os.getppid() != parent:  # the server was gone before the request above was made
         raise SystemExit(1)
     private_file(log_file)
-    handler = logging.FileHandler(log_file, encoding="utf-8")
-    handler.setFormatter(_Scrubbed("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(logging.INFO)
+    log_to(logging.FileHandler(log_file, encoding="utf-8"))
 
 
 class _Counts:

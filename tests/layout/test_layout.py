@@ -11,7 +11,7 @@ from conftest import ROOT
 PACKAGE = ROOT / "pipeline"
 # The stages in data-flow order; a module may import from its own stage and from earlier ones.
 STAGES = ["common", "intake", "contract", "plan", "documents", "pdf", "run", "output", "batch"]
-ON_TOP = {"cli": len(STAGES), "serve": len(STAGES), "__main__": len(STAGES) + 1}
+ON_TOP = {"shell": len(STAGES), "cli": len(STAGES), "serve": len(STAGES), "__main__": len(STAGES) + 1}
 
 
 def module_name(path) -> str:
