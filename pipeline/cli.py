@@ -18,7 +18,7 @@ from pipeline.batch import BuildOptions, build, validate_inputs
 from pipeline.batch.options import DEFAULT_CHUNK_SIZE, DEFAULT_TIMEOUT
 from pipeline.batch.rows import Ready
 from pipeline.common import packet_date as date_range
-from pipeline.common.errors import RowOutcome, RunError, Status
+from pipeline.common.errors import RowOutcome, RunError, Status, UserProblem
 from pipeline.common.i18n import _
 from pipeline.common.process import cores
 from pipeline.output.files import open_private_append, prepare_output_folder, private_folder
@@ -96,8 +96,8 @@ def _run(action, log_file: Path):
     """Run an action; user-facing problems exit 2 in one line, bugs go to the log."""
     try:
         return action()
-    except RunError as exc:
-        cannot_run(exc)
+    except UserProblem as exc:  # the one place a problem for the user becomes the terminal's line
+        cannot_run(exc.text(_))
     except KeyboardInterrupt:
         say(_("已中断。"), err=True)
         sys.exit(130)

@@ -95,7 +95,22 @@ class RowOutcome:
     unchanged: bool = False  # ok because an earlier run's packet is still current
 
 
-class RunError(Exception):
+class UserProblem(Exception):
+    """The one family of problems a user must see and can act on: the message is for them (in their
+    language, numbers masked), never with a traceback. The commands turn it into output in one place
+    each — cli.py's `_run`, the server's exception handler (serve/web.py) — and anything that is not a
+    UserProblem is a bug, logged with its traceback.
+
+    Members: RunError (a run cannot go on), FileRefused, UnsafePdf, AttachmentProblem, the workbook's
+    Refused, ConversionError (one conversion), TemplatesRefused, and the server's AccountError and
+    Refusal (which carries an HTTP status)."""
+
+    def text(self, translate) -> str:
+        """The message in the reader's language; most members are already translated when raised."""
+        return str(self)
+
+
+class RunError(UserProblem):
     """The run cannot start or cannot go on (unreadable file, missing column, no LibreOffice…).
 
     The message is shown to the user as it is, in one line, without a traceback.

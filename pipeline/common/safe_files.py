@@ -7,10 +7,11 @@ import os
 import stat
 from pathlib import Path
 
+from pipeline.common.errors import UserProblem
 from pipeline.common.i18n import _
 
 
-class FileRefused(Exception):
+class FileRefused(UserProblem):
     """Why a file was not read, in words for the user (Chinese; translated with --lang en)."""
 
 

@@ -24,6 +24,7 @@ from docx.oxml.ns import qn
 from docxcompose.composer import Composer
 from docxcompose.image import ImageWrapper
 
+from pipeline.common.errors import UserProblem
 from pipeline.common.i18n import _
 
 # Parts that may differ between templates of one package: the text, its footer, its properties.
@@ -39,7 +40,7 @@ REFUSED_PARTS = {
 _EMPTY_NOTES = re.compile(rb"<w:(footnote|endnote) [^>]*w:type=\"(separator|continuationSeparator|continuationNotice)\"")
 
 
-class TemplatesRefused(ValueError):
+class TemplatesRefused(UserProblem, ValueError):
     """A template set that cannot be put together into one package; `problems` in words for staff."""
 
     def __init__(self, problems: list[tuple[str, str]]):

@@ -28,7 +28,7 @@ import img2pdf
 from PIL import Image
 from pypdf import PdfReader
 
-from pipeline.common.errors import Code, RowError
+from pipeline.common.errors import Code, RowError, UserProblem
 from pipeline.common.i18n import _
 from pipeline.common.mask import shown
 from pipeline.common.model import Attachment
@@ -46,8 +46,8 @@ MAX_ROW_PAGES = 300  # all the pages of one row
 MAX_IMAGE_PIXELS = 60_000_000  # a 60-megapixel photo; more is a mistake or a decompression bomb
 
 
-class AttachmentProblem(Exception):
-    pass
+class AttachmentProblem(UserProblem):
+    """Why a row's evidence file was not attached, in words for the user."""
 
 
 class RowLimitReached(AttachmentProblem):

@@ -36,6 +36,7 @@ from pypdf.generic import (
     StreamObject,
 )
 
+from pipeline.common.errors import UserProblem
 from pipeline.common.i18n import _
 from pipeline.intake.decoded_size import (
     MAX_DECODED_CONTENT,
@@ -79,7 +80,7 @@ ACTIONS = frozenset({
 })
 
 
-class UnsafePdf(Exception):
+class UnsafePdf(UserProblem):
     """Why a PDF was not accepted, in words for the user."""
 
 

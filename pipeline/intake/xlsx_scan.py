@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.parsers import expat
 
-from pipeline.common.errors import RunError
+from pipeline.common.errors import RunError, UserProblem
 from pipeline.common.i18n import _
 
 MAX_ROWS = 1_048_576  # Excel's limits
@@ -52,7 +52,7 @@ class WorkbookScan:
     sheet: SheetScan  # the one to read
 
 
-class Refused(Exception):
+class Refused(UserProblem):
     """Why the workbook cannot be read, without the file's name (the caller adds it)."""
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Protocol
 
+from pipeline.common.errors import UserProblem
 
-class ConversionError(Exception):
+
+class ConversionError(UserProblem):
     """One conversion failed (timeout, crash, no output); the message says which, for the report."""
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from pipeline.common.errors import UserProblem
 from pipeline.common.i18n import N_, _
 from pipeline.serve.store import Store
 
@@ -33,7 +34,7 @@ def _dummy_hash() -> str:
     return _hasher.hash(secrets.token_hex(16))
 
 
-class AccountError(Exception):
+class AccountError(UserProblem):
     """An account request that cannot be done (`packets user …` or the accounts pages): a message id
     and its values, in the terminal's language as str(), in a page's with text(_)."""
 

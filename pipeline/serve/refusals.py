@@ -6,10 +6,11 @@ answer is written (a page or `{"error": …, "message": …}` for the API) — n
 
 from __future__ import annotations
 
+from pipeline.common.errors import UserProblem
 from pipeline.serve.translations import Translate
 
 
-class Refusal(Exception):
+class Refusal(UserProblem):
     def __init__(self, status: int, message: str, **values):
         super().__init__(message)
         self.status = status

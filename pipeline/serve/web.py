@@ -21,6 +21,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
+from pipeline.common.errors import UserProblem
 from pipeline.common.i18n import N_
 from pipeline.common.resources import shipped_path
 from pipeline.common.safe_files import size_text
@@ -64,9 +65,11 @@ def problem(request: Request, status: int, message: str) -> Response:
     return server.render(request, "error.html", title=_("出错了"), status=status, message=message)
 
 
-async def _refusal(request: Request, exc: Refusal) -> Response:
-    response = problem(request, exc.status, exc.text(request.state.translate))
-    if exc.status == 401 and is_api(request):
+async def _user_problem(request: Request, exc: UserProblem) -> Response:
+    """Every problem for the user, in one place: a Refusal with its status, any other one as 400."""
+    status = exc.status if isinstance(exc, Refusal) else 400
+    response = problem(request, status, exc.text(request.state.translate))
+    if status == 401 and is_api(request):
         response.headers["WWW-Authenticate"] = "Bearer"
     return response
 
@@ -222,7 +225,7 @@ def create_app(settings: ServerSettings) -> Starlette:
                 Mount("/static", app=StaticFiles(directory=shipped_path("serve", "static")), name="static")],
         middleware=[Middleware(Guard), Middleware(Language), Middleware(SecurityHeaders),
                     Middleware(BodyLimit, limit=settings.max_request_bytes)],
-        exception_handlers={Refusal: _refusal, HTTPException: _http_exception, LoginRequired: _login_required},
+        exception_handlers={UserProblem: _user_problem, HTTPException: _http_exception, LoginRequired: _login_required},
         lifespan=lifespan,
     )
     app.state.server = server
