@@ -1,8 +1,12 @@
 """The unit of work: a chunk of cases (each a list of named sets with their template contexts) + the
 templates → each case's editable documents, its lender files and packet.pdf, as bytes.
 
-`run_chunk` is a pure function of its inputs (the LibreOffice it calls is a per-process resource,
-not state), so it runs the same in this process, in a worker process, or on another machine.
+`run_chunk` gives the same bytes for the same chunk wherever it runs — in this process, a worker
+process, or on another machine — but it is not pure: it leaves state in its process on purpose, for
+speed. It keeps the parsed template sets by digest and the warm LibreOffice (one per process), freezes
+the garbage collector after the first chunk, collects and trims malloc after each, and the render time
+limit interrupts the calling thread. So one chunk at a time per process: local workers are processes
+of one thread, and Dask workers must run one thread each (run/dask_pool.py refuses more).
 Rendering, composing, converting and splitting happen here; writing files does not.
 A chunk whose conversion fails is converted again case by case with the same warm LibreOffice; one
 bad case costs only itself, and a case that hangs LibreOffice costs at most two timeouts.

@@ -10,6 +10,12 @@ dies with its worker process, and a worker plugin removes the profiles when the 
 A bounded number of chunks is in flight, so the client's memory stays flat however long the input.
 A worker that dies costs a retry of its chunks (the scheduler reschedules them), not a case.
 
+One thread per worker process, enforced: a worker process keeps state its chunks share — the parsed
+template sets (run/chunk.py caches one per set), the frozen garbage collector, malloc trimming, the
+render time limit that interrupts its own thread — and none of it is made for two chunks at once. A
+cluster whose workers have more threads is refused before the first chunk, and a worker with more
+that joins later fails its chunks (they are retried elsewhere) instead of sharing a template.
+
 As local workers do (run/local_pool.py), a worker creates nothing others can read (the plugin sets
 umask 077), and what a chunk logs — pypdf's and Pillow's warnings included — goes to the run's log:
 the records logged by the thread running the chunk travel back with its result (or its exception)
@@ -65,6 +71,17 @@ def _profiles_here() -> Path:
     return folder
 
 
+def _one_thread_here() -> None:
+    try:
+        from distributed import get_worker  # noqa: PLC0415
+
+        threads = get_worker().state.nthreads
+    except (ImportError, ValueError):  # not on a Dask worker
+        return
+    if threads > 1:
+        raise RuntimeError(f"a packets worker must run one thread, this one runs {threads} (--nthreads 1)")
+
+
 def _scratch_space() -> str | None:
     try:
         from distributed import get_worker  # noqa: PLC0415
@@ -76,6 +93,7 @@ def _scratch_space() -> str | None:
 
 def run_chunk_on_worker(chunk: Chunk) -> list[CaseOutcome]:
     """The task a worker runs: the local chunk function with worker-local profiles."""
+    _one_thread_here()
     settings = dataclasses.replace(chunk.settings, profiles=_profiles_here())
     return run_chunk(dataclasses.replace(chunk, settings=settings))
 
@@ -202,7 +220,14 @@ class DaskPool:
             raise RunError(_("无法连接 Dask 集群 {address}（{reason}）").format(address=self.address, reason=exc)) from exc
         try:
             self._client.register_plugin(PacketsWorker())
-            threads = sum(self._client.nthreads().values()) or 1
+            per_worker = self._client.nthreads()
+            many = {worker: n for worker, n in per_worker.items() if n > 1}
+            if many:
+                worker, n = next(iter(many.items()))
+                raise RunError(_("Dask 工作节点 {worker} 有{threads}个线程：每个工作节点只能用一个线程（同一进程中的"
+                                 "模板和内存设置不能由两个案件组同时使用），请用 dask worker --nthreads 1 --nworkers N 启动"
+                                 ).format(worker=worker, threads=n))
+            threads = sum(per_worker.values()) or 1
         except BaseException:
             self._client.close()
             raise

@@ -15,8 +15,9 @@ from e2e import through_pool
 
 distributed = pytest.importorskip("distributed")
 
+from pipeline.common.errors import RunError  # noqa: E402
 from pipeline.run.chunk import CaseJob, CaseOutcome, Chunk, ConverterSettings  # noqa: E402
-from pipeline.run.dask_pool import RECORDS_PER_CHUNK, DaskPool  # noqa: E402
+from pipeline.run.dask_pool import RECORDS_PER_CHUNK, DaskPool, _one_thread_here  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -96,3 +97,21 @@ def test_a_chunk_that_logs_without_end_sends_back_a_bounded_number_of_records(cl
     records = _from_workers(caplog)
     assert sum(r.name == "pypdf" for r in records) == RECORDS_PER_CHUNK
     assert records[-1].getMessage() == "10 more records of this chunk were not kept"
+
+
+def test_a_cluster_of_workers_with_two_threads_is_refused_before_any_chunk():
+    # Failed before the check: the pool took the two threads and ran chunks on them side by side,
+    # sharing one process's cached template sets.
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False, protocol="tcp://", host="127.0.0.1",
+                                  dashboard_address=":0") as two_threads:
+        with pytest.raises(RunError, match="有2个线程.*--nthreads 1"):
+            DaskPool(two_threads.scheduler_address).__enter__()
+
+
+def test_on_a_worker_with_two_threads_the_chunk_task_refuses_to_run():
+    # A worker that joins after the check: each chunk task checks its own worker first.
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False, protocol="tcp://", host="127.0.0.1",
+                                  dashboard_address=":0") as two_threads, \
+            distributed.Client(two_threads.scheduler_address) as client:
+        with pytest.raises(RuntimeError, match="one thread"):
+            client.submit(_one_thread_here, pure=False).result()
