@@ -1,6 +1,6 @@
 """The fallback converter: one `soffice --convert-to pdf` process per call; and what every LibreOffice
-this program starts shares: its profile settings, its temporary folder, dying with its parent, and
-the pipe sockets it leaves in /tmp.
+this program starts shares: its profile settings, its temporary folder and the pipe sockets it
+leaves in /tmp (dying with this process: launcher.py).
 
 Each converter owns a LibreOffice profile folder: two LibreOffice processes must not share one.
 A conversion that exceeds its timeout, crashes, or exits without writing a PDF raises
@@ -9,8 +9,6 @@ ConversionError; the process group is killed in every case.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import hashlib
 import json
 import os
@@ -23,6 +21,7 @@ from pathlib import Path
 
 from pipeline.common.i18n import _
 from pipeline.pdf.converter import ConversionError, ConversionTimeout
+from pipeline.pdf.launcher import start_office_process
 
 # Word bookmarks become PDF named destinations: that is how a chunk PDF is split into packets.
 PDF_FILTER = "pdf:writer_pdf_Export:" + json.dumps(
@@ -31,7 +30,6 @@ PDF_FILTER = "pdf:writer_pdf_Export:" + json.dumps(
         "ExportBookmarks": {"type": "boolean", "value": "false"},
     }
 )
-PR_SET_PDEATHSIG = 1  # linux/prctl.h
 RESTART_REQUESTED = 81  # soffice.bin's exit code after it has set up a new profile
 # LibreOffice's pipes (sal/osl/unx/pipe.cxx): in /tmp, or /var/tmp when /tmp is not writable, named
 # OSL_PIPE_<uid>_<name>, whatever TMPDIR says; LibreOffice does not remove them when it is killed.
@@ -54,13 +52,6 @@ oor:op="fuse"><value>3</value></prop></item>
 </prop></item>
 </oor:items>
 """
-
-
-def die_with_parent() -> None:
-    """In the child, before exec: the kernel kills it when its parent dies, even by SIGKILL, which no
-    cleanup code can catch."""
-    libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
-    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 def office_program(soffice: str) -> Path | None:
@@ -124,10 +115,8 @@ class SofficeConverter:
         environment = prepare_profile(self.profile)
         try:
             for _attempt in range(3):
-                process = subprocess.Popen(
-                    command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
-                    preexec_fn=die_with_parent, env=environment,
-                )
+                process = start_office_process(command, environment, stdout=subprocess.PIPE,
+                                               stderr=subprocess.STDOUT)
                 try:
                     output, _stderr = process.communicate(timeout=self.timeout)
                 except subprocess.TimeoutExpired:

@@ -26,7 +26,7 @@ from multiprocessing.util import Finalize
 
 import psutil
 
-from pipeline.pdf.soffice_converter import die_with_parent
+from pipeline.pdf.launcher import die_with_parent
 from pipeline.run.chunk import Chunk, ConverterSettings, run_chunk, start_office
 from pipeline.run.pool import ChunkResult, failed_outcomes
 from pipeline.run.scratch import interrupts_held, is_alive, process_start
