@@ -35,8 +35,8 @@ from bench.floor import compose_chunks, convert_floor
 from bench.synthetic import write_batch
 from pipeline.batch.rows import check_rows, open_inputs
 from pipeline.contract import default_contract
-from pipeline.documents.packet import packet_sets
 from pipeline.documents.kinds import DOCUMENTS, SetKind
+from pipeline.documents.packet import packet_sets
 from pipeline.documents.render import TemplateSet
 from pipeline.pdf.libreoffice import find_soffice
 from pipeline.pdf.soffice_converter import PDF_FILTER

@@ -21,6 +21,7 @@ from pipeline.common.i18n import LANGUAGES, _, set_language
 from pipeline.common.mask import for_terminal, scrub, visible
 from pipeline.output.files import open_private_append, prepare_output_folder, private_folder
 from pipeline.output.report import case_line, row_line, summary_line
+from pipeline.run.cluster_security import ClusterTls
 
 EXIT_RUN_ERROR = 2
 PRIVATE_UMASK = 0o077  # nothing this process (or a worker, or LibreOffice) creates is readable by others
@@ -196,10 +197,16 @@ def main():
 @click.option("--org", "organisation", type=click.Path(path_type=Path, dir_okay=False, exists=True),
               help="机构信息文件（YAML：名称、地址、电话、标志），用于信头和“协助准备”说明。")
 @sheet_option
-@click.option("--cluster", metavar="tcp://HOST:8786",
-              help="在 Dask 集群上生成（调度器地址）；不填则用本机的工作进程。")
+@click.option("--cluster", metavar="tls://HOST:8786",
+              help="在 Dask 集群上生成（调度器地址）；本机以外的调度器须用 tls:// 和证书。不填则用本机的工作进程。")
+@click.option("--tls-ca-file", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="tls:// 集群的CA证书（PEM）。")
+@click.option("--tls-cert", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="本机连接 tls:// 集群用的证书（PEM，由集群的CA签发）。")
+@click.option("--tls-key", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="该证书的私钥（PEM；已附在证书文件中时可省略）。")
 def build_command(inputs, out, packet_date, templates, soffice, jobs, chunk_size, timeout, quiet, force,
-                  print_file, duplex, organisation, sheet, cluster):
+                  print_file, duplex, organisation, sheet, cluster, tls_ca_file, tls_cert, tls_key):
     """读取案件表（CSV 或 Excel .xlsx），为每个有效案件生成 packet.pdf 及可编辑的 Word 文书。"""
     os.umask(PRIVATE_UMASK)  # inherited by the workers and their LibreOffice
     try:
@@ -214,7 +221,8 @@ def build_command(inputs, out, packet_date, templates, soffice, jobs, chunk_size
     signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops a run as cleanly as Ctrl-C
     options = BuildOptions(out=out, packet_date=packet_date, templates=templates, soffice=soffice, jobs=jobs,
                            chunk_size=chunk_size, timeout=timeout, force=force, duplex=duplex, print_file=print_file,
-                           organisation=organisation, cluster=cluster, sheet=sheet)
+                           organisation=organisation, cluster=cluster, sheet=sheet,
+                           cluster_tls=ClusterTls(tls_ca_file, tls_cert, tls_key))
     terminal = _Terminal(quiet)
     try:
         summary = _run(lambda: build(list(inputs), options, terminal.row, terminal.total if terminal.shows_bar else None,
@@ -270,10 +278,10 @@ def templates_group():
 @date_option
 def templates_check_command(folder, packet_date):
     """检查自定义模板：列出模板使用了但程序不提供的变量（含拼写建议）。"""
-    from pipeline.contract import default_contract
-    from pipeline.documents.kinds import DOCUMENTS
-    from pipeline.documents.render import template_files
-    from pipeline.documents.template_check import check_templates, example_sets
+    from pipeline.contract import default_contract  # noqa: PLC0415 - each command loads only what it runs
+    from pipeline.documents.kinds import DOCUMENTS  # noqa: PLC0415 - each command loads only what it runs
+    from pipeline.documents.render import template_files  # noqa: PLC0415 - each command loads only what it runs
+    from pipeline.documents.template_check import check_templates, example_sets  # noqa: PLC0415 - each command loads only what it runs
 
     blobs, replaced = template_files(folder)
     custom = [path.name for path in replaced.values()]
@@ -295,8 +303,8 @@ def templates_check_command(folder, packet_date):
 @click.option("--force", is_flag=True, help="覆盖已有的文件。")
 def init_command(path, force):
     """生成空白的案件表（Excel .xlsx）：中文表头、下拉列表、填写说明和一行示例。"""
-    from pipeline.contract import default_contract
-    from pipeline.contract.intake_form import write_intake_workbook
+    from pipeline.contract import default_contract  # noqa: PLC0415 - each command loads only what it runs
+    from pipeline.contract.intake_form import write_intake_workbook  # noqa: PLC0415 - each command loads only what it runs
 
     if path.suffix.lower() != ".xlsx":
         _say(_("无法运行：文件名应以 .xlsx 结尾，如 intake.xlsx"), err=True)
@@ -318,8 +326,8 @@ def init_command(path, force):
 @click.option("--markdown", is_flag=True, help="输出 Markdown 表格（用于 README）。")
 def schema_command(markdown):
     """列出案件表的各列：列名、是否必填、格式、说明、可选值和示例（来自 schemas/）。"""
-    from pipeline.contract import default_contract
-    from pipeline.contract.describe import schema_markdown, schema_text
+    from pipeline.contract import default_contract  # noqa: PLC0415 - each command loads only what it runs
+    from pipeline.contract.describe import schema_markdown, schema_text  # noqa: PLC0415 - each command loads only what it runs
 
     click.echo(schema_markdown(default_contract()) if markdown else schema_text(default_contract()))
 

@@ -96,3 +96,17 @@ def rendered_documents(case: Case, names=None) -> dict[str, object]:
     kinds = {kind.name: kind.set for kind in DOCUMENTS}
     return {name: templates.render(name, context_of[kinds[name]])
             for name in (names if names is not None else kinds)}
+
+
+def zhao_lei():
+    """赵磊: income 9,000, necessary expenses 4,500, nothing outside the case; two 网商贷 loans and one 微粒贷."""
+    wechat = default_contract().lenders["微粒贷"]
+    debts = (
+        make_debt(row=2, loan_contract_no="A", principal=Decimal("38000"), interest=Decimal("1420"), penalty=Decimal("960"),
+                  requests=("installments", "interest_freeze", "penalty_waiver")),
+        make_debt(row=3, loan_contract_no="B", principal=Decimal("12500"), interest=Decimal("380"), penalty=Decimal("245"),
+                  requests=("installments", "interest_freeze")),
+        make_debt(row=4, lender=wechat, loan_contract_no="C", principal=Decimal("21000"), interest=Decimal("610.50"),
+                  penalty=Decimal("402"), requests=("installments", "penalty_waiver")),
+    )
+    return make_case(debts=debts, monthly_income=Decimal("9000"), monthly_expenses=Decimal("4500"), other_debt_payments=Decimal("0"))

@@ -437,6 +437,53 @@ def pdf_big_page_image(path: str | os.PathLike, megabytes: float) -> Path:
     return pdf.write(path, catalog)
 
 
+def deflate_repeated(unit: bytes, count: int, tail: bytes = b"") -> bytes:
+    """A zlib stream of ``unit`` repeated ``count`` times, then ``tail``, built without compressing
+    it all: after a full flush a deflate block refers to nothing before it, so the block of one
+    ``unit`` can be repeated as is (1 GiB of spaces: about 1 MB, in a fraction of a second)."""
+    block = zlib.compressobj(9, zlib.DEFLATED, -15)
+    repeated = block.compress(unit) + block.flush(zlib.Z_FULL_FLUSH)
+    last = zlib.compressobj(9, zlib.DEFLATED, -15)
+    ending = last.compress(tail) + last.flush()
+    check = 1
+    for _ in range(count):
+        check = zlib.adler32(unit, check)
+    check = zlib.adler32(tail, check)
+    return b"\x78\xda" + repeated * count + ending + struct.pack(">I", check)
+
+
+def pdf_flate_bomb(path: str | os.PathLike, inflated_mib: int = 1024, *, streams: int = 1,
+                   image: bool = False) -> Path:
+    """A valid one-page PDF of about 1 MB per GiB inflated whose Flate streams inflate to ``inflated_mib``
+    MiB each: the page's content (spaces, then a red square), or with ``image=True`` ``streams``
+    different image XObjects each declared 100 x 100 grey (their data inflates far past that).
+    A naive pipeline: pikepdf's ``Page.add_overlay`` decodes the page's content whole — 1 GiB of it
+    costs 2.2 GB of RSS; the images are decoded by whoever shows the page.
+    """
+    pdf = _Pdf()
+    catalog, pages = pdf.reserve(), pdf.reserve()
+    spaces = b" " * (1 << 20)
+    if image:
+        names = []
+        for n in range(streams):
+            data = deflate_repeated(spaces, inflated_mib, b"%d" % n)
+            names.append(b"/Im%d %d 0 R" % (n, pdf.add_stream(data, b"/Type /XObject /Subtype /Image /Width 100 "
+                                                              b"/Height 100 /ColorSpace /DeviceGray "
+                                                              b"/BitsPerComponent 8 /Filter /FlateDecode")))
+        content = pdf.add_stream(b"".join(b"q 100 0 0 100 %d 600 cm /Im%d Do Q\n" % (50 + 10 * n, n)
+                                          for n in range(streams)))
+        resources = b"<< /XObject << " + b" ".join(names) + b" >> >>"
+    else:
+        data = deflate_repeated(spaces, inflated_mib, b"\nq 0.85 0.1 0.1 rg 72 560 300 120 re f Q\n")
+        content = pdf.add_stream(data, b"/Filter /FlateDecode")
+        resources = b"<< >>"
+    page = pdf.add(b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 612 792] /Resources %s /Contents %d 0 R >>"
+                   % (pages, resources, content))
+    pdf.set(pages, b"<< /Type /Pages /Count 1 /Kids [%d 0 R] >>" % page)
+    pdf.set(catalog, b"<< /Type /Catalog /Pages %d 0 R >>" % pages)
+    return pdf.write(path, catalog)
+
+
 def pdf_truncated(path: str | os.PathLike, keep: float = 0.6) -> Path:
     """A valid three-page PDF cut after ``keep`` of its bytes: no xref table, no trailer, no ``%%EOF``.
 
@@ -521,6 +568,30 @@ def jpeg_decompression_bomb(path: str | os.PathLike, width: int = 30_000, height
         raise RuntimeError("Pillow wrote a JPEG without a baseline SOF0 marker")
     struct.pack_into(">HH", data, sof + 5, height, width)
     Path(path).write_bytes(bytes(data))
+    return Path(path)
+
+
+def tiff_frames(path: str | os.PathLike, frames: int = 2000, size: tuple[int, int] = (20, 20)) -> Path:
+    """A multi-page TIFF of ``frames`` grey frames, written at ``path`` whatever its suffix says (a few
+    KB: every frame's directory points to the same pixels).
+
+    A naive reader: ``PIL.Image.open`` shows the first frame and says nothing of the rest; img2pdf makes
+    a page of every frame.
+    """
+    width, height = size
+    pixels = bytes(range(256)) * (width * height // 256 + 1)
+    pixels = pixels[:width * height]
+    tags = [(256, 3, width), (257, 3, height), (258, 3, 8), (259, 3, 1), (262, 3, 1), (273, 4, 8),
+            (277, 3, 1), (278, 3, height), (279, 4, len(pixels))]
+    directory_size = 2 + 12 * len(tags) + 4
+    first = 8 + len(pixels)
+    directories = []
+    for n in range(frames):
+        following = first + (n + 1) * directory_size if n + 1 < frames else 0
+        entries = b"".join(struct.pack("<HHII", tag, kind, 1, value) if kind == 4 else
+                           struct.pack("<HHIHH", tag, kind, 1, value, 0) for tag, kind, value in tags)
+        directories.append(struct.pack("<H", len(tags)) + entries + struct.pack("<I", following))
+    Path(path).write_bytes(b"II*\x00" + struct.pack("<I", first) + pixels + b"".join(directories))
     return Path(path)
 
 

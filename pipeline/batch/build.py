@@ -18,8 +18,8 @@ from pipeline.common.errors import Code, RowError, RowOutcome, RunError, Severit
 from pipeline.common.i18n import _, language
 from pipeline.contract import Contract, default_contract
 from pipeline.documents.calendar import reminders_ics
-from pipeline.documents.organisation import Organisation, load_organisation
 from pipeline.documents.context import lender_files
+from pipeline.documents.organisation import Organisation, load_organisation
 from pipeline.documents.packet import packet_sets
 from pipeline.documents.reconcile import TemplatesRefused
 from pipeline.documents.render import TemplateSet
@@ -33,7 +33,7 @@ from pipeline.output.print_folder import write_print_file
 from pipeline.output.report import write_report
 from pipeline.pdf.assemble import Scan
 from pipeline.pdf.libreoffice import find_soffice, reap_strays
-from pipeline.pdf.print_file import PrintEntry, print_file_pdf
+from pipeline.pdf.print_file import PrintEntry, write_print_file_pdf
 from pipeline.pdf.soffice_converter import SofficeConverter
 from pipeline.run.chunk import CaseJob, CaseOutcome, Chunk, ConverterSettings
 from pipeline.run.local_pool import LocalPool
@@ -173,7 +173,7 @@ class Build:
         if self.options.cluster:
             from pipeline.run.dask_pool import DaskPool  # noqa: PLC0415 - Dask only when asked for
 
-            return DaskPool(self.options.cluster)
+            return DaskPool(self.options.cluster, tls=self.options.cluster_tls)
         return LocalPool(self.options.jobs, office=settings)
 
     def _chunk(self, rows: list[Checked], settings: ConverterSettings) -> Chunk:
@@ -224,8 +224,8 @@ class Build:
         profile = scratch / "print-profile"
         profile.mkdir(mode=0o700)
         with SofficeConverter(self.soffice, self.options.timeout, profile) as converter:
-            data = print_file_pdf(entries, self.options.packet_date, converter, self.options.duplex)
-        write_print_file(self.out, self.options.packet_date, data)
+            write_print_file(self.out, self.options.packet_date, lambda handle: write_print_file_pdf(
+                entries, self.options.packet_date, converter, self.options.duplex, handle))
 
     def _input_order(self, outcome: RowOutcome) -> tuple[int, int]:
         return self._input_order_of((outcome.source, outcome.row))

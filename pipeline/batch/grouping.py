@@ -23,7 +23,6 @@ from pipeline.contract import coerce
 from pipeline.contract.validate import Located, SameBorrower
 from pipeline.intake.rows import RawRow
 
-
 NAMED_OTHERS = 3  # other cases with the same ID number a message names
 
 

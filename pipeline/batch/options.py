@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from pipeline.common.errors import RowOutcome, Status
+from pipeline.run.cluster_security import ClusterTls
 
 DEFAULT_CHUNK_SIZE = 12
 DEFAULT_TIMEOUT = 120.0
@@ -26,6 +27,7 @@ class BuildOptions:
     print_file: bool = False  # also write OUT/print/batch-<date>.pdf
     organisation: Path | None = None  # YAML profile: letterhead and "prepared with the assistance of"
     cluster: str | None = None  # Dask scheduler address; None: local worker processes
+    cluster_tls: ClusterTls | None = None  # certificates for a tls:// cluster
     sheet: str | None = None  # worksheet of .xlsx inputs (default: the first)
 
 

@@ -26,6 +26,7 @@ class Code(StrEnum):
     ENCODING = "encoding"
     TOO_MANY_CELLS = "too_many_cells"
     ID_AS_NUMBER = "id_as_number"
+    FORMULA = "formula"
     # contract: the rows of one client
     CLIENT_DISAGREES = "client_disagrees"
     SAME_BORROWER = "same_borrower"

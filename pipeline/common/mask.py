@@ -4,6 +4,7 @@ numbers masked, and characters that would act on a terminal or reorder text made
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from pipeline.common.i18n import _
 
@@ -58,16 +59,44 @@ def shown(text: str, personal: str = "") -> str:
     return masked
 
 
-# Resident ID numbers (17 digits and a check character) and mobile numbers (optionally +86, optionally
-# grouped 3-4-4 with spaces or hyphens) as people type them into free text.
-_ID_LIKE = re.compile(r"(?<![0-9A-Za-z])\d{17}[0-9Xx](?![0-9A-Za-z])")
-_PHONE_LIKE = re.compile(r"(?<![\d+])(\+?86[ -]?)?(1[3-9]\d(?:[ -]?\d{4}){2})(?!\d)")
+# Resident ID numbers (17 digits and a check character) and mobile numbers (optionally +86) as people
+# type them into free text: in full-width digits (１３８…), grouped with spaces or hyphens
+# (3301 0619 8604 1703 58, 330106-19860417-0358, 1380 0138 001), with invisible format characters
+# (zero-width spaces, bidi marks) between the digits, an ID with letters after it. The patterns run on
+# a copy folded character for character (full-width forms to ASCII, dashes and wide spaces to - and
+# space, format characters to NUL, which the patterns skip), so that a match's span is the span of
+# the original text; that span is masked as typed. More separators than a grouping has (dates in a
+# row: 2026-11-24 2026-12-24…) is not a number.
+_FOLD = {0xFF10 + n: ord("0") + n for n in range(10)} | {
+    0xFF38: ord("X"), 0xFF58: ord("x"), 0xFF0B: ord("+"), 0xFF0D: ord("-"), 0xFE63: ord("-"),
+    0x2010: ord("-"), 0x2011: ord("-"), 0x2012: ord("-"), 0x2013: ord("-"), 0x2014: ord("-"), 0x2212: ord("-"),
+    0x3000: ord(" "), 0x00A0: ord(" "), 0x2002: ord(" "), 0x2003: ord(" "), 0x2009: ord(" "), 0x202F: ord(" "),
+} | {code: 0 for code in (*range(0x10000), *range(0xE0000, 0xE0080)) if unicodedata.category(chr(code)) == "Cf"}
+_GAP = r"\x00*[ -]?\x00*"  # between two digits: at most one separator, any format characters
+_ID_LIKE = re.compile(rf"(?<![0-9A-Za-z])\d(?:{_GAP}\d){{16}}{_GAP}[0-9Xx](?!\x00*\d)")
+_PHONE_LIKE = re.compile(rf"(?<![\d+])(\+?86{_GAP})?(1{_GAP}[3-9](?:{_GAP}\d){{9}})(?!\x00*\d)")
+_ID_SEPARATORS, _PHONE_SEPARATORS = 4, 3  # 3301 0619 8604 1703 58; 1 380 0138 001
 
 
 def scrub(text: str) -> str:
-    """Mask anything that looks like an ID or mobile number inside free text (messages, log lines)."""
-    text = _ID_LIKE.sub(lambda m: mask_id_number(m.group()), text)
-    return _PHONE_LIKE.sub(lambda m: (m.group(1) or "") + mask_phone(m.group(2)), text)
+    """Mask anything that looks like an ID or mobile number inside free text (messages, log lines):
+    the one place text leaving the documents is masked (`shown` and `for_terminal` call it)."""
+    folded = text.translate(_FOLD)
+    spans = []
+    for match in _ID_LIKE.finditer(folded):
+        if _separators(match.group()) <= _ID_SEPARATORS:
+            spans.append((match.start(), match.end(), mask_id_number))
+    for match in _PHONE_LIKE.finditer(folded):
+        start, end = match.span(2)
+        if _separators(match.group(2)) <= _PHONE_SEPARATORS and not any(a < end and start < b for a, b, _ in spans):
+            spans.append((start, end, mask_phone))
+    for start, end, mask in sorted(spans, reverse=True):
+        text = text[:start] + mask(text[start:end]) + text[end:]
+    return text
+
+
+def _separators(folded: str) -> int:
+    return folded.count(" ") + folded.count("-")
 
 
 def for_terminal(text: str) -> str:

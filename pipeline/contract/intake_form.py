@@ -47,9 +47,9 @@ def write_intake_workbook(path: Path, contract: Contract) -> None:
     """A blank intake workbook: headers, formats, drop-down lists and prompts, one example row,
     the 填写说明 sheet. Everything comes from `describe_columns`."""
     from openpyxl import Workbook  # noqa: PLC0415 - only for `packets init`
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter, quote_sheetname
-    from openpyxl.worksheet.datavalidation import DataValidation
+    from openpyxl.styles import Alignment, Font, PatternFill  # noqa: PLC0415 - only for `packets init`
+    from openpyxl.utils import get_column_letter, quote_sheetname  # noqa: PLC0415 - only for `packets init`
+    from openpyxl.worksheet.datavalidation import DataValidation  # noqa: PLC0415 - only for `packets init`
 
     columns = describe_columns(contract)
     book = Workbook()

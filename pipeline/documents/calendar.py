@@ -34,7 +34,7 @@ def reminders_ics(case: Case, plan: CasePlan) -> bytes:
         single = debt_plan.count == 1
         contract = f"（合同编号{debt.loan_contract_no}）" if debt.loan_contract_no else ""
         for installment in debt_plan.schedule:
-            what = "一次性还款" if single else f"第{installment.number}期（共{debt_plan.count}期）"
+            what = "一次结清" if single else f"第{installment.number}期（共{debt_plan.count}期）"
             event = Event()
             uid = f"{case.case_id}-{installment.number}" if not several else \
                 f"{case.case_id}-r{debt.row}-{installment.number}"
@@ -42,7 +42,7 @@ def reminders_ics(case: Case, plan: CasePlan) -> bytes:
             event.add("dtstamp", stamp)
             event.add("dtstart", installment.due)  # a date: an all-day event
             event.add("dtend", installment.due + timedelta(days=1))
-            event.add("summary", f"{debt.lender.key}{contract if several else ''}还款{money(installment.amount)}元：{what}")
+            event.add("summary", f"{debt.lender.key}{contract}还款{money(installment.amount)}元：{what}")
             channel = debt.lender.repayment_channel or "以借款合同或官方App公布的为准"
             event.add("description", (
                 f"{debt.addressee}{contract}，案件编号{case.case_id}。通过官方渠道还款：{channel}。"
@@ -50,8 +50,7 @@ def reminders_ics(case: Case, plan: CasePlan) -> bytes:
             event.add("transp", "TRANSPARENT")
             alarm = Alarm()
             alarm.add("action", "DISPLAY")
-            alarm.add("description", f"{REMIND_DAYS_BEFORE}天后{debt.lender.key}{contract if several else ''}"
-                                     f"还款{money(installment.amount)}元")
+            alarm.add("description", f"{REMIND_DAYS_BEFORE}天后{debt.lender.key}{contract}还款{money(installment.amount)}元")
             alarm.add("trigger", timedelta(days=-REMIND_DAYS_BEFORE))
             event.add_component(alarm)
             calendar.add_component(event)

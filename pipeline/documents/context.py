@@ -7,7 +7,7 @@ amount the row leaves blank is *not given* (never 0.00), evidence is only what t
 A case is a client with one or more debts. Each lender set is rendered with `lender_set_context`:
 the client, this lender with its debts, every debt of the case (for the financial statement, which
 goes to every lender) — and never the borrower's negotiating range. The borrower's set is rendered
-with `borrower_set_context`: the client, every lender with its debts and ranges. In both, `loan`,
+with `borrower_context.borrower_set_context`: the client, every lender with its debts and ranges. In both, `loan`,
 `plan`, `request`… are those of the set's first debt, so a one-debt template reads them directly.
 """
 
@@ -16,11 +16,13 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
+import cn2an
+
 from pipeline.common.formats import chinese_date, money, money_in_words
 from pipeline.common.model import Case, CasePlan, Debt, Lender, RepaymentPlan
 from pipeline.contract.schema import Contract
 from pipeline.documents.organisation import Organisation
-from pipeline.plan import NegotiationRange, Offer, negotiation_ranges
+from pipeline.plan import negotiation_ranges
 
 NO_ORGANISATION = Organisation()
 FOLLOW_UP_DAYS = 7  # the borrower calls to follow up a week after the packet date
@@ -65,6 +67,7 @@ def client_context(case: Case, plan: CasePlan, contract: Contract, organisation:
                                      - plan.monthly_offer),
         },
         "summary": summary_context(case, plan),
+        "statement": statement_context(case, plan),
         "all_debts": [debt_context(debt, debt_plan, contract, case, plan, n, weight)
                       for n, (debt, debt_plan, weight) in
                       enumerate(zip(case.debts, plan.plans, (r.weight for r in ranges), strict=True), start=1)],
@@ -108,19 +111,29 @@ def file_tag(number: int, lender: Lender, lenders: int) -> str:
 
 
 def lender_context(lender: Lender, addressee: str) -> dict:
+    named = addressee != lender.addressee() or bool(lender.legal_name and not lender.partner_funded)
     ways = ([f"客服电话{lender.hotline}"] if lender.hotline else []) + (
         [lender.online_service] if lender.online_service else [])
     return {
         "short_name": lender.key,
         "legal_name": addressee,  # the creditor the letter and the draft agreement are addressed to
+        # Product and creditor in one phrase for tables of every debt; the creditor alone where its
+        # placeholder already names the product (借呗的贷款人（以借款合同载明为准）).
+        "label": addressee if addressee.startswith(lender.key) else f"{lender.key}（{addressee}）",
         "address": lender.address,
         "hotline": lender.hotline,
         "online_service": lender.online_service,
         "repayment_channel": lender.repayment_channel or NOT_PUBLISHED,
+        "has_repayment_channel": bool(lender.repayment_channel),
         "has_channels": bool(ways),
         "contact": "，或".join(ways) or NOT_PUBLISHED,  # e.g. 客服电话95384，或微信或QQ内“微粒贷”官方入口的在线客服
         "caution": lender.caution,
         "credit_card": lender.kind == "credit_card",
+        # Whom the letter addresses is a creditor's name, not words standing in for one (a partner-
+        # funded product, or no legal name on the list, and 债权人 left blank).
+        "creditor_named": named,
+        # …and the product may not be the creditor at all (a consumer-finance company lends in its own name).
+        "creditor_unknown": not named and lender.kind != "consumer_finance",
         "listed": lender.kind != "unlisted",
     }
 
@@ -176,18 +189,22 @@ def lender_set_context(client: dict, case: Case, plan: CasePlan, contract: Contr
                 f"（{lender.key}）" if client["summary"]["several_lenders"] else "")}
 
 
-def borrower_set_context(client: dict, case: Case, plan: CasePlan, contract: Contract) -> dict:
-    """The context of the borrower's set: every lender, with the negotiating ranges."""
-    ranges = negotiation_ranges(plan)
-    all_debts = [{**entry, "negotiation": negotiation_context(ranges[n])} for n, entry in enumerate(client["all_debts"])]
-    lenders = []
-    for number, (lender, debts) in enumerate(case.lenders):
-        entries = [entry for entry in all_debts if entry["lender_number"] == number + 1]
-        lenders.append({**_lender_entry(lender, debts, entries, client),
-                        "negotiation": _lender_range(entries, [ranges[e["number"] - 1] for e in entries])})
-    first = lenders[0]["debts"][0]
-    return {**client, **_first_debt(lenders[0]["debts"]), "all_debts": all_debts, "lenders": lenders,
-            "lender": lenders[0], "negotiation": first["negotiation"]}
+def statement_context(case: Case, plan: CasePlan) -> dict:
+    """How the monthly budget is used, as the letter and the financial statement tell every lender:
+    what goes to the debts (the capacity; more when counts the borrower gave need more in some month)
+    and what stays free for the unexpected."""
+    repaying = max(plan.capacity, plan.monthly_offer)
+    return {
+        "repaying": money(repaying),
+        "set_aside": money(plan.disposable - repaying),
+        "over_capacity": plan.monthly_offer > plan.capacity,  # given counts: a warning, still signed
+        "monthly_total": money(plan.monthly_offer),  # the most the installments come to in any month
+        "any_monthly": any(not p.settlement for p in plan.plans),
+        # A debt whose 分期期数 the row gives keeps it: its monthly amount is not a pro-rata share.
+        "counts_given": any(not p.settlement and d.installments is not None
+                            for d, p in zip(case.debts, plan.plans, strict=True)),
+        "any_starred": any(d.interest is None or d.penalty is None for d in case.debts),
+    }
 
 
 def _first_debt(entries: list[dict]) -> dict:
@@ -197,32 +214,21 @@ def _first_debt(entries: list[dict]) -> dict:
 
 
 def _lender_entry(lender: Lender, debts: tuple[Debt, ...], entries: list[dict], client: dict) -> dict:
-    monthly = [e for e in entries if not e["plan"]["single"]]
+    monthly = [e for e in entries if not e["plan"]["settlement"]]
     shares = [Decimal(e["share"].rstrip("%")) for e in entries if e["share"]]
     return {
         **entries[0]["lender"],
         "number": entries[0]["lender_number"],
-        "debts": entries,
+        # Each contract with its place among this lender's: （一）, （二）… when there are several.
+        "debts": [{**entry, "ordinal": f"（{cn2an.an2cn(n)}）"} for n, entry in enumerate(entries, start=1)],
         "several_contracts": len(entries) > 1,
+        "count": len(entries),
+        "total_owed": money(sum((Decimal(e["loan"]["total_owed"].replace(",", "")) for e in entries), Decimal(0))),
         "file": entries[0]["file"],
         "share": f"{sum(shares, Decimal(0)).quantize(PERCENT)}%" if shares else "",
         "monthly_total": money(sum((Decimal(e["plan"]["regular_amount"].replace(",", "")) for e in monthly),
                                    Decimal(0))),
     }
-
-
-def _lender_range(entries: list[dict], ranges: list[NegotiationRange]) -> dict:
-    """A lender's range: its installment debts' amounts added up (what one call with it is about)."""
-    monthly = [(e, r) for e, r in zip(entries, ranges, strict=True) if not e["plan"]["single"]]
-
-    def total(pick) -> str:
-        offers = [pick(r) for _e, r in monthly]
-        if not offers or any(o is None for o in offers):
-            return ""
-        return money(sum((o.amount for o in offers), Decimal(0)))
-
-    return {"opening": total(lambda r: r.opening), "step": total(lambda r: r.step), "limit": total(lambda r: r.limit),
-            "monthly": bool(monthly)}
 
 
 def loan_context(debt: Debt, plan: RepaymentPlan) -> dict:
@@ -238,6 +244,7 @@ def loan_context(debt: Debt, plan: RepaymentPlan) -> dict:
         "interest": money(debt.interest) if interest_given else "",
         "interest_words": money_in_words(debt.interest) if interest_given else "",
         "penalty_given": penalty_given,
+        "has_penalty": penalty_given and debt.penalty > 0,  # given and not nil
         "penalty": money(debt.penalty) if penalty_given else "",
         "penalty_words": money_in_words(debt.penalty) if penalty_given else "",
         "all_given": interest_given and penalty_given,
@@ -265,8 +272,9 @@ def plan_context(debt: Debt, plan: RepaymentPlan) -> dict:
         "waived_penalty": money(plan.waived_penalty) if debt.penalty is not None else "",
         "waived_penalty_words": money_in_words(plan.waived_penalty) if debt.penalty is not None else "",
         "count": plan.count,
-        "single": plan.count == 1,
-        "settlement": plan.settlement,
+        "single": plan.count == 1,  # one payment: a settlement, or a debt the monthly share pays at once
+        "settlement": plan.settlement,  # asked for as one (一次性结清): the only plan written as a settlement
+        "count_given": debt.installments is not None and not plan.settlement,
         "regular_amount": money(schedule[0].amount),
         "last_amount": money(schedule[-1].amount),
         "equal": len({i.amount for i in schedule}) == 1,
@@ -274,17 +282,21 @@ def plan_context(debt: Debt, plan: RepaymentPlan) -> dict:
         "last_due": chinese_date(plan.last_due),
         "deferral": plan.deferral_months > 0,
         "deferral_months": plan.deferral_months,
-        # A one-payment settlement, or 停息挂账 asked for: the draft proposes that nothing more accrues.
-        "no_further_interest": plan.count == 1 or "interest_freeze" in debt.requests,
+        # Every draft proposes that nothing more accrues while the plan is kept: the schedule, its
+        # total and the tracker assume none (issue 22, point 3).
+        "no_further_interest": True,
         "schedule": rows,
     }
 
 
 def evidence_context(case: Case, contract: Contract) -> dict:
     labels = contract.columns["evidence"].labels
-    supplied = [{"label": labels[item.kind], "pages": item.pages if item.pages is not None else ""}
+    # Where each material is: a scan (证明文件) is enclosed in the file, right after the list; a type
+    # the row lists (证明材料) is a paper copy the borrower puts behind the list — or sends separately
+    # when the file goes out as to_lender.pdf.
+    supplied = [{"label": labels[item.kind], "pages": item.pages if item.pages is not None else "", "enclosed": False}
                 for item in case.evidence] + [  # scans in the packet: pages counted from the files
-        {"label": attachment.title, "pages": attachment.pages} for attachment in case.attachments]
+        {"label": attachment.title, "pages": attachment.pages, "enclosed": True} for attachment in case.attachments]
     rows = [dict(item, number=n) for n, item in enumerate(supplied, start=1)]
     have = {item.kind for item in case.evidence}
     expected = list(contract.evidence_always)
@@ -297,6 +309,8 @@ def evidence_context(case: Case, contract: Contract) -> dict:
     return {
         "any": bool(rows),
         "rows": rows,
+        "enclosed": [item for item in rows if item["enclosed"]],  # scans in this file
+        "paper": [item for item in rows if not item["enclosed"]],  # copies the borrower adds
         "count": len(rows),
         "total_pages": sum(p for p in pages if p != ""),
         "pages_complete": all(p != "" for p in pages),
@@ -312,21 +326,6 @@ def hardship_evidence(case: Case, contract: Contract, hardship: str) -> str:
     labels = contract.columns["evidence"].labels
     kinds = {k for e in contract.evidence_by_hardship.get(hardship, ()) for k in e.kinds}
     return "、".join(dict.fromkeys(labels[item.kind] for item in case.evidence if item.kind in kinds))
-
-
-def negotiation_context(offers: NegotiationRange) -> dict:
-    def offer(value: Offer | None) -> dict | None:
-        if value is None:
-            return None
-        return {"amount": money(value.amount), "months": value.months or "", "over_cap": value.months is None}
-
-    return {
-        "surplus": money(offers.surplus),
-        "has_surplus": offers.surplus > Decimal(0),
-        "opening": offer(offers.opening),
-        "step": offer(offers.step),
-        "limit": offer(offers.limit),
-    }
 
 
 def _joined(items: list[str]) -> str:

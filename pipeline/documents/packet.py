@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from pipeline.common.model import Case, CasePlan
 from pipeline.contract.schema import Contract
-from pipeline.documents.context import NO_ORGANISATION, borrower_set_context, client_context, file_tag, lender_set_context
+from pipeline.documents.borrower_context import borrower_set_context
+from pipeline.documents.context import NO_ORGANISATION, client_context, file_tag, lender_set_context
 from pipeline.documents.kinds import PacketSet, SetKind, documents_of
 from pipeline.documents.organisation import Organisation
 

@@ -222,8 +222,12 @@ def check_templates(blobs: dict[str, bytes], sets: tuple[PacketSet, ...],
                     only: set[str] | None = None) -> list[UnknownName | TemplateNote]:
     """Unknown names, unsafe access and what cannot be put together (errors), layout and link notes,
     for every template of `blobs` (document name → .docx bytes; `only`: just these), each read against
-    the context of the set it belongs to."""
+    the context of the set it belongs to — or of a set of its kind where the example's sets leave it out
+    (the financial statement and the overview of all debts are only in a client's with several debts;
+    every context has the names they read)."""
     contexts = {name: packet_set.context for packet_set in reversed(sets) for name in packet_set.documents}
+    of_kind = {packet_set.kind: packet_set.context for packet_set in reversed(sets)}
+    contexts.update({kind.name: of_kind[kind.set] for kind in DOCUMENTS if kind.name not in contexts and kind.set in of_kind})
     problems: list[UnknownName | TemplateNote] = []
     for kind in DOCUMENTS:
         if only is not None and kind.name not in only:

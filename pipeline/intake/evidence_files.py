@@ -3,7 +3,9 @@
 Paths are relative to the folder of the input file and may not leave it; only regular files are read
 (a named pipe would block, a device never end). PDFs are rewritten with their visible pages only
 (pdf_safety: no scripts, actions, attachments or forms survive); JPEG and PNG images are placed on A4
-pages, upright by their EXIF orientation, without re-compression (img2pdf). A file that is missing,
+pages, upright by their EXIF orientation, without re-compression (img2pdf). Before anything decodes
+them, PDFs' streams and images' frames are measured decoded against the budgets of decoded_size; an
+image has a page per frame (a multi-page TIFF named .png is many pages, and counted so). A file that is missing,
 unreadable, encrypted, corrupt or over a limit makes the row invalid, naming the file — whatever the
 library reading it raises, it is that file's problem, never the batch's.
 
@@ -24,12 +26,14 @@ from pathlib import Path
 
 import img2pdf
 from PIL import Image
+from pypdf import PdfReader
 
 from pipeline.common.errors import Code, RowError
 from pipeline.common.i18n import _
 from pipeline.common.mask import shown
 from pipeline.common.model import Attachment
 from pipeline.common.safe_files import FileRefused, read_regular_file
+from pipeline.intake.decoded_size import MAX_DECODED_FILE, MAX_DECODED_STREAM
 from pipeline.intake.pdf_safety import TooManyPages, UnsafePdf, safe_pdf
 
 log = logging.getLogger(__name__)
@@ -127,7 +131,7 @@ def load_attachment(name: str, base: Path, budget: _Budget | None = None,
         except UnsafePdf as unsafe:
             raise AttachmentProblem(str(unsafe)) from None
     else:
-        pdf, pages = _image_pages(data), 1
+        pdf, pages = _image_pages(data, budget.pages)
     del data
     cost = max(size, len(pdf))  # the file as found, or as it travels on when that is larger
     _spend(budget, cost, pages)
@@ -151,18 +155,44 @@ def _row_pages_message() -> str:
     return _("本行证明文件合计超过{limit}页（同一文件每列出一次计算一次），请只附上需要的页面").format(limit=MAX_ROW_PAGES)
 
 
-def _image_pages(data: bytes) -> bytes:
+def _image_pages(data: bytes, pages_left: int) -> tuple[bytes, int]:
+    """The image on A4 pages, one per frame; its frames measured (header only) before any is decoded."""
     try:
         with Image.open(io.BytesIO(data)) as image:
-            pixels = image.width * image.height
+            frames = getattr(image, "n_frames", 1)
+            if frames > pages_left:
+                raise RowLimitReached(_row_pages_message() if pages_left < MAX_ROW_PAGES else _(
+                    "有{frames}帧（每帧是一页），超过{limit}页，请只附上需要的页面").format(frames=frames, limit=MAX_ROW_PAGES))
+            pixels, decoded = _measure_frames(image, frames)
+    except AttachmentProblem:
+        raise
     except Image.DecompressionBombError:
-        pixels = MAX_IMAGE_PIXELS + 1
+        pixels, decoded = MAX_IMAGE_PIXELS + 1, 0
     except Exception:  # Pillow raises several types for unreadable images
         raise AttachmentProblem(_("图片已损坏或无法读取，请重新扫描")) from None
     if pixels > MAX_IMAGE_PIXELS:
         raise AttachmentProblem(_("图片像素过多（超过{limit}万像素），请缩小后再附上").format(limit=MAX_IMAGE_PIXELS // 10_000))
+    if decoded > MAX_DECODED_FILE:
+        raise AttachmentProblem(_("图片解压后合计超过{limit}MB，请缩小或减少页数后再附上").format(
+            limit=MAX_DECODED_FILE // 2**20))
     try:
-        return img2pdf.convert(data, layout_fun=img2pdf.get_layout_fun(A4, fit=img2pdf.FitMode.into),
-                               rotation=img2pdf.Rotation.ifvalid)
+        pdf = img2pdf.convert(data, layout_fun=img2pdf.get_layout_fun(A4, fit=img2pdf.FitMode.into),
+                              rotation=img2pdf.Rotation.ifvalid)
+        return pdf, len(PdfReader(io.BytesIO(pdf)).pages)  # an animated PNG is its first frame only
     except Exception:  # img2pdf raises several types for unreadable images
         raise AttachmentProblem(_("图片已损坏或无法读取，请重新扫描")) from None
+
+
+def _measure_frames(image: Image.Image, frames: int) -> tuple[int, int]:
+    """(the largest frame's pixels, all frames' decoded bytes), read from the frames' headers."""
+    largest = decoded = 0
+    for frame in range(frames):
+        image.seek(frame)
+        pixels = image.width * image.height
+        size = pixels * len(image.getbands())
+        if size > MAX_DECODED_STREAM:  # over the pixel limit too: refused as too many pixels
+            return MAX_IMAGE_PIXELS + 1, size
+        largest, decoded = max(largest, pixels), decoded + size
+        if decoded > MAX_DECODED_FILE:
+            break
+    return largest, decoded

@@ -13,7 +13,9 @@ its appearance is drawn into the page content ("flattened"), while the annotatio
 actions and files, is left behind. Links, attachments and media show nothing worth keeping.
 
 The page tree is walked here, with limits (depth, pages, objects), instead of by pypdf's own
-flattening: a tree 3,000 levels deep, a loop in it, or 50,000 pages are refused at once.
+flattening: a tree 3,000 levels deep, a loop in it, or 50,000 pages are refused at once. Every stream
+copied is measured decoded first (decoded_size: counted piece by piece, never held), and a file over
+one of the budgets there — a stream, a page's drawing, the whole file — is refused.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import pypdf
 from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.generic import (
     ArrayObject,
+    BooleanObject,
     DictionaryObject,
     FloatObject,
     IndirectObject,
@@ -34,6 +37,14 @@ from pypdf.generic import (
 )
 
 from pipeline.common.i18n import _
+from pipeline.intake.decoded_size import (
+    MAX_DECODED_CONTENT,
+    MAX_DECODED_FILE,
+    MAX_DECODED_STREAM,
+    OverBudget,
+    image_components,
+    stream_size,
+)
 
 MAX_TREE_DEPTH = 100  # pypdf's own limit; real files have a handful of levels
 MAX_OBJECTS = 200_000  # indirect objects copied from one file
@@ -130,11 +141,24 @@ def _rewrite(data: bytes, max_pages: int) -> tuple[bytes, int]:
                 clean[NameObject(key)] = copier.copy(value)
         if "/MediaBox" not in clean:  # required; a page without one is drawn on A4
             clean[NameObject("/MediaBox")] = ArrayObject(FloatObject(v) for v in (0, 0, *A4_POINTS))
+        _check_content(page, copier, len(writer.pages) + 1)
         _draw_annotations(page, clean, copier)
         writer.add_page(clean)
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue(), len(leaves)
+
+
+def _check_content(page: DictionaryObject, copier: _Copier, number: int) -> None:
+    """The page's drawing instructions (as copied), decoded, within MAX_DECODED_CONTENT: placing the
+    scan reads them whole (annotations' appearances are drawn by reference, and measured as streams)."""
+    contents = page.get("/Contents")
+    contents = contents.get_object() if contents is not None else None
+    streams = list(contents) if isinstance(contents, ArrayObject) else [contents] if contents is not None else []
+    total = sum(copier.sizes.get(id(stream.get_object()), 0) for stream in streams)
+    if total > MAX_DECODED_CONTENT:
+        raise UnsafePdf(_("第{page}页的内容解压后超过{limit}MB，请重新扫描或用“打印为PDF”另存后再附上").format(
+            page=number, limit=MAX_DECODED_CONTENT // 2**20))
 
 
 def _draw_annotations(page: DictionaryObject, clean: PageObject, copier: _Copier) -> None:
@@ -257,6 +281,8 @@ class _Copier:
         self.writer = writer
         self.copied: dict[tuple[int, int], IndirectObject] = {}
         self.elements = 0
+        self.sizes: dict[int, int] = {}  # id of each stream copied → its decoded size
+        self.decoded = 0  # of every stream copied
 
     def copy(self, value, depth: int = 0):
         if depth > MAX_NESTING:
@@ -269,6 +295,7 @@ class _Copier:
             stream = StreamObject()
             stream.set_data(value._data)  # as stored (still encoded): its /Filter entries say how to read it
             self._entries(value, stream, depth, skip=("/Length",))
+            self._measure(value)
             return stream
         if isinstance(value, DictionaryObject):
             copy = DictionaryObject()
@@ -303,6 +330,19 @@ class _Copier:
         self.writer._replace_object(placeholder, copy)
         return placeholder
 
+    def _measure(self, source: StreamObject) -> None:
+        """The stream's decoded size, counted against the stream's and the file's budgets."""
+        try:
+            size = stream_size(source._data, *_filters(source), _image(source), MAX_DECODED_STREAM)
+        except OverBudget:
+            raise UnsafePdf(_("其中一项内容解压后超过{limit}MB，请重新扫描或用“打印为PDF”另存后再附上").format(
+                limit=MAX_DECODED_STREAM // 2**20)) from None
+        self.sizes[id(source)] = size
+        self.decoded += size
+        if self.decoded > MAX_DECODED_FILE:
+            raise UnsafePdf(_("解压后合计超过{limit}MB，请降低扫描分辨率或拆分后再附上").format(
+                limit=MAX_DECODED_FILE // 2**20))
+
     def new_stream(self, data: bytes) -> IndirectObject:
         stream = StreamObject()
         stream.set_data(data)
@@ -312,6 +352,36 @@ class _Copier:
         self.elements += n
         if self.elements > MAX_ELEMENTS:
             raise UnsafePdf(_("结构过于复杂，请用“打印为PDF”另存后再附上"))
+
+
+def _filters(stream: StreamObject) -> tuple[list[str], list[dict]]:
+    """The stream's filters, in order, each with its parameters ({} when it has none)."""
+    filters = stream.get("/Filter")
+    filters = filters.get_object() if filters is not None else None
+    names = [str(f.get_object()) for f in filters] if isinstance(filters, ArrayObject) else \
+        [str(filters)] if filters is not None else []
+    parameters = stream.get("/DecodeParms")
+    parameters = parameters.get_object() if parameters is not None else None
+    listed = list(parameters) if isinstance(parameters, ArrayObject) else [parameters]
+    listed = [p.get_object() if p is not None else None for p in listed]
+    listed = [p if isinstance(p, DictionaryObject) else {} for p in listed]
+    return names, (listed + [{}] * len(names))[:len(names)]
+
+
+def _image(stream: StreamObject) -> dict | None:
+    """What an image XObject declares about its size (None for any other stream)."""
+    if _resolved(stream, "/Subtype") != "/Image":
+        return None
+    mask = _resolved(stream, "/ImageMask") == BooleanObject(True)
+    space = _resolved(stream, "/ColorSpace")
+    return {"/Width": _resolved(stream, "/Width"), "/Height": _resolved(stream, "/Height"),
+            "/BitsPerComponent": 1 if mask else _resolved(stream, "/BitsPerComponent") or 8,
+            "components": 1 if mask else image_components(str(space) if isinstance(space, NameObject) else space)}
+
+
+def _resolved(dictionary: DictionaryObject, key: str):
+    value = dictionary.get(key)
+    return value.get_object() if value is not None else None
 
 
 def _is_active(value: DictionaryObject) -> bool:

@@ -6,6 +6,11 @@ decimal text (1234.5, 12 — never 12.0 or 1234.4999999). An ID number stored as
 already lost its last digits in Excel, so that cell is rejected with a message saying how to
 fix the column.
 
+A formula in a data cell is refused, naming the cell: the program calculates nothing, and the result
+a workbook stores beside a formula is whatever the file says (one written by a program, or by hand,
+need not match the formula; one written by openpyxl has none), so it is never read — the workbook is
+loaded with its formulas, not its cached values. Staff paste values instead.
+
 Rows are streamed (openpyxl read-only mode); row numbers are the spreadsheet's (header = 1). The
 workbook is checked first (xlsx_scan: sizes, Excel's limits, no DTD, no truncation — before any row
 is built), then loaded once: the header and the rows come from the same loaded workbook, and the row
@@ -79,7 +84,7 @@ class XlsxFile:
         try:
             sheet = book[self.sheet]
             sheet.reset_dimensions()  # some writers record a wrong used range; read every row
-            rows = sheet.iter_rows(values_only=True)
+            rows = sheet.iter_rows()  # cells, not values only: a formula is known by its type, not its text
             next(rows, None)  # the header
             yield from enumerate(_guarded(rows, self.path), start=2)
         finally:
@@ -89,7 +94,8 @@ class XlsxFile:
         examples = self.columns.example
         return bool(examples) and all(row.cells.get(key) == value for key, value in examples)
 
-    def _raw_row(self, number: int, values: tuple) -> RawRow | None:
+    def _raw_row(self, number: int, row: tuple) -> RawRow | None:
+        values = tuple(cell.value for cell in row)
         if not any(clean_cell(cell_text(v)) for v in values):
             return None
         cells: dict[str, str] = {}
@@ -97,6 +103,9 @@ class XlsxFile:
         names = self.header
         for key, index in names.positions.items():
             value = values[index] if index < len(values) else None
+            if index < len(row) and row[index].data_type == "f":
+                problems.append(self._formula(number, key, index, value))
+                continue
             if names.personal.get(key) == "id" and _is_number(value):
                 header = names.headers[key]
                 text = shown(cell_text(value), "id")
@@ -114,6 +123,19 @@ class XlsxFile:
             if text:
                 cells[key] = text
         return RawRow(self.source, number, cells, names.headers, tuple(problems))
+
+
+    def _formula(self, number: int, key: str, index: int, formula) -> RowError:
+        from openpyxl.utils import get_column_letter  # noqa: PLC0415 - only for Excel input
+
+        header = self.header.headers[key]
+        cell = f"{get_column_letter(index + 1)}{number}"
+        # "=…" as typed; an array formula holds its text, a data table has none
+        text = formula if isinstance(formula, str) else getattr(formula, "text", None) or "TABLE()"
+        text = shown(text, self.header.personal.get(key, ""))
+        return RowError(self.source, number, header, text, Code.FORMULA, _(
+            "「{column}」（单元格{cell}）是公式“{value}”：程序不计算公式，也不采用表格里保存的计算结果；"
+            "请选中该列，复制后用“选择性粘贴→数值”粘贴回原处，保存后重新运行").format(column=header, cell=cell, value=text))
 
 
 def _is_number(value) -> bool:
@@ -156,7 +178,7 @@ def _load(path: Path):
     from openpyxl import load_workbook  # noqa: PLC0415 - only for Excel input
 
     try:
-        return load_workbook(path, read_only=True, data_only=True)
+        return load_workbook(path, read_only=True, data_only=False)  # formulas, never their cached values
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         if isinstance(exc, OSError) and exc.strerror:
             raise RunError(_("{file}：无法读取文件（{reason}）").format(file=path.name, reason=exc.strerror)) from exc

@@ -17,7 +17,9 @@ import os
 import re
 import stat
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 from pipeline.common.errors import RunError
 from pipeline.common.i18n import _
@@ -103,15 +105,19 @@ def private_folder(path: Path) -> Path:
     return path
 
 
-def write_atomically(path: Path, data: bytes) -> Path:
-    """Write to a temporary file in the same folder, fsync it, then rename it into place. A symbolic
-    link at the final name or as the folder is refused (RunError), never followed or replaced."""
+def write_atomically(path: Path, data: bytes | Callable[[BinaryIO], None]) -> Path:
+    """Write to a temporary file in the same folder, fsync it, then rename it into place. `data` is
+    the bytes, or what writes them to the open file. A symbolic link at the final name or as the
+    folder is refused (RunError), never followed or replaced."""
     refuse_link(path.parent)
     refuse_link(path)
     descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}{TEMP_INFIX}", suffix=".part", dir=path.parent)
     try:
         with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
+            if callable(data):
+                data(handle)
+            else:
+                handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(temporary, FILE_MODE)

@@ -8,8 +8,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from pipeline.common.errors import RowOutcome, Status
-from pipeline.common.i18n import N_, _
 from pipeline.common.formats import money
+from pipeline.common.i18n import N_, _
 from pipeline.common.mask import for_terminal
 from pipeline.common.model import Case, CasePlan
 from pipeline.output.files import write_atomically

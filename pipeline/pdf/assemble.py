@@ -22,6 +22,7 @@ from pikepdf import Name, OutlineItem, Page, Pdf, Rectangle
 
 from pipeline import __version__
 from pipeline.pdf.marks import document_mark, end_mark, scans_mark
+from pipeline.pdf.outline_text import outline_text
 
 # Room kept free on a reserved page around a scan: the footer sits in the bottom margin.
 SCAN_MARGIN_TOP, SCAN_MARGIN_SIDE, SCAN_MARGIN_BOTTOM = 28.0, 28.0, 62.0
@@ -139,9 +140,9 @@ def _case_files(chunk: Pdf, sets: list[SetPages], scans: tuple[Scan, ...], scan_
         parents: dict[str, OutlineItem] = {}
         for title, page, set_title in entries:
             if set_title not in parents:
-                parents[set_title] = OutlineItem(set_title, page)
+                parents[set_title] = OutlineItem(outline_text(set_title), page)
                 outline.root.append(parents[set_title])
-            parents[set_title].children.append(OutlineItem(title, page))
+            parents[set_title].children.append(OutlineItem(outline_text(title), page))
     case_id = sets[0].spec.case_id
     _finish(packet, f"协商还款材料 {case_id}（寄送件与本人留存）", [title for title, _, _ in entries])
 
@@ -155,7 +156,7 @@ def _case_files(chunk: Pdf, sets: list[SetPages], scans: tuple[Scan, ...], scan_
         for page in at[part.spec.name]:
             own.pages.append(packet.pages[page])
         with own.open_outline() as outline:
-            outline.root.extend(OutlineItem(title, start) for title, start in outlines[part.spec.name])
+            outline.root.extend(OutlineItem(outline_text(title), start) for title, start in outlines[part.spec.name])
         _finish(own, part.spec.file_title or f"协商还款申请材料 {case_id}", [t for t, _ in outlines[part.spec.name]])
         lender_files[part.spec.file_name] = _bytes(own)
     return CaseFiles(lender_files, _bytes(packet), len(packet.pages))
@@ -199,8 +200,8 @@ def _outline(part: SetPages, scans: tuple[Scan, ...], pdfs: list[Pdf]) -> list[t
 
 
 def _finish(pdf: Pdf, title: str, contents: list[str]) -> None:
-    pdf.docinfo["/Title"] = title
-    pdf.docinfo["/Subject"] = "、".join(dict.fromkeys(contents))
+    pdf.docinfo["/Title"] = outline_text(title)
+    pdf.docinfo["/Subject"] = outline_text("、".join(dict.fromkeys(contents)))
     pdf.docinfo["/Creator"] = f"negotiation packets {__version__}"
     pdf.docinfo["/Producer"] = "LibreOffice + pikepdf"
     pdf.Root.PageMode = Name.UseOutlines

@@ -8,10 +8,13 @@ crashes or writes nothing. Both kill their LibreOffice on a timeout and never le
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
 from pathlib import Path
+
+import psutil
 
 from pipeline.common.errors import RunError
 from pipeline.common.i18n import _
@@ -51,19 +54,12 @@ def open_converter(soffice: str, timeout: float, profile: Path) -> Converter:
 def reap_strays(folder: Path) -> int:
     """Kill any LibreOffice still running with a profile under `folder` (e.g. its worker was
     killed); returns how many were found. Called at the end of every run."""
-    marker = folder.as_uri().encode()
+    marker = folder.as_uri()
     killed = 0
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            command = (entry / "cmdline").read_bytes()
-        except OSError:
-            continue
-        if marker in command and b"UserInstallation" in command:
-            try:
-                os.kill(int(entry.name), signal.SIGKILL)
+    for process in psutil.process_iter(["cmdline"]):
+        command = " ".join(process.info["cmdline"] or ())
+        if marker in command and "UserInstallation" in command:
+            with contextlib.suppress(psutil.Error):
+                process.send_signal(signal.SIGKILL)
                 killed += 1
-            except (ProcessLookupError, PermissionError):
-                pass
     return killed

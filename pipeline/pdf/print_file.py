@@ -1,7 +1,8 @@
 """The print file: one PDF with an index page and every ok packet in input order, ready to print.
 
 The index is a small Word document converted by the same LibreOffice (so it uses the same
-fonts as the packets); the packets are appended page for page with pypdf, one outline entry each.
+fonts as the packets); the packets are then written into the file one after another (streaming_pdf),
+one outline entry each, so that its memory does not grow with the batch.
 """
 
 from __future__ import annotations
@@ -11,15 +12,17 @@ import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import BinaryIO
 
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
-from pypdf import PdfReader, PdfWriter
+from pypdf import PdfReader
 
 from pipeline.common.formats import chinese_date
 from pipeline.pdf.converter import Converter
+from pipeline.pdf.streaming_pdf import StreamingPdf
 
 FONT = "Noto Sans CJK SC"
 
@@ -38,11 +41,11 @@ def set_starts(reader: PdfReader) -> list[tuple[str, int]]:
             if not isinstance(item, list) and n + 1 < len(items) and isinstance(items[n + 1], list)]
 
 
-def print_file_pdf(entries: list[PrintEntry], packet_date: date, converter: Converter, duplex: bool) -> bytes:
-    """Each case's packet in turn (with --duplex, each set and document starts on a fresh sheet);
-    the index names, for each case, the page where it starts and how many pages each set has."""
-    readers = [PdfReader(entry.packet) for entry in entries]
-    pages = [(len(reader.pages), [start for _, start in set_starts(reader)]) for reader in readers]
+def write_print_file_pdf(entries: list[PrintEntry], packet_date: date, converter: Converter, duplex: bool,
+                         handle: BinaryIO) -> None:
+    """Each case's packet in turn (with --duplex, each set and document starts on a fresh sheet), written
+    to `handle`; the index names, for each case, the page where it starts and how many pages each set has."""
+    pages = [_layout(entry.packet) for entry in entries]  # one packet open at a time
     index_pages = 1
     for _attempt in range(3):  # the first pages depend on how long the index itself is
         index = _index_pdf(entries, pages, index_pages, packet_date, converter, duplex)
@@ -50,28 +53,28 @@ def print_file_pdf(entries: list[PrintEntry], packet_date: date, converter: Conv
         if length == index_pages:
             break
         index_pages = length
-    writer = PdfWriter()
-    writer.append(PdfReader(io.BytesIO(index)))
+    writer = StreamingPdf(handle)
+    writer.append(index)
     _pad(writer, duplex)
-    writer.add_outline_item(title="打印索引", page_number=0)
-    for entry, reader in zip(entries, readers, strict=True):
-        first = len(writer.pages)
-        writer.append(reader, import_outline=False)
-        parent = writer.add_outline_item(title=f"{entry.case_id} {entry.borrower}", page_number=first)
-        for title, start in set_starts(reader):
-            writer.add_outline_item(title=title, page_number=first + start, parent=parent)
+    writer.add_outline_item("打印索引", 0)
+    for entry, (_count, starts) in zip(entries, pages, strict=True):
+        first = writer.append(entry.packet)
+        parent = writer.add_outline_item(f"{entry.case_id} {entry.borrower}", first)
+        for title, start in starts:
+            writer.add_outline_item(title, first + start, parent)
         _pad(writer, duplex)
-    writer.add_metadata({"/Title": f"协商还款材料打印批次 {packet_date.isoformat()}"})
-    writer.page_mode = "/UseOutlines"
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
+    writer.finish(f"协商还款材料打印批次 {packet_date.isoformat()}")
 
 
-def _pad(writer: PdfWriter, duplex: bool) -> None:
-    if duplex and len(writer.pages) % 2:
-        box = writer.pages[-1].mediabox
-        writer.add_blank_page(width=box.width, height=box.height)
+def _layout(packet: Path) -> tuple[int, list[tuple[str, int]]]:
+    """A packet's page count and its sets' (title, first page)."""
+    reader = PdfReader(packet)
+    return len(reader.pages), set_starts(reader)
+
+
+def _pad(writer: StreamingPdf, duplex: bool) -> None:
+    if duplex and writer.page_count % 2:
+        writer.add_blank_page(*writer.last_page_size)
 
 
 def _index_pdf(entries, pages, index_pages, packet_date, converter, duplex) -> bytes:
@@ -94,7 +97,8 @@ def _index_pdf(entries, pages, index_pages, packet_date, converter, duplex) -> b
     for cell, text in zip(table.rows[0].cells, heads, strict=True):
         cell.text = text
     first = index_pages + (index_pages % 2 if duplex else 0) + 1
-    for number, (entry, (count, starts)) in enumerate(zip(entries, pages, strict=True), start=1):
+    for number, (entry, (count, sets)) in enumerate(zip(entries, pages, strict=True), start=1):
+        starts = [start for _, start in sets]
         bounds = [*starts, count] if starts else [0, count, count]
         lender, borrower = bounds[1] - bounds[0], bounds[2] - bounds[1]
         cells = table.add_row().cells

@@ -32,7 +32,7 @@ from pipeline.plan.schedule import (
     floor_fen,
     installments,
 )
-from pipeline.plan.warnings import month_ranges, plausibility_warnings
+from pipeline.plan.warnings import by_capacity, month_ranges, plausibility_warnings
 
 CAPACITY_SHARE = Decimal("0.70")
 MONTHLY_FLOOR = Decimal("100.00")  # the least a debt is offered each month, however small its share
@@ -133,7 +133,7 @@ def _request_notes(debt: Debt) -> list[RowError]:
             "「{requests}」含“一次性结清”，但「{column}」填写了{count}期：请删去其中之一").format(
                 requests=requests, column=debt.header("installments", "分期期数"), count=debt.installments),
             Severity.ERROR))
-    if not debt.settlement and debt.installments is None and "installments" not in debt.requests:
+    if by_capacity(debt):
         found.append(_problem(debt, "requests", "协商诉求", Code.INSTALLMENTS_BY_CAPACITY, _(
             "「{requests}」未含“分期还款”或“一次性结清”：已按还款能力分期计算；如果借款人要一次还清，"
             "请在协商诉求中加上“一次性结清”并写明还款资金来源").format(requests=requests)))

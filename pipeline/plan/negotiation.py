@@ -35,6 +35,16 @@ class NegotiationRange:
     step: Offer | None  # None: no room above the opening
     limit: Offer | None  # None: nothing left each month to go higher with
     weight: Decimal  # the debt's part of the monthly budget (1 when it is the only one)
+    total: Decimal = Decimal(0)  # the proposed total the months are counted against
+    # The step's and the limit's monthly amounts even where they are not above the opening (a plan
+    # already above its step or limit: the call sheet says so); 0 when nothing is left each month.
+    step_amount: Decimal = Decimal(0)
+    limit_amount: Decimal = Decimal(0)
+
+    def months_needed(self, amount: Decimal) -> int:
+        """Installments of `amount` it takes to pay the proposed total, however many (for words such
+        as 'it would take 121 months', where `Offer.months` stops at the cap)."""
+        return ceiling(self.total / amount)
 
 
 def months_for(total: Decimal, amount: Decimal) -> int | None:
@@ -64,10 +74,10 @@ def _range(plan: RepaymentPlan, surplus: Decimal, weight: Decimal) -> Negotiatio
     total = plan.proposed_total
     opening = Offer(total, 1) if plan.settlement else Offer(plan.regular, plan.count)
     if surplus <= 0 or weight <= 0:
-        return NegotiationRange(surplus, opening, None, None, weight)
+        return NegotiationRange(surplus, opening, None, None, weight, total)
     limit_amount = floor_fen(surplus * LIMIT_SHARE * weight)
     step_amount = floor_fen(surplus * STEP_SHARE * weight)
     compared = Decimal(0) if plan.settlement else opening.amount  # a lump sum is not a monthly amount
     limit = Offer(limit_amount, months_for(total, limit_amount)) if limit_amount > compared else None
     step = Offer(step_amount, months_for(total, step_amount)) if step_amount > compared else None
-    return NegotiationRange(surplus, opening, step, limit, weight)
+    return NegotiationRange(surplus, opening, step, limit, weight, total, step_amount, limit_amount)

@@ -13,20 +13,19 @@ from pipeline.common.formats import money
 from pipeline.common.i18n import _
 from pipeline.common.model import CasePlan, Debt, RepaymentPlan
 
+
 def plausibility_warnings(debt: Debt, plan: RepaymentPlan, case_plan: CasePlan) -> tuple[RowError, ...]:
     def warning(key: str, default: str, code: Code, message: str) -> RowError:
         return RowError(debt.source, debt.row, debt.header(key, default), "", code, message, Severity.WARNING)
 
     found = []
     requests = debt.header("requests", "协商诉求")
-    installment = plan.regular
-    # What the budget holds for it: the capacity less what the client's other debts take of it.
-    available = case_plan.capacity - sum((p.allotment for p in case_plan.plans if p is not plan), Decimal(0))
-    if "deferral" in debt.requests and available > 0 and available >= installment:
+    available = deferral_not_needed(debt, plan, case_plan)
+    if available is not None:
         found.append(warning("deferral_months", "延期月数", Code.DEFERRAL_NOT_NEEDED, _(
             "「{requests}」含“延期还款”，但每月还款能力{capacity}元已足以支付{what}{amount}元，"
             "请确认是否确需延期").format(
-                requests=requests, capacity=money(available), amount=money(installment),
+                requests=requests, capacity=money(available), amount=money(plan.regular),
                 what=_("一次性还款") if plan.settlement else _("每期"))))
     if not debt.creditor and not debt.lender.creditor_certain and not debt.lender.creditor_needed \
             and debt.lender.kind != "unlisted":
@@ -36,6 +35,21 @@ def plausibility_warnings(debt: Debt, plan: RepaymentPlan, case_plan: CasePlan) 
             "「{requests}」含“减免罚息”，但「{column}」未填写：文书中的减免金额将写作“以贵方账单为准”，"
             "请尽量根据账单填写金额").format(requests=requests, column=debt.header("penalty", "罚息及费用"))))
     return tuple(found)
+
+
+def deferral_not_needed(debt: Debt, plan: RepaymentPlan, case_plan: CasePlan) -> Decimal | None:
+    """A deferral asked for though the budget already pays the installment (or the settlement): what
+    the budget holds for the debt — the capacity less what the client's other debts take of it —
+    else None. The warning and the borrower's own first page say the same thing from this."""
+    available = case_plan.capacity - sum((p.allotment for p in case_plan.plans if p is not plan), Decimal(0))
+    if "deferral" in debt.requests and available > 0 and available >= plan.regular:
+        return available
+    return None
+
+
+def by_capacity(debt: Debt) -> bool:
+    """Neither 分期还款 nor 一次性结清 asked for, and no count given: installments by capacity."""
+    return not debt.settlement and debt.installments is None and "installments" not in debt.requests
 
 
 def month_ranges(months: dict[tuple[int, int], Decimal] | list[tuple[int, int]]) -> str:

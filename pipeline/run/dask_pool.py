@@ -1,4 +1,7 @@
-"""Run chunks on a Dask cluster (`packets build --cluster tcp://HOST:8786`), the same Pool as LocalPool.
+"""Run chunks on a Dask cluster (`packets build --cluster tls://HOST:8786`), the same Pool as LocalPool.
+
+Only a scheduler on this machine may be reached over plain `tcp://`; any other needs `tls://` with
+certificates (cluster_security), checked before anything connects.
 
 Workers need no shared filesystem: a chunk carries its cases' contexts, the templates and the logo,
 and comes back as bytes; this process writes every file, exactly as on the local path. Each worker
@@ -30,6 +33,7 @@ from pipeline.common.errors import RunError
 from pipeline.common.i18n import _
 from pipeline.pdf.libreoffice import reap_strays
 from pipeline.run.chunk import CaseOutcome, Chunk, run_chunk
+from pipeline.run.cluster_security import ClusterTls, cluster_security
 from pipeline.run.pool import ChunkResult, failed_outcomes
 
 try:
@@ -173,8 +177,9 @@ class PacketsWorker(WorkerPlugin):
 
 class DaskPool:
     def __init__(self, address: str, in_flight: int | None = None,
-                 task: Callable[[Chunk], list[CaseOutcome]] = run_chunk_on_worker):
+                 task: Callable[[Chunk], list[CaseOutcome]] = run_chunk_on_worker, tls: ClusterTls | None = None):
         self.address = address
+        self.tls = tls
         self.in_flight = in_flight  # chunks submitted and not yet consumed; default two per worker thread
         self.task = task
 
@@ -185,16 +190,14 @@ class DaskPool:
         except ImportError as exc:
             raise RunError(_("使用 --cluster 需要安装 dask distributed：pip install 'distributed>=2024.1'")) from exc
         try:
-            from distributed.comm.addressing import parse_address, parse_host_port  # noqa: PLC0415
-
-            parse_host_port(parse_address(self.address)[1])
+            security = cluster_security(self.address, self.tls)
         except ValueError as exc:
-            raise RunError(_("Dask 调度器地址 {address} 无效，应形如 tcp://HOST:8786").format(address=self.address)) from exc
+            raise RunError(_("Dask 调度器地址 {address} 无效，应形如 tls://HOST:8786").format(address=self.address)) from exc
         try:
             # Dask keeps a debugging log of the last messages sent to the scheduler, 1,000 by default:
             # with every chunk's cases in them, that alone is tens of MB held for nothing.
             with dask.config.set({"distributed.admin.low-level-log-length": RECENT_MESSAGES_KEPT}):
-                self._client = Client(self.address, timeout=10, set_as_default=False)
+                self._client = Client(self.address, security=security, timeout=10, set_as_default=False)
         except (OSError, TimeoutError) as exc:
             raise RunError(_("无法连接 Dask 集群 {address}（{reason}）").format(address=self.address, reason=exc)) from exc
         try:

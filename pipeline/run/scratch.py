@@ -22,6 +22,8 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import psutil
+
 from pipeline.pdf.libreoffice import reap_strays
 from pipeline.pdf.soffice_converter import PIPE_FOLDERS, remove_pipe_sockets
 
@@ -123,7 +125,10 @@ def _remove_dead_converter_pipes() -> None:
 
 def process_start(pid: int) -> int:
     """A process's start time, in clock ticks since boot (/proc/<pid>/stat, field 22); 0 if unknown.
-    With the pid it names one process: a pid reused later has another start time."""
+    With the pid it names one process: a pid reused later has another start time. Read directly, not
+    through psutil (whose create_time is seconds since the epoch): the value is part of scratch
+    folder names, which every version of the tool running on this machine must read the same way —
+    another unit would make one version take another's live folder for a dead one and remove it."""
     try:
         with open(f"/proc/{pid}/stat", "rb") as handle:
             fields = handle.read().rsplit(b")", 1)[1].split()
@@ -133,13 +138,7 @@ def process_start(pid: int) -> int:
 
 
 def _pid_exists(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+    return psutil.pid_exists(pid)
 
 
 def is_alive(pid: int, started: int) -> bool:

@@ -21,8 +21,10 @@ CASE_FILE = re.compile(r"^(?P<stem>[a-z_]{1,40})(?:-(?P<n>\d{1,3})-(?P<lender>[\
 # them in English; a test checks that they are the titles DOCUMENTS gives.
 DOCUMENT_TITLES = {
     "hardship_letter": N_("协商还款申请书"),
+    "financial_statement": N_("收入支出及债务情况表"),
     "evidence_cover": N_("证明材料清单"),
     "repayment_agreement": N_("还款协议（草案）"),
+    "debt_overview": N_("全部债务一览"),
     "borrower_summary": N_("致借款人：材料说明"),
     "evidence_checklist": N_("证明材料准备清单"),
     "call_sheet": N_("通话准备与记录表"),

@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.requests import Request
+from starlette.requests import HTTPConnection, Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
@@ -121,11 +121,9 @@ class Guard:
 
 def _language_of(scope) -> str:
     headers = dict(scope.get("headers") or [])
-    cookies = headers.get(b"cookie", b"").decode("latin-1")
-    for part in cookies.split(";"):
-        key, _, value = part.strip().partition("=")
-        if key == LANGUAGE_COOKIE:
-            return chosen(value)
+    cookie = HTTPConnection(scope).cookies.get(LANGUAGE_COOKIE)
+    if cookie is not None:
+        return chosen(cookie)
     if is_api(scope) and headers.get(b"accept-language", b"").lower().startswith(b"en"):
         return "en"
     return chosen(None)

@@ -32,7 +32,7 @@ def main(rows: int, folder: Path) -> None:
     with grouped_rows(folder) as store:
         for raw in input_file.rows():
             store.add(raw, folder)
-        for rows_of_client, _elsewhere in store.clients():
+        for _rows_of_client, _elsewhere in store.clients():
             clients += 1
     print(clients, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 

@@ -85,7 +85,7 @@ def test_the_committed_corpus_is_what_make_corpus_writes(tmp_path):
 def test_the_corpus_valid_id_numbers_pass_the_programs_own_check():
     """The corpus's "valid" rows are only valid if their ID numbers are: each is checked by the
     project's own rule (a corpus built with a wrong check digit would test nothing)."""
-    from pipeline.contract.coerce import id_check_character, id_number_problem  # noqa: PLC0415
+    from pipeline.contract.coerce import id_check_character, id_number_problem
 
     with (CORPUS / "cells_ok.csv").open(encoding="utf-8-sig", newline="") as handle:
         numbers = [row["身份证号"].strip().replace(" ", "").replace("\u3000", "") for row in csv.DictReader(handle)]

@@ -70,3 +70,31 @@ def test_scans_follow_the_cover_sheet_and_bad_ones_invalidate_only_their_row(tmp
     # E2E-003 lists no evidence at all: its lender set has no cover sheet
     assert [t for t, _ in outline_titles(out / "E2E-003" / "packet.pdf")] == [
         k.title for k in single if k.name != "evidence_cover"]
+
+
+def test_format_characters_in_a_scans_name_do_not_reach_the_outline_or_the_metadata(tmp_path):
+    """Issue 20, finding 10: "invoice\u202egpj.pdf" (U+202E, right-to-left override: it reads "invoicefdp.jpg")
+    was the outline entry and part of the document information of to_lender.pdf and packet.pdf;
+    a borrower's name with a zero-width space was the print file's outline entry."""
+    name = "invoice\u202egpj\u200b.pdf"
+    (tmp_path / name).write_bytes(_pdf(1))
+    with (DATA / "cases.csv").open(encoding="utf-8-sig", newline="") as handle:
+        row = next(csv.DictReader(handle))
+    row["证明文件"] = name
+    row["姓名"] = "张\u200b晓明"
+    source = tmp_path / "cases.csv"
+    with source.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(row))
+        writer.writeheader()
+        writer.writerow(row)
+    out = tmp_path / "out"
+    result = run_cli("build", str(source), "--out", str(out), "--date", "2026-11-24", "--print-file")
+    assert result.returncode == 0, result.stderr
+    for pdf in (out / "E2E-001" / "to_lender.pdf", out / "E2E-001" / "packet.pdf"):
+        titles = [t for t, _ in outline_titles(pdf)]
+        assert "证明文件：invoicegpj.pdf" in titles, titles
+        info = PdfReader(pdf).metadata
+        assert "证明文件：invoicegpj.pdf" in info["/Subject"]
+        assert not any(c in text for text in [*titles, info["/Title"], info["/Subject"]] for c in "\u202e\u200b")
+    printed = PdfReader(out / "print" / "batch-2026-11-24.pdf")
+    assert [item.title for item in printed.outline if not isinstance(item, list)] == ["打印索引", "E2E-001 张晓明"]

@@ -18,7 +18,7 @@ BASE = {
 HEADER = ["案件编号", *BASE]
 def one_borrower_a_row(path) -> None:
     """Each row a borrower of its own (one ID number under two case ids is refused)."""
-    from pipeline.contract.coerce import id_check_character  # noqa: PLC0415
+    from pipeline.contract.coerce import id_check_character
 
     with path.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.reader(handle))

@@ -33,12 +33,23 @@ def test_line_breaks_may_be_kept_for_multi_line_log_records():
     ("电话13912345678", "电话139****5678"),
     ("电话 139-1234-5678 或 +86 139 1234 5678", "电话 139******5678 或 +86 139******5678"),
     ("+8613912345678", "+86139****5678"),
+    # issue 20, finding 10: each of these reached the terminal and report.csv whole
+    ("电话１３８００１３８００１。", "电话１３８****８００１。"),  # full-width digits
+    ("号码３３０１０６１９８６０４１７０３５８", "号码３３０１０６********０３５８"),
+    ("3301 0619 8604 1703 58", "3301 0************3 58"),  # grouped 4-4-4-4-2: 6 and 4 characters kept
+    ("330106-19860417-0358", "330106**********0358"),
+    ("330106 19860417 0358", "330106**********0358"),
+    ("1380 0138 001", "138****** 001"),  # grouped 4-4-3
+    ("330106198604170358A", "330106********0358A"),  # an ID with a letter after it
+    ("33010619860417035xab号", "330106********035xab号"),
+    ("138\u200b0013\u200b8001", "138******8001"),  # zero-width spaces between the digits (13 characters)
 ])
 def test_id_and_phone_numbers_in_free_text_are_masked(text, expected):
     assert scrub(text) == expected
 
 
-@pytest.mark.parametrize("text", ["合同号WSD20240315001", "金额12345678.90元", "2026-11-24", "订单1234567890123456789"])
+@pytest.mark.parametrize("text", ["合同号WSD20240315001", "金额12345678.90元", "2026-11-24", "订单1234567890123456789",
+                                  "首期2026-11-24 2026-12-24 2027-01-24", "１２３４５元"])
 def test_other_numbers_are_left_alone(text):
     assert scrub(text) == text
 

@@ -5,20 +5,17 @@ override assumes, instead of the packets silently changing."""
 from __future__ import annotations
 
 import io
-import re
-import zipfile
 
 import cerberus
 from conftest import PACKET_DATE, ROOT, make_case
 from docx import Document
 from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
-from lxml import etree
 
 from pipeline.contract import default_contract
 from pipeline.contract.messages import CollectedErrors
-from pipeline.documents.packet import packet_sets
 from pipeline.documents.kinds import DOCUMENTS
+from pipeline.documents.packet import packet_sets
 from pipeline.documents.render import LISTING_CHARACTERS, TemplateSet
 from pipeline.pdf.compose import NumberedSet, join
 from pipeline.plan import plan_case

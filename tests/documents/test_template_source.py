@@ -9,7 +9,7 @@ import zipfile
 from conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "templates" / "source"))
-from make import DOCUMENTS, write_templates  # noqa: E402
+from make import DOCUMENTS, write_templates
 
 
 def test_the_committed_templates_are_what_the_source_writes(tmp_path):

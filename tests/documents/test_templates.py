@@ -12,8 +12,8 @@ from docx import Document
 
 from pipeline.common.model import EvidenceItem
 from pipeline.contract import default_contract
-from pipeline.documents.packet import packet_sets
 from pipeline.documents.kinds import DOCUMENTS
+from pipeline.documents.packet import packet_sets
 from pipeline.documents.render import TemplateSet, template_files
 from pipeline.documents.template_check import check_templates, example_sets, template_source, unknown_names
 from pipeline.plan import plan_case
@@ -59,16 +59,20 @@ VARIANTS = {
     "every hardship, every request, deferral": dict(
         hardship_types=HARDSHIPS, requests=("installments", "deferral", "interest_freeze", "penalty_waiver"),
         deferral_months=3),
-    "one payment, no waiver, no evidence, no address": dict(
+    "installments by capacity without asking, no waiver, no evidence, no address": dict(
         requests=("interest_freeze",), evidence=(), address="", loan_contract_no="", caseworker=""),
-    "nothing left each month but a given count": dict(
-        monthly_income=Decimal("2000"), monthly_expenses=Decimal("2600"), installments=24, penalty=Decimal("0")),
-    "blank interest and penalty, household income, funds source": dict(
+    # Nothing left each month: no installment can be offered (above the whole surplus is refused), only a
+    # settlement paid from a named source.
+    "nothing left each month, a settlement from a named source": dict(
+        monthly_income=Decimal("2000"), monthly_expenses=Decimal("2600"), requests=("settlement",),
+        funds_source="亲友借款", penalty=Decimal("0")),
+    "blank interest and penalty, household income, a settlement with a waiver": dict(
         interest=None, penalty=None, income_scope="household", funds_source="亲友借款",
-        requests=("penalty_waiver",)),
+        requests=("settlement", "penalty_waiver")),
     "evidence without page counts": dict(evidence=(EvidenceItem("medical_record", None), EvidenceItem("other", 2))),
+    # 46,200.50 in 30 = 1,540.01 a month, within the capacity (3 would be 15,400.16, above the surplus)
     "overdue today, fixed first date": dict(overdue_since=PACKET_DATE, first_payment_date=date(2027, 1, 31),
-                                           installments=3),
+                                           installments=30),
 }
 
 

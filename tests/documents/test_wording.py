@@ -82,7 +82,10 @@ def test_a_blank_penalty_is_per_the_lenders_statement_never_zero():
     assert "恳请贵方减免已产生的罚息及相关费用（金额以贵方账单为准）" in letter
     # principal 45,000.00 + interest 690.00 = 45,690.00; what the total includes is said
     assert "已列明金额合计人民币45,690.00元（大写：人民币肆万伍仟陆佰玖拾元整，为本金和利息）" in letter
-    assert "（三）罚息及费用：人民币________元（以甲方账单为准，由双方书面核对后填写）" in agreement
+    # The draft never leaves the penalty to the lender's bill or to a blank filled in after signing.
+    assert "（三）罚息及费用：乙方未掌握具体金额；" in agreement
+    assert "甲方同意减免原合同项下已产生的全部罚息及费用" in agreement
+    assert "以甲方账单为准" not in agreement and "________元" not in agreement
     assert "以上已列明的本金和利息合计人民币45,690.00元" in agreement
     for document in (letter, agreement):
         assert "零元整" not in document and "人民币0.00元" not in document
@@ -121,13 +124,14 @@ def test_no_admission_and_nothing_left_to_the_lender_alone():
 
 
 def test_interest_during_the_plan_is_never_left_to_one_side():
+    # Every plan, 停息挂账 asked or not, proposes that nothing more accrues from the date of the amounts
+    # (the packet date, 2026-11-24): the schedule and its total assume none. No rate, no blank.
     plain = render(make_case(requests=("installments",)))["repayment_agreement"]
     frozen = render(make_case(requests=("installments", "interest_freeze")))["repayment_agreement"]
-    single = render(make_case(requests=("penalty_waiver",)))["repayment_agreement"]
-    assert "按年利率____%计收利息，应付利息总额为人民币________元，由双方书面约定后填入本协议" in plain
-    for text in (frozen, single):
-        assert "自本协议签订之日起，原合同项下欠款不再计收利息、罚息及其他任何费用" in text
-        assert "年利率____%" not in text
+    single = render(make_case(requests=("settlement", "penalty_waiver"), funds_source="亲友借款"))["repayment_agreement"]
+    for text in (plain, frozen, single):
+        assert "自2026年11月24日（第一条所列金额的截止日）起，原合同项下欠款不再计收利息、罚息、违约金及其他任何费用" in text
+        assert "年利率" not in text and "____%" not in text and "由双方书面约定后填入" not in text
 
 
 def test_acceleration_needs_two_missed_installments_a_written_notice_and_fifteen_days():
@@ -136,7 +140,9 @@ def test_acceleration_needs_two_missed_installments_a_written_notice_and_fifteen
 
 
 def test_a_one_payment_plan_is_a_settlement_without_installment_words():
-    case = make_case(requests=("penalty_waiver",), first_payment_date=date(2026, 12, 10))
+    # A settlement only when asked for; 46,200.50 is above three months of capacity (3 × 1,750.00), so it names its source.
+    case = make_case(requests=("settlement", "penalty_waiver"), first_payment_date=date(2026, 12, 10),
+                     funds_source="亲友借款")
     texts = render(case)
     agreement, letter = texts["repayment_agreement"], texts["hardship_letter"]
     # 45,000.00 + 1,200.50 = 46,200.50 after waiving the 800.00 penalty
@@ -148,7 +154,8 @@ def test_a_one_payment_plan_is_a_settlement_without_installment_words():
 
 
 def test_a_deferral_is_a_date():
-    case = make_case(requests=("deferral", "installments"), deferral_months=2, installments=12)
+    # 46,200.50 in 30 = 1,540.01 a month, within the capacity of 1,750.00 (12 would be 3,850.04, above the surplus)
+    case = make_case(requests=("deferral", "installments"), deferral_months=2, installments=30)
     texts = render(case)
     # packet date 2026-11-24 + 1 month + 2 months of deferral = 2027-02-24
     assert "恳请贵方同意暂缓至2027年2月24日开始还款" in texts["hardship_letter"]
@@ -158,7 +165,7 @@ def test_a_deferral_is_a_date():
 
 
 def test_a_deferral_with_a_given_first_date_starts_from_that_date():
-    case = make_case(requests=("deferral", "installments"), deferral_months=2, installments=10,
+    case = make_case(requests=("deferral", "installments"), deferral_months=2, installments=30,
                      first_payment_date=date(2026, 12, 15))
     assert "暂缓至2027年2月15日开始还款" in render(case, ("hardship_letter",))["hardship_letter"]
 

@@ -64,7 +64,7 @@ def test_the_cell_over_the_limit_is_named_by_its_column(tmp_path, contract, smal
 
 
 def test_a_cell_over_the_limit_in_english(tmp_path, contract):
-    from pipeline.common.i18n import set_language  # noqa: PLC0415
+    from pipeline.common.i18n import set_language
 
     huge = "x" * (csv_file.MAX_CELL_CHARACTERS + 1)
     (tmp_path / "cases.csv").write_text("\n".join([HEADER, row("BIG-1", huge)]) + "\n", encoding="utf-8")

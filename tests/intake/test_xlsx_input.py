@@ -244,3 +244,58 @@ def test_workbook_from_init_filled_and_saved_by_libreoffice_calc_builds_without_
     for case in FILLED:
         packet = out / case["案件编号"] / "packet.pdf"
         assert len(PdfReader(packet).pages) >= 3
+
+
+def _patched(path, *replacements):
+    """The workbook at `path` with its sheet's XML changed (what a program other than openpyxl writes)."""
+    with zipfile.ZipFile(path) as book:
+        parts = {name: book.read(name) for name in book.namelist()}
+    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    for old, new in replacements:
+        assert old in sheet, old
+        sheet = sheet.replace(old, new)
+    parts["xl/worksheets/sheet1.xml"] = sheet.encode()
+    with zipfile.ZipFile(path, "w") as book:
+        for name, data in parts.items():
+            book.writestr(name, data)
+    return path
+
+
+FORMULA_MESSAGE = ("「剩余本金」（单元格E{row}）是公式“{formula}”：程序不计算公式，也不采用表格里保存的计算结果；"
+                   "请选中该列，复制后用“选择性粘贴→数值”粘贴回原处，保存后重新运行")
+
+
+def test_a_formula_in_a_data_cell_is_refused_naming_the_cell(tmp_path, contract):
+    """Issue 20, finding 11: a formula without a stored result (openpyxl writes none) read as empty —
+    "剩余本金 is required" while Excel showed 45800."""
+    path = make_book(tmp_path / "cases.xlsx", [good_row("X1", c4="=45800"), good_row("X2")])
+    first, second = open_input(path, contract.intake_columns).rows()
+    (problem,) = first.problems
+    assert (problem.row, problem.column, problem.value, problem.code) == (2, "剩余本金", "=45800", "formula")
+    assert problem.message == FORMULA_MESSAGE.format(row=2, formula="=45800")
+    outcome = BatchValidator(contract, date(2026, 11, 24)).validate(first)
+    assert outcome.case is None and [p.code for p in outcome.problems] == ["formula"]  # not "required" as well
+    assert second.problems == () and second.cells["principal"] == "12345.5"
+
+
+def test_the_result_a_workbook_stores_beside_a_formula_is_never_used(tmp_path, contract):
+    """Finding 11: a crafted stored result behind =45800 was used as is. Also a formula filled down
+    (shared: the cells below hold only a reference to the first) and an array formula."""
+    path = make_book(tmp_path / "cases.xlsx", [good_row("X1", c4="=45800"), good_row("X2", c4="=45800"),
+                                               good_row("X3", c4="=45800")])
+    _patched(path, ('<c r="E2"><f>45800</f><v></v></c>', '<c r="E2"><f>45800</f><v>1</v></c>'),
+             ('<c r="E3"><f>45800</f><v></v></c>', '<c r="E3"><f t="shared" ref="E3:E4" si="0">45800+0</f><v>2</v></c>'),
+             ('<c r="E4"><f>45800</f><v></v></c>', '<c r="E4"><f t="shared" si="0"/><v>3</v></c>'))
+    rows = list(open_input(path, contract.intake_columns).rows())
+    assert [(p.column, p.value, p.code) for r in rows for p in r.problems] == [
+        ("剩余本金", "=45800", "formula"), ("剩余本金", "=45800+0", "formula"), ("剩余本金", "=45800+0", "formula")]
+    assert [r.problems[0].message for r in rows][2] == FORMULA_MESSAGE.format(row=4, formula="=45800+0")
+    assert all("principal" not in r.cells for r in rows)
+
+
+def test_text_that_starts_with_an_equals_sign_is_text_not_a_formula(tmp_path, contract):
+    path = make_book(tmp_path / "cases.xlsx", [good_row("X1", c10="DETAILS")])
+    _patched(path, ('<c r="K2" t="inlineStr"><is><t>DETAILS</t></is></c>',
+                    '<c r="K2" t="inlineStr"><is><t>=先说结论：收入减半</t></is></c>'))
+    (row,) = open_input(path, contract.intake_columns).rows()
+    assert row.problems == () and row.cells["hardship_details"] == "=先说结论：收入减半"

@@ -7,26 +7,11 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from conftest import PACKET_DATE, make_case, make_debt
+from conftest import PACKET_DATE, make_case, make_debt, zhao_lei
 
-from pipeline.contract import default_contract
 from pipeline.plan import negotiation_ranges, plan_case
 
 D = Decimal
-
-
-def zhao_lei():
-    """赵磊: income 9,000, necessary expenses 4,500, nothing outside the case; two 网商贷 loans and one 微粒贷."""
-    wechat = default_contract().lenders["微粒贷"]
-    debts = (
-        make_debt(row=2, loan_contract_no="A", principal=D("38000"), interest=D("1420"), penalty=D("960"),
-                  requests=("installments", "interest_freeze", "penalty_waiver")),
-        make_debt(row=3, loan_contract_no="B", principal=D("12500"), interest=D("380"), penalty=D("245"),
-                  requests=("installments", "interest_freeze")),
-        make_debt(row=4, lender=wechat, loan_contract_no="C", principal=D("21000"), interest=D("610.50"),
-                  penalty=D("402"), requests=("installments", "penalty_waiver")),
-    )
-    return make_case(debts=debts, monthly_income=D("9000"), monthly_expenses=D("4500"), other_debt_payments=D("0"))
 
 
 def test_three_debts_share_the_capacity_pro_rata_and_every_month_fits():

@@ -77,6 +77,6 @@ def test_a_chunk_is_cut_before_a_case_whose_evidence_would_pass_the_budget(tmp_p
 
 
 def test_the_budget_leaves_room_for_a_row_with_all_the_evidence_it_may_carry():
-    from pipeline.intake.evidence_files import MAX_ROW_BYTES  # noqa: PLC0415
+    from pipeline.intake.evidence_files import MAX_ROW_BYTES
 
     assert MAX_ROW_BYTES < build_module.EVIDENCE_BYTES_PER_CHUNK <= 2 * MAX_ROW_BYTES

@@ -61,7 +61,7 @@ def _chunks(source: Path, size: int):
     contract = default_contract()
     templates = TemplateSet().blobs
     settings = ConverterSettings(find_soffice(), 120, Path(tempfile.mkdtemp()))
-    rows = [c for c in check_rows(open_inputs([source], contract), contract, DATE)]
+    rows = list(check_rows(open_inputs([source], contract), contract, DATE, Path(tempfile.mkdtemp())))
     for start in range(0, len(rows), size):
         jobs = tuple(CaseJob(c.case.case_id, packet_sets(c.case, c.plan, contract)) for c in rows[start:start + size])
         yield Chunk(jobs, templates, settings)
@@ -220,7 +220,7 @@ def test_a_closing_worker_stops_its_libreoffice_and_removes_its_profiles(tmp_pat
 
 
 def test_on_the_cluster_the_one_case_that_crashes_libreoffice_is_found_too(tmp_path, monkeypatch):
-    from test_faults import FAKE, batch, statuses  # noqa: PLC0415
+    from test_faults import FAKE, batch, statuses
 
     def poison(number, row):
         if number == 4:

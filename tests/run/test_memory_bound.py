@@ -1,11 +1,12 @@
 """Peak memory of a build stays under 1 GB whatever one row contains. Issue 14, finding 6 (30 × the same
-45 MB PDF in one cell took 5.6 GB).
+45 MB PDF in one cell took 5.6 GB); issue 20, finding 5 (a 1 MB PDF whose page inflates to 1 GiB
+built "ok" at 2.19 GB).
 
 The heaviest row a build accepts — evidence up to the row's byte limit, in scans whose pages really
 draw all of it, so that nothing is dropped on the way — is built at --jobs 2 (the chunk travels to a
-worker and back), next to an ordinary row, and a row naming the same big scan thirty times, which is
-refused. The resident memory of every Python process of the run (LibreOffice excluded: it never sees
-the scans) is sampled while it runs; their sum must stay under 1 GB.
+worker and back), next to an ordinary row, a row naming the same big scan thirty times and a row
+with a decompression bomb, both refused. The resident memory of every Python process of the run
+(LibreOffice excluded: it never sees the scans) is sampled while it runs; their sum must stay under 1 GB.
 """
 
 from __future__ import annotations
@@ -43,11 +44,13 @@ def test_peak_memory_of_a_build_stays_under_1_gb_whatever_one_row_contains(tmp_p
     big = row_limit_mb * 0.74  # two scans just under the row's limit together
     hostile.pdf_big_page_image(tmp_path / "big-1.pdf", big)
     hostile.pdf_big_page_image(tmp_path / "big-2.pdf", row_limit_mb - big - 0.5)
-    source = write_batch(tmp_path / "cases.csv", 3, date(2026, 11, 24))
+    hostile.pdf_flate_bomb(tmp_path / "bomb.pdf", 1024)
+    source = write_batch(tmp_path / "cases.csv", 4, date(2026, 11, 24))
     with source.open(encoding="utf-8-sig", newline="") as handle:
-        rows = list(csv.DictReader(handle))
+        rows = list(csv.DictReader(handle))[:4]  # the fourth client's first debt alone
     rows[0]["证明文件"] = "big-1.pdf、big-2.pdf"
     rows[2]["证明文件"] = "、".join(["big-1.pdf"] * 30)
+    rows[3]["证明文件"] = "bomb.pdf"
     with source.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
         writer.writeheader()
@@ -63,8 +66,9 @@ def test_peak_memory_of_a_build_stays_under_1_gb_whatever_one_row_contains(tmp_p
         time.sleep(0.02)  # a sampling interval, not a wait for something to happen
     stdout, stderr = run.communicate()
     assert run.returncode == 1, stderr
-    assert [r["status"] for r in read_report(tmp_path / "out")] == ["ok", "ok", "invalid"]
-    assert "合计超过" in read_report(tmp_path / "out")[2]["messages"]
+    report = read_report(tmp_path / "out")
+    assert [r["status"] for r in report] == ["ok", "ok", "invalid", "invalid"]
+    assert "合计超过" in report[2]["messages"] and "解压后超过" in report[3]["messages"]
     packet = next((tmp_path / "out").glob("SYN-000001/packet.pdf"))
     assert packet.stat().st_size > evidence_files.MAX_ROW_BYTES * 0.9  # the scans really went through
     print(f"peak RSS of the build's Python processes: {peak / 2**20:.0f} MiB")

@@ -64,7 +64,9 @@ def test_every_case_of_a_parallel_run_is_built_once(batch):
     folders = sorted(p.name for p in out.iterdir() if p.is_dir())
     assert folders == [f"SYN-{n:06d}" for n in range(1, 13)]
     report = (out / "report.csv").read_text("utf-8-sig").splitlines()
-    assert len(report) == 13 and all(",ok," in line for line in report[1:])
+    # one line per row: clients 4, 8 and 12 have three debts each, so 12 + 3 × 2 = 18 rows
+    assert len(report) == 1 + 18 and all(",ok," in line for line in report[1:])
+    assert sum(line.endswith(",SYN-000008,ok,") or ",SYN-000008,ok," in line for line in report) == 3
 
 
 @pytest.fixture(scope="module")

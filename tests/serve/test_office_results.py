@@ -36,6 +36,20 @@ REPORT = [  # source, row, case_id, status, messages — C-1 has two debts (rows
 C1_FILES = ("to_lender-1-网商贷.pdf", "to_lender-2-微粒贷.pdf", "packet.pdf", "hardship_letter.docx",
             "hardship_letter-2-微粒贷.docx", "reminders.ics")
 
+C1_RECORD = {  # as output/case_folder.case_record writes it, cut to what the case page reads
+    "debts": [
+        {"source": "cases.csv", "row": 2, "lender": "网商贷", "addressee": "浙江网商银行股份有限公司",
+         "loan_contract_no": "WSD-1", "file": "to_lender-1-网商贷.pdf",
+         "plan": {"total_owed": "40380.00", "settlement": False,
+                  "schedule": [{"number": n, "due": f"2027-0{n}-24", "amount": "1642.50"} for n in (1, 2, 3)]}},
+        {"source": "cases.csv", "row": 4, "lender": "微粒贷", "addressee": "深圳前海微众银行股份有限公司",
+         "loan_contract_no": "WLD-7", "file": "to_lender-2-微粒贷.pdf",
+         "plan": {"total_owed": "22012.50", "settlement": True,
+                  "schedule": [{"number": 1, "due": "2026-12-24", "amount": "21610.50"}]}},
+    ],
+    "budget": {"capacity": "3150.00", "monthly_offer": "1642.50"},
+}
+
 
 @pytest.fixture
 def finished(tmp_path):
@@ -57,7 +71,8 @@ def finished(tmp_path):
             (out / case).mkdir()
             for file in files:
                 (out / case / file).write_bytes(b"%PDF-1.4 " + file.encode())
-            (out / case / "case.json").write_text(json.dumps({"case": {"borrower_name": name}}, ensure_ascii=False))
+            (out / case / "case.json").write_text(json.dumps(
+                {"case": {"borrower_name": name}, **(C1_RECORD if case == "C-1" else {})}, ensure_ascii=False))
         with sqlite3.connect(settings.database) as db:
             db.execute("UPDATE batches SET status = 'done', total = 4, done = 4, ok = 3, invalid = 1 WHERE id = ?",
                        (batch_id,))
@@ -107,6 +122,12 @@ def test_a_cases_page_shows_the_borrower_every_debt_and_every_file(finished):
     page = client.get(f"/batches/{batch_id}/cases/C-1")
     assert page.status_code == 200 and "案件 C-1：张晓明" in page.text
     assert 'id="debt-2"' in page.text and 'id="debt-4"' in page.text and 'id="debt-3"' not in page.text
+    debts = page.text.split('id="debts"')[1].split("</table>")[0]
+    row_2, row_4 = debts.split('id="debt-2"')[1].split('id="debt-4"')
+    assert "网商贷（浙江网商银行股份有限公司）" in row_2 and "WSD-1" in row_2 and "40380.00" in row_2
+    assert "1642.50 × 3" in row_2
+    assert "微粒贷（深圳前海微众银行股份有限公司）" in row_4 and "2026-12-24 一次性结清 21610.50" in row_4
+    assert "共2笔借款；每月还款能力3150.00元，各笔每月合计1642.50元。" in page.text
     for name in C1_FILES:
         assert f'/cases/C-1/{name}"' in page.text
     assert "Word 可编辑版：协商还款申请书：第 2 家 微粒贷" in page.text

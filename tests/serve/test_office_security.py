@@ -8,6 +8,7 @@ import contextlib
 import json
 import sqlite3
 import time
+import unicodedata
 from urllib.parse import quote
 
 import pytest
@@ -518,3 +519,26 @@ def test_an_older_database_gives_its_file_names_and_checked_rows_to_the_batch_fo
     assert batch.source == "王五.csv" and batch.notices == "王五.csv 的提示"
     assert batch.status == "uploaded"  # checked again: its rows then go to the folder
     assert "王五".encode() not in _database_bytes(settings)
+
+
+def test_disguised_id_and_phone_numbers_are_masked_in_the_batchs_stored_rows_and_pages(tmp_path):
+    """Issue 20, finding 10: full-width, grouped and hyphenated numbers and an ID with a letter after it
+    were stored in the batch's rows (and shown on its page) whole."""
+    disguised = {"月收入": "１３８００１３８００１", "逾期开始日期": "3301 0619 8604 1703 58",
+                 "分期期数": "330106-19860417-0358", "贷款机构": "1380 0138 001", "需抚养人数": "330106198604170358A"}
+    settings = settings_in(tmp_path, run_jobs=True)
+    with TestClient(create_app(settings)) as client:
+        accounts.add_user(Store(settings.database), "alice", PASSWORD)
+        login(client, "alice")
+        csrf = form_token(client.get("/batches/new").text)
+        page = client.post("/batches", data={"csrf": csrf, "date": "2026-11-24"},
+                           files={"file": ("cases.csv", csv_bytes(("E2E-001",), lambda record: record.update(disguised)))})
+        batch_id = page.url.path.rsplit("/", 1)[-1]
+        wait_for(lambda: 'id="validation"' in client.get(f"/batches/{batch_id}").text, 120, what="the check")
+        shown = client.get(f"/batches/{batch_id}").text
+        stored = (settings.batch_folder(batch_id) / "checked.jsonl").read_text("utf-8")
+    assert "「贷款机构」“138****** 001”" in stored  # the rows are there, masked
+    for text in (stored, shown):
+        folded = "".join(str(unicodedata.digit(c)) if c.isdigit() else c for c in text if c not in " -")
+        for secret in ("13800138001", "330106198604170358", "1380013800"):
+            assert secret not in folded, secret
