@@ -1,6 +1,6 @@
 """The fallback converter: one `soffice --convert-to pdf` process per call; and what every LibreOffice
-this program starts shares: its profile settings, its temporary folder, dying with its parent, and
-the pipe sockets it leaves in /tmp.
+this program starts shares: its profile settings, its temporary folder and the pipe sockets it
+leaves in /tmp (dying with this process: launcher.py).
 
 Each converter owns a LibreOffice profile folder: two LibreOffice processes must not share one.
 A conversion that exceeds its timeout, crashes, or exits without writing a PDF raises
@@ -20,8 +20,8 @@ import tempfile
 from pathlib import Path
 
 from pipeline.common.i18n import _
-from pipeline.common.process import die_with_parent
 from pipeline.pdf.converter import ConversionError, ConversionTimeout
+from pipeline.pdf.launcher import start_office_process
 
 # Word bookmarks become PDF named destinations: that is how a chunk PDF is split into packets.
 PDF_FILTER = "pdf:writer_pdf_Export:" + json.dumps(
@@ -115,10 +115,8 @@ class SofficeConverter:
         environment = prepare_profile(self.profile)
         try:
             for _attempt in range(3):
-                process = subprocess.Popen(
-                    command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
-                    preexec_fn=die_with_parent, env=environment,
-                )
+                process = start_office_process(command, environment, stdout=subprocess.PIPE,
+                                               stderr=subprocess.STDOUT)
                 try:
                     output, _stderr = process.communicate(timeout=self.timeout)
                 except subprocess.TimeoutExpired:

@@ -20,8 +20,8 @@ import time
 from pathlib import Path
 
 from pipeline.common.i18n import _
-from pipeline.common.process import die_with_parent
 from pipeline.pdf.converter import ConversionError, ConversionTimeout
+from pipeline.pdf.launcher import start_office_process
 from pipeline.pdf.soffice_converter import office_program, prepare_profile, remove_pipe_sockets
 
 log = logging.getLogger(__name__)
@@ -79,8 +79,8 @@ class UnoConverter:
         command = [str(program), f"-env:UserInstallation={self.profile.as_uri()}", "--headless", "--invisible",
                    "--nologo", "--norestore", "--nodefault", "--nolockcheck", f"--accept=pipe,name={pipe};urp;"]
         def launch() -> subprocess.Popen:
-            return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                    start_new_session=True, preexec_fn=die_with_parent, env=environment)
+            # Not from this thread: `start` may run in one that ends (pdf/launcher.py).
+            return start_office_process(command, environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
         self.process = launch()
         restarts = 0

@@ -68,13 +68,21 @@ CELL_MARGINS = ('<w:tblCellMar><w:top w:w="45" w:type="dxa"/><w:left w:w="85" w:
 FLUSH_MARGINS = ('<w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="0" w:type="dxa"/>'
                  '<w:bottom w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/></w:tblCellMar>')
 
+# Chinese line breaking without hanging punctuation. LibreOffice lets a full-width comma or stop that
+# falls at the right margin hang into it, and 7.4 then does not draw it at all ("请不要寄出，里面有"
+# printed as "请不要寄出 / 里面有", issue 24). Its DOCX import reads w:overflowPunct the other way
+# round from Word (writerfilter DomainMapper: hanging = val is 0), so on here means no hanging in
+# LibreOffice — the comma stays in the line and the line-start rules (w:kinsoku, on) take a
+# character down with it — and Word's own default (overflow allowed) in Word.
+CJK_LINE_BREAKING = '<w:kinsoku/><w:overflowPunct/>'
+
 BODY_SPACING = '<w:spacing w:before="0" w:after="0" w:line="360" w:lineRule="auto"/>'  # 1.5 lines
 TABLE_SPACING = '<w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>'
 
 
 def styles_xml() -> str:
     """One set of styles for every template: the composed packet merges them by style id."""
-    normal_ppr = f'<w:widowControl/><w:snapToGrid w:val="0"/>{BODY_SPACING}<w:jc w:val="both"/>'
+    normal_ppr = f'<w:widowControl/>{CJK_LINE_BREAKING}<w:snapToGrid w:val="0"/>{BODY_SPACING}<w:jc w:val="both"/>'
     styles = [
         # Normal: 小四 Noto Serif CJK SC, 1.5 lines, justified, no indent (address blocks, labels).
         '<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/>'

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
 from pathlib import Path
 
 import pytest
@@ -37,6 +38,19 @@ def test_converts_many_documents_with_one_start(tmp_path):
             pdf = office.convert(docx(tmp_path, f"d{n}", f"第{n}份文书"))
             assert f"第{n}份文书" in PdfReader(pdf).pages[0].extract_text().replace(" ", "")
         assert office.starts == 1
+
+
+def test_an_office_started_by_a_thread_that_has_ended_keeps_running(tmp_path):
+    """A worker starts its office in a background thread (run/chunk.py). LibreOffice dies with its
+    parent, and for the kernel that is the thread that forked it: started from that thread, it was
+    killed as the thread ended and the first conversion of a build failed (issue 24)."""
+    with UnoConverter(find_soffice(), 60, tmp_path / "profile") as office:  # a new profile, as in a build
+        starter = threading.Thread(target=office.start)
+        starter.start()
+        starter.join()
+        pdf = office.convert(docx(tmp_path, "first", "第一份文书"))
+        assert "第一份文书" in PdfReader(pdf).pages[0].extract_text().replace(" ", "")
+        assert office.starts == 1 and office.process.poll() is None
 
 
 def test_a_hung_office_times_out_and_the_next_conversion_starts_a_new_one(tmp_path):

@@ -8,6 +8,7 @@ import re
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -18,14 +19,33 @@ from pypdf import PdfReader
 
 from bench.measure import PACKET_DATE
 from bench.synthetic import write_batch
+from pipeline.batch.rows import check_rows, open_inputs
+from pipeline.contract import default_contract
+from pipeline.documents.packet import packet_sets
+from pipeline.documents.render import TemplateSet
+from pipeline.pdf.converter import ConversionError
 from pipeline.pdf.libreoffice import find_soffice
 from pipeline.pdf.uno_converter import UnoConverter
+from pipeline.run.chunk import CaseJob, build_chunk
 
 FOOTER = re.compile(r"案件编号：\S+?\s*(?:寄送件|本人留存)?\s*第\s*\d+\s*页\s*/\s*共\s*\d+\s*页")
 
 
 def page_words(text: str) -> str:
     return re.sub(r"\s+", "", FOOTER.sub("", text))
+
+
+def page_lines(pdf: Path | bytes) -> list[list[str]]:
+    """Each page's lines of text as pdftotext lays them out, spaces and the footer left out: two
+    PDFs with equal lines broke every line and every page at the same place. (Not the glyphs'
+    exact positions: LibreOffice splits a font into subsets in the order glyphs first appear in the
+    file, and positions each switch of subset to a tenth of a point; pdftotext, like pypdf, turns
+    the gaps that leaves into spaces.)"""
+    data = pdf if isinstance(pdf, bytes) else pdf.read_bytes()
+    text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True).stdout
+    pages = text.decode("utf-8").split("\f")[:-1]  # pdftotext ends every page with a form feed
+    return [[line for line in (re.sub(r"\s+", "", FOOTER.sub("", row)) for row in page.splitlines()) if line]
+            for page in pages]
 
 
 @pytest.fixture(scope="module")
@@ -68,11 +88,55 @@ def test_documents_in_a_packet_match_the_same_document_converted_on_its_own(batc
     for name, start, end in documents:
         copy = tmp_path / name
         copy.write_bytes((folder / name).read_bytes())
-        alone = PdfReader(office.convert(copy))
+        converted = office.convert(copy)
+        alone = PdfReader(converted)
         in_packet = packet.pages[start:end]
         assert len(alone.pages) == len(in_packet), name
         for page_alone, page_packet in zip(alone.pages, in_packet, strict=True):
             assert page_words(page_alone.extract_text()) == page_words(page_packet.extract_text()), name
+        assert page_lines(converted) == page_lines(folder / "packet.pdf")[start:end], name
+
+
+class ChunkFails:
+    """A real LibreOffice that fails the first conversion it is given, a chunk's: the build then
+    converts the chunk's cases one by one, from their editable copies (run/chunk.py)."""
+
+    def __init__(self, real: UnoConverter):
+        self.real, self.profile, self.calls = real, real.profile, 0
+
+    def convert(self, docx: Path) -> Path:
+        self.calls += 1
+        if self.calls == 1:
+            raise ConversionError("the chunk's conversion, failed on purpose")
+        return self.real.convert(docx)
+
+    def close(self) -> None:
+        self.real.close()
+
+
+@pytest.fixture(scope="module")
+def one_by_one(batch, office):
+    """The batch's cases as one chunk whose conversion failed: each case converted alone."""
+    source, _ = batch
+    contract = default_contract()
+    with tempfile.TemporaryDirectory() as scratch:
+        rows = list(check_rows(open_inputs([source], contract), contract, PACKET_DATE, Path(scratch)))
+    jobs = [CaseJob(c.case.case_id, packet_sets(c.case, c.plan, contract)) for c in rows]
+    converter = ChunkFails(office)
+    outcomes = build_chunk(jobs, TemplateSet(), converter)
+    assert converter.calls == 1 + len(jobs) and all(o.ok for o in outcomes), [o.error for o in outcomes]
+    return {outcome.case_id: outcome.files for outcome in outcomes}
+
+
+def test_a_case_converted_alone_after_its_chunk_failed_has_the_pages_and_lines_of_the_chunk(batch, one_by_one):
+    """The fallback path lays the packet out as the chunk path does: same pages, every line broken
+    at the same place, in packet.pdf and in every lender's file."""
+    _, out = batch
+    for case_id, files in one_by_one.items():
+        folder = out / case_id
+        assert page_lines(files.packet) == page_lines(folder / "packet.pdf"), case_id
+        for name, data in files.lender_files.items():
+            assert page_lines(data) == page_lines(folder / name), (case_id, name)
 
 
 def test_one_worker_and_two_workers_give_the_same_packets(batch, tmp_path):
