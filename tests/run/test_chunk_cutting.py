@@ -55,7 +55,7 @@ def chunks_for(evidence: list[int], tmp_path, monkeypatch, chunk_size: int = 12,
                   organisation=load_organisation(None), out=tmp_path,
                   options=BuildOptions(out=tmp_path, packet_date=PACKET_DATE, chunk_size=chunk_size, jobs=jobs))
     pool = RecordingPool()
-    batch._feed(pool, ConverterSettings("soffice", 1.0, tmp_path))
+    batch._feed(pool, ConverterSettings("soffice", 1.0, tmp_path), tmp_path)
     return [[int(case_id.removeprefix("C-")) for case_id in chunk] for chunk in pool.chunks]
 
 
