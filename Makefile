@@ -15,7 +15,7 @@ APT_PACKAGES := libreoffice-writer-nogui libreoffice-calc-nogui fonts-noto-cjk f
 AXE_VERSION := 4.11.0
 AXE := $(VENV)/axe/node_modules/axe-core/axe.min.js
 
-.PHONY: setup system packets validate serve test bench lint messages columns templates clean
+.PHONY: setup system packets validate serve test check bench lint messages columns templates clean
 
 setup: $(VENV)/.installed system
 
@@ -61,6 +61,12 @@ serve: setup
 	$(PY) -m pipeline serve --host 127.0.0.1 --port 8080 --data $(DATA)
 
 # Lint first (a few seconds): ruff with RUF100, so a stale noqa comment fails too.
+# The inner loop: every test not marked slow (no LibreOffice, Dask or long memory runs; a test that
+# starts LibreOffice without the mark fails here, tests/conftest.py). `make test` runs everything.
+check: $(VENV)/.installed
+	$(VENV)/bin/ruff check pipeline tests bench templates/source
+	$(PY) -m pytest -q -n 2 -m "not slow"
+
 test: setup $(AXE)
 	$(VENV)/bin/ruff check pipeline tests bench templates/source
 	$(PY) -m pytest

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -110,3 +111,21 @@ def zhao_lei():
                   penalty=Decimal("402"), requests=("installments", "penalty_waiver")),
     )
     return make_case(debts=debts, monthly_income=Decimal("9000"), monthly_expenses=Decimal("4500"), other_debt_payments=Decimal("0"))
+
+
+
+NOT_SLOW_SOFFICE = Path(__file__).resolve().parent / "fakes" / "not_slow"
+_SOFFICE_GIVEN = os.environ.get("PACKETS_SOFFICE")
+
+
+def pytest_runtest_setup(item):
+    """`make check` runs the tests not marked slow in a minute: any of them that reaches LibreOffice
+    (in process or through the CLI, which both find it by PACKETS_SOFFICE first) gets a stand-in that
+    fails at once, so a missing mark shows as a failure, not as a slow `make check`. Set here, before
+    the test's fixtures, so a module's shared build is held to its first test's mark too."""
+    if item.get_closest_marker("slow") is None:
+        os.environ["PACKETS_SOFFICE"] = str(NOT_SLOW_SOFFICE)
+    elif _SOFFICE_GIVEN is None:
+        os.environ.pop("PACKETS_SOFFICE", None)
+    else:
+        os.environ["PACKETS_SOFFICE"] = _SOFFICE_GIVEN

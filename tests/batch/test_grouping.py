@@ -9,7 +9,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import ROOT
+
+pytestmark = pytest.mark.slow  # LibreOffice, Dask or a long memory run: not in `make check`
 
 PROBE = Path(__file__).with_name("grouping_probe.py")
 

@@ -14,6 +14,8 @@ from docx import Document
 from e2e import fonts, outline_sets, outline_titles, page_texts, pdf_text, read_report, run_cli
 from pypdf import PdfReader
 
+pytestmark = pytest.mark.slow  # LibreOffice, Dask or a long memory run: not in `make check`
+
 LENDER_TITLES = ["协商还款申请书", "证明材料清单", "还款协议（草案）"]
 BORROWER_TITLES = ["致借款人：材料说明", "证明材料准备清单", "通话准备与记录表", "还款跟踪表", "您的权利与求助渠道"]
 TITLES = LENDER_TITLES + BORROWER_TITLES

@@ -20,6 +20,8 @@ from xml.etree import ElementTree
 import pytest
 from e2e import pdf_text, read_report, run_cli
 
+pytestmark = pytest.mark.slow  # LibreOffice, Dask or a long memory run: not in `make check`
+
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 sys.path.insert(0, str(CORPUS))
 import make_corpus as mc  # noqa: E402

@@ -14,6 +14,8 @@ from pypdf import PdfReader
 
 from pipeline.contract.coerce import id_check_character
 
+pytestmark = pytest.mark.slow  # LibreOffice, Dask or a long memory run: not in `make check`
+
 DATE = "2026-11-24"
 LONG_ACCOUNT = ("2025年9月起我经营的小超市附近新开了两家连锁便利店，客流逐月减少，营业额从每月六万元左右降到两万多元。"
                 "为了维持经营，我先后借了亲戚的钱进货、付房租，又用网商贷周转。" * 6)

@@ -6,12 +6,15 @@ import csv
 import io
 import re
 
+import pytest
 from conftest import DATA
 from e2e import outline_titles, read_report, run_cli
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
 
 from pipeline.documents.kinds import DOCUMENTS
+
+pytestmark = pytest.mark.slow  # LibreOffice, Dask or a long memory run: not in `make check`
 
 
 def _pdf(pages: int) -> bytes:

@@ -8,7 +8,10 @@ import csv
 import os
 
 import hostile
+import pytest
 from e2e import read_report, run_cli
+
+pytestmark = pytest.mark.slow  # LibreOffice, Dask or a long memory run: not in `make check`
 
 BASE = {
     "姓名": "张晓明", "身份证号": "11010519491231002X", "手机号": "13800138000", "贷款机构": "网商贷", "剩余本金": "12000",

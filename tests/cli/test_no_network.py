@@ -7,9 +7,12 @@ import zipfile
 from datetime import date
 
 import hostile
+import pytest
 from e2e import read_report, run_cli
 
 from bench.synthetic import write_batch
+
+pytestmark = pytest.mark.slow  # LibreOffice, Dask or a long memory run: not in `make check`
 
 
 def test_a_templates_linked_picture_is_never_fetched_during_a_build(tmp_path):

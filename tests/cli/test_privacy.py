@@ -13,6 +13,8 @@ import pytest
 from conftest import DATA, ROOT
 from e2e import pdf_text
 
+pytestmark = pytest.mark.slow  # LibreOffice, Dask or a long memory run: not in `make check`
+
 IDS = ["330106198503121231", "440305199207084565", "510104197801157896", "330106198503121232"]
 PHONES = ["13800138001", "13900000002", "13800138003", "1380013800"]
 

@@ -6,10 +6,13 @@ from __future__ import annotations
 import csv
 import re
 
+import pytest
 from conftest import DATA, PAYLOAD, ROOT, TEMPLATES_DIR
 from docx import Document
 from e2e import outline_sets, outline_titles, read_report, run_cli
 from pypdf import PdfReader
+
+pytestmark = pytest.mark.slow  # LibreOffice, Dask or a long memory run: not in `make check`
 
 
 def one_case(tmp_path, count: int = 1):

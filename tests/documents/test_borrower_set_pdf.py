@@ -21,6 +21,8 @@ from pypdf import PdfReader
 
 from pipeline.contract.coerce import id_check_character
 
+pytestmark = pytest.mark.slow  # LibreOffice, Dask or a long memory run: not in `make check`
+
 DATE = "2026-11-24"
 FOOTER_SIZE = 9.0  # the page footer (案件编号… 第 N 页): the shared kit's 小五
 HEADER = ["案件编号", "姓名", "身份证号", "手机号", "联系地址", "贷款机构", "借款合同编号", "剩余本金", "未还利息", "罚息及费用",

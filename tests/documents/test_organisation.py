@@ -10,6 +10,8 @@ from conftest import ROOT as PROJECT_ROOT
 from pipeline.common.errors import RunError
 from pipeline.documents.organisation import load_organisation
 
+pytestmark = pytest.mark.slow  # LibreOffice, Dask or a long memory run: not in `make check`
+
 SAMPLE = PROJECT_ROOT / "samples" / "organisation.yaml"
 
 

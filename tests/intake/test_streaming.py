@@ -7,9 +7,13 @@ import itertools
 import tracemalloc
 from datetime import date
 
+import pytest
+
 from bench.synthetic import write_batch
 from pipeline.batch.rows import check_rows, open_inputs
 from pipeline.contract import default_contract
+
+pytestmark = pytest.mark.slow  # LibreOffice, Dask or a long memory run: not in `make check`
 
 
 def test_the_first_clients_of_a_long_file_cost_little_memory(tmp_path):

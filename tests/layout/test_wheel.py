@@ -14,6 +14,8 @@ import pytest
 from conftest import ROOT
 from e2e import read_report
 
+pytestmark = pytest.mark.slow  # LibreOffice, Dask or a long memory run: not in `make check`
+
 
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory):

@@ -15,7 +15,8 @@ from pipeline.pdf.converter import ConversionTimeout
 from pipeline.pdf.libreoffice import find_soffice, open_converter
 from pipeline.pdf.uno_converter import UnoConverter, uno_available
 
-pytestmark = pytest.mark.skipif(not uno_available(), reason="python3-uno is not installed")
+pytestmark = [pytest.mark.skipif(not uno_available(), reason="python3-uno is not installed"),
+              pytest.mark.slow]
 
 
 def docx(folder: Path, name: str, text: str) -> Path:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from conftest import ROOT as PROJECT_ROOT
 from e2e import fonts, pdf_text, run_cli
+
+pytestmark = pytest.mark.slow  # LibreOffice, Dask or a long memory run: not in `make check`
 
 CORPUS = PROJECT_ROOT / "tests" / "corpus" / "cells_ok.csv"
 

@@ -14,6 +14,8 @@ from pipeline.pdf.libreoffice import find_soffice
 from pipeline.pdf.soffice_converter import SofficeConverter, pipe_sockets
 from pipeline.pdf.uno_converter import UnoConverter, uno_available
 
+pytestmark = pytest.mark.slow  # LibreOffice, Dask or a long memory run: not in `make check`
+
 CONVERTERS = [SofficeConverter, pytest.param(UnoConverter, marks=pytest.mark.skipif(
     not uno_available(), reason="python3-uno is not installed"))]
 

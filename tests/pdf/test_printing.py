@@ -11,6 +11,8 @@ from pypdf import PdfReader
 
 from pipeline.documents.kinds import DOCUMENTS
 
+pytestmark = pytest.mark.slow  # LibreOffice, Dask or a long memory run: not in `make check`
+
 
 @pytest.fixture(scope="module")
 def printed(tmp_path_factory):

@@ -16,6 +16,8 @@ from e2e import packet_documents, run_cli
 
 from bench.synthetic import write_batch
 
+pytestmark = pytest.mark.slow  # LibreOffice, Dask or a long memory run: not in `make check`
+
 FOOTER = re.compile(r"^案件编号：\S+\s+(?:(?:寄送件|本人留存)\s+)?第\s*\d+\s*页\s*/\s*共\s*\d+\s*页$", re.MULTILINE)
 
 

@@ -17,6 +17,8 @@ import pytest
 from e2e import page_texts, read_report, run_cli, through_pool
 from pypdf import PdfReader
 
+pytestmark = pytest.mark.slow  # LibreOffice, Dask or a long memory run: not in `make check`
+
 distributed = pytest.importorskip("distributed")
 
 from bench.synthetic import write_batch  # noqa: E402

@@ -19,6 +19,8 @@ import pytest
 from conftest import ROOT
 from e2e import read_report, run_cli, through_pool
 
+pytestmark = pytest.mark.slow  # LibreOffice, Dask or a long memory run: not in `make check`
+
 distributed = pytest.importorskip("distributed")
 
 from bench.synthetic import write_batch  # noqa: E402

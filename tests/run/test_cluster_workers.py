@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from e2e import through_pool
 
+pytestmark = pytest.mark.slow  # LibreOffice, Dask or a long memory run: not in `make check`
+
 distributed = pytest.importorskip("distributed")
 
 from pipeline.common.errors import RunError  # noqa: E402

@@ -28,6 +28,8 @@ from bench.synthetic import write_batch
 from pipeline import cli
 from pipeline.output import files
 
+pytestmark = pytest.mark.slow  # LibreOffice, Dask or a long memory run: not in `make check`
+
 FAKE = Path(__file__).resolve().parent.parent / "fakes" / "soffice"
 DATE = "2026-11-24"
 TITLES = ["协商还款申请书", "证明材料清单", "还款协议（草案）", "致借款人：材料说明", "证明材料准备清单", "通话准备与记录表",

@@ -20,6 +20,8 @@ from pipeline.pdf.uno_converter import UnoConverter
 from pipeline.plan import plan_case
 from pipeline.run.chunk import CaseJob, build_chunk
 
+pytestmark = pytest.mark.slow  # LibreOffice, Dask or a long memory run: not in `make check`
+
 POISON = "POISON-CASE"
 
 

@@ -19,11 +19,14 @@ from datetime import date
 
 import hostile
 import psutil
+import pytest
 from conftest import ROOT
 from e2e import read_report
 
 from bench.synthetic import write_batch
 from pipeline.intake import evidence_files
+
+pytestmark = pytest.mark.slow  # LibreOffice, Dask or a long memory run: not in `make check`
 
 LIMIT = 1 << 30
 

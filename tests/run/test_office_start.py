@@ -7,11 +7,14 @@ import time
 from pathlib import Path
 
 import psutil
+import pytest
 
 from pipeline.documents.render import TemplateSet
 from pipeline.pdf.libreoffice import find_soffice
 from pipeline.run.chunk import Chunk, ConverterSettings
 from pipeline.run.local_pool import LocalPool
+
+pytestmark = pytest.mark.slow  # LibreOffice, Dask or a long memory run: not in `make check`
 
 
 def _offices(profiles: Path) -> set[int]:

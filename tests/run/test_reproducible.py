@@ -11,6 +11,8 @@ import pytest
 from conftest import PACKET_DATE, ROOT
 from e2e import run_cli
 
+pytestmark = pytest.mark.slow  # LibreOffice, Dask or a long memory run: not in `make check`
+
 SAMPLES = ROOT / "samples" / "clients.csv"
 
 

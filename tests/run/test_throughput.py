@@ -28,6 +28,8 @@ from pipeline.pdf.libreoffice import find_soffice
 from pipeline.pdf.uno_converter import UnoConverter
 from pipeline.run.chunk import CaseJob, build_chunk
 
+pytestmark = pytest.mark.slow  # LibreOffice, Dask or a long memory run: not in `make check`
+
 FOOTER = re.compile(r"案件编号：\S+?\s*(?:寄送件|本人留存)?\s*第\s*\d+\s*页\s*/\s*共\s*\d+\s*页")
 
 

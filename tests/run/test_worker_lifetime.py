@@ -13,9 +13,12 @@ from datetime import date
 from pathlib import Path
 
 import psutil
+import pytest
 from conftest import ROOT
 
 from bench.synthetic import write_batch
+
+pytestmark = pytest.mark.slow  # LibreOffice, Dask or a long memory run: not in `make check`
 
 
 def umask_of(process: psutil.Process) -> int | None:
