@@ -60,15 +60,17 @@ validate: setup
 serve: setup
 	$(PY) -m pipeline serve --host 127.0.0.1 --port 8080 --data $(DATA)
 
-# Lint first (a few seconds): ruff with RUF100, so a stale noqa comment fails too.
+RUFF := $(VENV)/bin/ruff check pipeline tests bench templates/source
+
 # The inner loop: every test not marked slow (no LibreOffice, Dask or long memory runs; a test that
 # starts LibreOffice without the mark fails here, tests/conftest.py). `make test` runs everything.
 check: $(VENV)/.installed
-	$(VENV)/bin/ruff check pipeline tests bench templates/source
+	$(RUFF)
 	$(PY) -m pytest -q -n 2 -m "not slow"
 
+# Lint first (a few seconds): ruff with RUF100, so a stale noqa comment fails too.
 test: setup $(AXE)
-	$(VENV)/bin/ruff check pipeline tests bench templates/source
+	$(RUFF)
 	$(PY) -m pytest
 
 $(AXE):
@@ -97,7 +99,7 @@ columns: setup
 	$(PY) -m pipeline schema --markdown > docs/columns.md
 
 lint: setup
-	$(VENV)/bin/ruff check pipeline tests bench templates/source
+	$(RUFF)
 
 clean:
 	rm -rf $(OUT) .pytest_cache

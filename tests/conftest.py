@@ -113,13 +113,12 @@ def zhao_lei():
     return make_case(debts=debts, monthly_income=Decimal("9000"), monthly_expenses=Decimal("4500"), other_debt_payments=Decimal("0"))
 
 
-
 NOT_SLOW_SOFFICE = Path(__file__).resolve().parent / "fakes" / "not_slow"
 _SOFFICE_GIVEN = os.environ.get("PACKETS_SOFFICE")
 
 
 def pytest_runtest_setup(item):
-    """`make check` runs the tests not marked slow in a minute: any of them that reaches LibreOffice
+    """`make check` runs only the tests not marked slow: any of them that reaches LibreOffice
     (in process or through the CLI, which both find it by PACKETS_SOFFICE first) gets a stand-in that
     fails at once, so a missing mark shows as a failure, not as a slow `make check`. Set here, before
     the test's fixtures, so a module's shared build is held to its first test's mark too."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -21,6 +22,13 @@ def run_cli(*args: str, env: dict | None = None, timeout: float = 600) -> subpro
 
 def pdf_text(path: Path) -> str:
     return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def flat_text(path: Path) -> str:
+    """pdftotext's reading of the whole file with all white space removed: phrases that a line
+    break or a justified gap splits are found whole."""
+    return re.sub(r"\s+", "", subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
+                                           check=True).stdout)
 
 
 def page_texts(path: Path) -> list[str]:

@@ -969,13 +969,13 @@ def fifo(path: str | os.PathLike) -> Path:
 # --------------------------------------------------------------------------------------------------
 
 
-def _with_check_digit(first17: str) -> str:
+def with_check_digit(first17: str) -> str:
     weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
     return first17 + "10X98765432"[sum(int(d) * w for d, w in zip(first17, weights, strict=True)) % 11]
 
 
 #: The resident ID number (valid check digit) and phone number hidden in ``csv_escape_sequences``'s free text.
-PII_ID_NUMBER = _with_check_digit("33010619900307123")
+PII_ID_NUMBER = with_check_digit("33010619900307123")
 PII_PHONE = "13912345678"
 #: How the README says they must appear outside the documents.
 PII_ID_MASKED = PII_ID_NUMBER[:6] + "*" * 8 + PII_ID_NUMBER[-4:]

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import csv
 import re
-import subprocess
 
 import pytest
 import yaml
 from conftest import ROOT
-from e2e import read_report, run_cli
+from e2e import flat_text, read_report, run_cli
+from hostile import with_check_digit
 
 pytestmark = pytest.mark.slow
 
@@ -24,7 +24,7 @@ LENDERS = yaml.safe_load((ROOT / "schemas" / "lenders.yaml").read_text(encoding=
 CARD_BANK = "招商银行股份有限公司"  # a card's issuer, as the row names it (the list names no bank for 信用卡)
 NAMED = "某某商业银行股份有限公司"  # a creditor the row names for a product the list knows
 PUBLIC_LINES = {"12348", "12378", "12363", "12315"}  # legal aid, the regulators' and consumers' lines
-BASE = {"姓名": "王芳", "身份证号": "320102198811030051", "手机号": "13800138017",
+BASE = {"姓名": "王芳", "手机号": "13800138017",
         "联系地址": "江苏省南京市玄武区中山路18号", "月收入": "8000", "月必要支出": "4000", "其他债务月还款": "0",
         "需抚养人数": "1", "困难类型": "失业", "困难情况说明": "2026年5月公司裁员，我失去工作，目前靠打零工维持生活。",
         "证明材料": "银行流水:6", "经办人": "陈静", "剩余本金": "20,000.00", "未还利息": "500.00",
@@ -39,12 +39,6 @@ def cases() -> list[tuple[str, str, str]]:
     return [*rows, ("L-99", "网商贷", NAMED)]
 
 
-def id_number(first17: str) -> str:
-    """A resident ID number with its check digit (GB 11643): one client per case, no number shared."""
-    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-    return first17 + "10X98765432"[sum(int(d) * w for d, w in zip(first17, weights, strict=True)) % 11]
-
-
 def expected_addressee(key: str, creditor: str) -> str:
     entry = LENDERS[key]
     if creditor:
@@ -56,21 +50,16 @@ def expected_addressee(key: str, creditor: str) -> str:
     return f"{key}的贷款人（以借款合同载明为准）"
 
 
-def flat(pdf) -> str:
-    return re.sub(r"\s+", "", subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
-                                             check=True).stdout)
-
-
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     folder = tmp_path_factory.mktemp("lenders")
     source = folder / "clients.csv"
     with source.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=["案件编号", "贷款机构", "债权人", *BASE])
+        writer = csv.DictWriter(handle, fieldnames=["案件编号", "贷款机构", "债权人", "身份证号", *BASE])
         writer.writeheader()
         for case_id, key, creditor in cases():
             writer.writerow({"案件编号": case_id, "贷款机构": key, "债权人": creditor, **BASE,
-                             "身份证号": id_number(f"32010219881103{int(case_id[2:]):03d}")})
+                             "身份证号": with_check_digit(f"32010219881103{int(case_id[2:]):03d}")})
     out = folder / "out"
     result = run_cli("build", str(source), "--out", str(out), "--date", "2026-11-24")
     assert result.returncode == 0, result.stderr
@@ -86,7 +75,7 @@ def test_every_shipped_lender_builds(built):
 @pytest.mark.parametrize(("case_id", "key", "creditor"), cases(), ids=[f"{k}-{c or 'blank'}" for _, k, c in cases()])
 def test_letter_and_draft_name_the_right_creditor_and_the_product_s_channels(built, case_id, key, creditor):
     entry = LENDERS[key]
-    lender_file = flat(built / case_id / "to_lender.pdf")
+    lender_file = flat_text(built / case_id / "to_lender.pdf")
     addressee = expected_addressee(key, creditor)
     assert f"致：{addressee}" in lender_file
     assert f"甲方（债权人）：{addressee}" in lender_file
@@ -97,7 +86,7 @@ def test_letter_and_draft_name_the_right_creditor_and_the_product_s_channels(bui
     channel = entry.get("repayment_channel")
     assert re.sub(r"\s+", "", channel) in lender_file if channel else "原合同或甲方官方App载明的还款渠道" in lender_file
 
-    borrower = flat(built / case_id / "packet.pdf")
+    borrower = flat_text(built / case_id / "packet.pdf")
     if entry.get("hotline"):
         assert f"客服电话{entry['hotline']}" in borrower
     else:

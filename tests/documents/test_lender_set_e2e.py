@@ -6,11 +6,9 @@ hand in tests/documents/test_lender_set.py (same rows)."""
 from __future__ import annotations
 
 import csv
-import re
-import subprocess
 
 import pytest
-from e2e import outline_titles, read_report, run_cli
+from e2e import flat_text, outline_titles, read_report, run_cli
 
 pytestmark = pytest.mark.slow
 
@@ -48,11 +46,6 @@ def built(tmp_path_factory):
     return out / "Z-017"
 
 
-def flat(pdf) -> str:
-    return re.sub(r"\s+", "", subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
-                                             check=True).stdout)
-
-
 def test_two_lender_files_each_with_its_own_contracts_the_statement_and_the_share(built):
     wangshang, weilidai = built / "to_lender-1-网商贷.pdf", built / "to_lender-2-微粒贷.pdf"
     assert sorted(p.name for p in built.glob("to_lender*.pdf")) == [wangshang.name, weilidai.name]
@@ -60,7 +53,7 @@ def test_two_lender_files_each_with_its_own_contracts_the_statement_and_the_shar
         assert [t for t, _ in outline_titles(pdf)] == ["协商还款申请书", "收入支出及债务情况表", "证明材料清单",
                                                        "还款协议（草案）"]
 
-    first = flat(wangshang)
+    first = flat_text(wangshang)
     assert "致：浙江网商银行股份有限公司" in first and "甲方（债权人）：浙江网商银行股份有限公司" in first
     for contract in ("WSD2025011200388", "WSD2025080300125"):
         assert f"（乙方在甲方共有2笔借款，每笔借款一份协议；本协议适用于借款合同编号{contract}）" in first
@@ -68,7 +61,7 @@ def test_two_lender_files_each_with_its_own_contracts_the_statement_and_the_shar
     assert "本人目前共欠2家机构3笔借款（其中贵方2笔），合计欠款人民币75,517.50元" in first
     assert "贵方所占份额为70.9%，即每月2,189.37元" in first
 
-    second = flat(weilidai)
+    second = flat_text(weilidai)
     assert "致：深圳前海微众银行股份有限公司" in second and "（其中贵方1笔）" in second
     assert "贵方所占份额为29.1%，即每月900.43元" in second and "每期900.43元，最后一期900.61元" in second
     assert second.count("本协议适用于借款合同编号") == 0  # one contract, one agreement
@@ -88,6 +81,6 @@ def test_two_lender_files_each_with_its_own_contracts_the_statement_and_the_shar
 
 def test_no_borrower_set_words_in_either_lender_file(built):
     for pdf in built.glob("to_lender*.pdf"):
-        text = flat(pdf)
+        text = flat_text(pdf)
         for words in BORROWER_ONLY:
             assert words not in text, (pdf.name, words)
