@@ -157,10 +157,12 @@ def _months_over(case: Case, plan: CasePlan) -> list[RowError]:
 
 
 def _above_surplus(over: dict, plan: CasePlan, several: bool) -> str:
-    return _("{months}应还{what}{amount}元，超过了每月全部结余{surplus}元，借款人无法做到：请减少期数较少的借款的每期金额"
-             "（增加分期期数或留空让程序按还款能力计算），或调整首期还款日").format(
+    # With one debt there is no "debt with fewer installments" to point at: say what to change in its row.
+    remedy = (_("请减少期数较少的借款的每期金额（增加分期期数或留空让程序按还款能力计算），或调整首期还款日") if several
+              else _("请增加分期期数（或留空让程序按还款能力计算），或调整首期还款日"))
+    return _("{months}应还{what}{amount}元，超过了每月全部结余{surplus}元，借款人无法做到：{remedy}").format(
         months=month_ranges(over), what=_("合计最多") if several else _("每期最多"), amount=money(max(over.values())),
-        surplus=money(plan.disposable))
+        surplus=money(plan.disposable), remedy=remedy)
 
 
 def _above_capacity(over: dict, plan: CasePlan, several: bool) -> str:
