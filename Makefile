@@ -14,6 +14,9 @@ APT_PACKAGES := libreoffice-writer-nogui libreoffice-calc-nogui fonts-noto-cjk f
 # axe-core (WCAG checks in the office server's browser test), from the npm registry into the venv.
 AXE_VERSION := 4.11.0
 AXE := $(VENV)/axe/node_modules/axe-core/axe.min.js
+# ical.js (Thunderbird's calendar parser) reads reminders.ics back in tests/documents/test_calendar.py.
+ICALJS_VERSION := 2.2.1
+ICALJS := $(VENV)/icaljs/node_modules/ical.js/dist/ical.es5.cjs
 
 .PHONY: setup system packets validate serve test check bench lint messages columns templates clean
 
@@ -64,18 +67,22 @@ RUFF := $(VENV)/bin/ruff check pipeline tests bench templates/source
 
 # The inner loop: every test not marked slow (no LibreOffice, Dask or long memory runs; a test that
 # starts LibreOffice without the mark fails here, tests/conftest.py). `make test` runs everything.
-check: $(VENV)/.installed
+check: $(VENV)/.installed $(ICALJS)
 	$(RUFF)
 	$(PY) -m pytest -q -n 2 -m "not slow"
 
 # Lint first (a few seconds): ruff with RUF100, so a stale noqa comment fails too.
-test: setup $(AXE)
+test: setup $(AXE) $(ICALJS)
 	$(RUFF)
 	$(PY) -m pytest
 
 $(AXE):
 	@command -v npm >/dev/null || { echo "npm is needed for the accessibility test (apt-get install npm)"; exit 1; }
 	npm install --silent --no-audit --no-fund --no-save --prefix $(VENV)/axe axe-core@$(AXE_VERSION)
+
+$(ICALJS):
+	@command -v npm >/dev/null || { echo "npm is needed for the calendar test (apt-get install npm)"; exit 1; }
+	npm install --silent --no-audit --no-fund --no-save --prefix $(VENV)/icaljs ical.js@$(ICALJS_VERSION)
 
 # BENCH_N synthetic cases; the table goes to stdout (README "Throughput" shows the latest).
 BENCH_N ?= 300

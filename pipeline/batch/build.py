@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from pipeline.batch.options import BuildOptions, BuildSummary
@@ -26,7 +27,14 @@ from pipeline.documents.render import TemplateSet
 from pipeline.documents.template_check import example_sets, refuse_unsafe_templates
 from pipeline.intake import InputFile
 from pipeline.output.audit import AuditAction, AuditLog
-from pipeline.output.case_folder import PACKET, REMINDERS, case_record, withdraw_packet, write_case_folder
+from pipeline.output.case_folder import (
+    PACKET,
+    REMINDERS,
+    case_record,
+    earlier_reminders,
+    withdraw_packet,
+    write_case_folder,
+)
 from pipeline.output.files import locked, prepare_output_folder, remove_leftovers
 from pipeline.output.manifest import RunFingerprint, is_current
 from pipeline.output.print_folder import write_print_file
@@ -199,7 +207,7 @@ class Build:
             return ready.outcomes(Status.FAILED, (failure,))
         assert result.files is not None  # an outcome without an error carries its files (run/chunk.py)
         files = {**result.files.lender_files, PACKET: result.files.packet,
-                 REMINDERS: reminders_ics(ready.case, ready.plan)}
+                 REMINDERS: reminders_ics(ready.case, ready.plan, datetime.now(UTC), earlier_reminders(folder))}
         replaced = (folder / PACKET).exists()
         written = write_case_folder(folder, result.documents, case_record(ready.case, ready.plan, lender_files(ready.case)), files,
                                     pending.key, self.options.packet_date)

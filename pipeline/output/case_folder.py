@@ -18,6 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from pipeline.common.model import Case, CasePlan
+from pipeline.common.safe_files import FileRefused, read_regular_file
 from pipeline.documents.kinds import DOCUMENTS
 from pipeline.output.files import MARKER, private_folder, refuse_link, write_atomically
 from pipeline.output.manifest import MANIFEST, write_manifest
@@ -35,6 +36,8 @@ _CASE_FILE = re.compile("|".join([
     rf"(?:{'|'.join(kind.name for kind in DOCUMENTS)}){_TAG}\.docx",
 ]))
 _LENDER_FILE = re.compile(rf"to_lender{_TAG}\.pdf")
+# A calendar of 60 installments for each of eight debts is about 400 KB; more is not a file we wrote.
+_REMINDERS_LIMIT = 4 * 2**20
 
 
 def is_case_file(name: str) -> bool:
@@ -68,6 +71,18 @@ def _remove_stale(folder: Path, keep: set[str]) -> None:
                  and e.name not in keep]
     for name in stale:
         (folder / name).unlink(missing_ok=True)
+
+
+def earlier_reminders(folder: Path) -> bytes | None:
+    """The reminders.ics an earlier build left in the case folder, which a new one revises (its UIDs
+    and SEQUENCE numbers, documents/calendar.py); None when there is none to read."""
+    path = folder / REMINDERS
+    if path.is_symlink() or not path.is_file():
+        return None
+    try:
+        return read_regular_file(path, _REMINDERS_LIMIT)
+    except FileRefused:
+        return None
 
 
 def withdraw_packet(folder: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import re
@@ -256,3 +257,29 @@ def test_reminders_ics_has_one_all_day_event_per_installment_with_an_alarm(built
         assert alarm.decoded("trigger").days == -3
     assert events[0].decoded("dtstart").isoformat() == "2026-12-24" and "1,711.12元" in str(events[0]["summary"])
     assert events[-1].decoded("dtstart").isoformat() == "2029-02-24" and "1,711.38元" in str(events[-1]["summary"])
+
+
+def test_a_rebuilt_plan_revises_the_calendar_it_replaces(tmp_path):
+    """Issue 24, point 5, through the CLI: the second build reads the first one's reminders.ics. E2E-001
+    plans 27 installments by capacity (test above); asked for 24 it cancels the 25th to 27th."""
+    from icalendar import Calendar
+
+    rows = list(csv.DictReader((DATA / "cases.csv").read_text("utf-8-sig").splitlines(keepends=True)))
+    source, out = tmp_path / "one.csv", tmp_path / "out"
+
+    def build(installments: str) -> dict[str, tuple]:
+        with source.open("w", encoding="utf-8-sig", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerow({**rows[0], "分期期数": installments})
+        result = run_cli("build", str(source), "--out", str(out), "--date", "2026-11-24")
+        assert result.returncode == 0, result.stderr
+        calendar = Calendar.from_ical((out / "E2E-001" / "reminders.ics").read_bytes())
+        return {str(e["uid"]): (int(e["sequence"]), str(e.get("status", ""))) for e in calendar.walk("VEVENT")}
+
+    first = build("")
+    assert len(first) == 27 and set(first.values()) == {(0, "")}
+    second = build("24")
+    assert len(second) == 27
+    assert {second[f"E2E-001-{n}@negotiation-packets"] for n in range(1, 25)} == {(1, "")}
+    assert {second[f"E2E-001-{n}@negotiation-packets"] for n in (25, 26, 27)} == {(1, "CANCELLED")}

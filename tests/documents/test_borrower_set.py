@@ -20,6 +20,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import re
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
@@ -37,6 +38,7 @@ from pipeline.documents.kinds import SetKind
 from pipeline.documents.packet import packet_sets
 from pipeline.plan import plan_case
 
+FIRST = datetime(2026, 11, 24, 8, 30, tzinfo=UTC)  # the calendar's DTSTAMP
 BORROWER = ("debt_overview", "borrower_summary", "evidence_checklist", "call_sheet", "repayment_tracker",
             "rights_and_help")
 
@@ -123,14 +125,14 @@ def test_the_tracker_has_a_table_per_debt_headed_by_its_lender_and_contract():
 
 def test_the_calendar_names_the_lender_and_the_contract_of_every_installment():
     case = zhao_lei()
-    events = list(Calendar.from_ical(reminders_ics(case, plan_case(case, PACKET_DATE).plan)).walk("VEVENT"))
+    events = list(Calendar.from_ical(reminders_ics(case, plan_case(case, PACKET_DATE).plan, FIRST)).walk("VEVENT"))
     assert len(events) == 72 and len({str(e["uid"]) for e in events}) == 72
     summaries = [str(e["summary"]) for e in events]
     assert sum("网商贷（合同编号A）" in s for s in summaries) == 24
     assert sum("网商贷（合同编号B）" in s for s in summaries) == 24
     assert sum("微粒贷（合同编号C）" in s for s in summaries) == 24
     assert "网商贷（合同编号B）还款546.99元：第24期（共24期）" in summaries
-    one = list(Calendar.from_ical(reminders_ics(make_case(), plan_case(make_case(), PACKET_DATE).plan)).walk("VEVENT"))
+    one = list(Calendar.from_ical(reminders_ics(make_case(), plan_case(make_case(), PACKET_DATE).plan, FIRST)).walk("VEVENT"))
     assert str(one[0]["summary"]) == "网商贷（合同编号WS2024000123）还款1,711.12元：第1期（共27期）"
     assert str(one[0]["uid"]) == "T-001-1@negotiation-packets"  # a one-debt client's events keep their UIDs
 
