@@ -23,6 +23,12 @@ from pikepdf import Name, OutlineItem, Page, Pdf, Rectangle
 from pipeline import __version__
 from pipeline.pdf.marks import document_mark, end_mark, scans_mark
 from pipeline.pdf.outline_text import outline_text
+from pipeline.pdf.subset_tags import unique_subset_tags
+
+LANGUAGE = "zh-CN"  # /Lang and dc:language: how screen readers and archives read the text
+# The version of the chunk the pages come from (LibreOffice's export is PDF 1.6); a new pikepdf document
+# would otherwise declare 1.3 beneath LibreOffice's soft masks (1.4).
+VERSION = "1.6"
 
 # Room kept free on a reserved page around a scan: the footer sits in the bottom margin.
 SCAN_MARGIN_TOP, SCAN_MARGIN_SIDE, SCAN_MARGIN_BOTTOM = 28.0, 28.0, 62.0
@@ -133,7 +139,8 @@ def _case_files(chunk: Pdf, sets: list[SetPages], scans: tuple[Scan, ...], scan_
                 packet.pages.append(chunk.pages[part.first + index])
             if duplex and (bounds[k + 1] - start) % 2:
                 box = chunk.pages[part.first + bounds[k + 1] - 1].mediabox
-                packet.add_blank_page(page_size=(float(box[2]) - float(box[0]), float(box[3]) - float(box[1])))
+                blank = packet.add_blank_page(page_size=(float(box[2]) - float(box[0]), float(box[3]) - float(box[1])))
+                del blank.obj["/Contents"]  # nothing to draw: no empty content stream for a preflight to flag
         if part.scans_at is not None:
             _draw_scans([packet.pages[page] for page in at[part.spec.name][part.scans_at:]], scan_pdfs)
     with packet.open_outline() as outline:
@@ -144,6 +151,7 @@ def _case_files(chunk: Pdf, sets: list[SetPages], scans: tuple[Scan, ...], scan_
                 outline.root.append(parents[set_title])
             parents[set_title].children.append(OutlineItem(outline_text(title), page))
     case_id = sets[0].spec.case_id
+    unique_subset_tags(packet)  # once: the lender files below share its font objects
     _finish(packet, f"协商还款材料 {case_id}（寄送件与本人留存）", [title for title, _, _ in entries])
 
     # A lender's file takes its pages from packet.pdf: the scans are drawn on them already, and the
@@ -205,9 +213,18 @@ def _finish(pdf: Pdf, title: str, contents: list[str]) -> None:
     pdf.docinfo["/Creator"] = f"negotiation packets {__version__}"
     pdf.docinfo["/Producer"] = "LibreOffice + pikepdf"
     pdf.Root.PageMode = Name.UseOutlines
+    pdf.Root.Lang = pikepdf.String(LANGUAGE)
+    # XMP beside the document information (archives and screen readers read it); no dates, so a rebuild
+    # gives the same bytes
+    with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
+        meta["dc:title"] = str(pdf.docinfo["/Title"])
+        meta["dc:description"] = str(pdf.docinfo["/Subject"])
+        meta["dc:language"] = [LANGUAGE]
+        meta["xmp:CreatorTool"] = str(pdf.docinfo["/Creator"])
+        meta["pdf:Producer"] = str(pdf.docinfo["/Producer"])
 
 
 def _bytes(pdf: Pdf) -> bytes:
     buffer = io.BytesIO()
-    pdf.save(buffer, deterministic_id=True)
+    pdf.save(buffer, deterministic_id=True, min_version=VERSION)
     return buffer.getvalue()

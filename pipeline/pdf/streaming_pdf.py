@@ -18,7 +18,9 @@ from typing import BinaryIO
 
 import pikepdf
 
+from pipeline.pdf.assemble import LANGUAGE
 from pipeline.pdf.outline_text import outline_text
+from pipeline.pdf.subset_tags import unique_subset_tags
 
 INHERITED = ("/Resources", "/MediaBox", "/CropBox", "/Rotate")
 
@@ -39,6 +41,7 @@ class StreamingPdf:
         self.offsets = array("Q")  # of object n at [n - 1]; 0 while reserved
         self.pages = array("L")  # object number of each page, in order
         self.outline: list[_Entry] = []
+        self.subset_tags: dict[str, bytes] = {}  # subset tag → digest of its font program, over all PDFs
         self.last_page_size = (595.28, 841.89)  # width and height of the last page written (A4 before any)
         self.start = handle.tell()
         handle.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
@@ -53,6 +56,7 @@ class StreamingPdf:
         page has here."""
         first = len(self.pages)
         with pikepdf.open(io.BytesIO(source) if isinstance(source, bytes) else source) as pdf:
+            unique_subset_tags(pdf, self.subset_tags)  # distinct fonts of two packets: distinct names
             numbers: dict[tuple[int, int], int] = {}
             pages = list(pdf.pages)
             for page in pages:  # numbered first: links and destinations point to pages
@@ -83,8 +87,8 @@ class StreamingPdf:
         info = self._reserve()
         self._write(info, b"<< /Title %s /Producer (negotiation packets) >>" % pikepdf.String(outline_text(title)).unparse())
         catalog = self._reserve()
-        self._write(catalog, b"<< /Type /Catalog /Pages %d 0 R /Outlines %d 0 R /PageMode /UseOutlines >>" % (
-            self.page_tree, outlines))
+        self._write(catalog, b"<< /Type /Catalog /Pages %d 0 R /Outlines %d 0 R /PageMode /UseOutlines /Lang (%s) >>" % (
+            self.page_tree, outlines, LANGUAGE.encode()))
         xref = self.handle.tell() - self.start
         size = len(self.offsets) + 1
         self.handle.write(b"xref\n0 %d\n0000000000 65535 f\r\n" % size)

@@ -1,0 +1,134 @@
+"""Print-shop grade PDFs (issue 24, point 3): every file we write — packet.pdf, the lender files, the
+print file — passes qpdf --check and mutool clean without a warning, has no empty content stream (the
+duplex padding pages had one each), gives distinct embedded fonts distinct subset names (LibreOffice
+names them BAAAAA+, CAAAAA+… in every export, and a scan brings its own), declares a version no older
+than what it uses, and says its language (/Lang zh-CN, and in its XMP).
+
+The scan of E2E-001 is hostile on purpose: LibreOffice's pages of another packet with every one of
+its fonts renamed BAAAAA+Scan — one name for several different programs, and a name LibreOffice
+itself gives."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import re
+import subprocess
+from collections import defaultdict
+from pathlib import Path
+
+import pikepdf
+import pytest
+from conftest import DATA
+from e2e import read_report, run_cli
+
+pytestmark = pytest.mark.slow
+
+PROGRAMS = ("/FontFile", "/FontFile2", "/FontFile3")
+
+
+def _rows(count: int) -> list[dict]:
+    with (DATA / "cases.csv").open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))[:count]
+
+
+def _write(path: Path, rows: list[dict]) -> Path:
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("print_shop")
+    first = run_cli("build", str(_write(folder / "one.csv", _rows(3)[2:])), "--out", str(folder / "first"),
+                    "--date", "2026-11-24")
+    assert first.returncode == 0, first.stderr
+    (case,) = [p for p in (folder / "first").iterdir() if p.is_dir()]
+    with pikepdf.open(case / "to_lender.pdf") as scan:
+        renamed = 0
+        for obj in scan.objects:
+            if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/Font":
+                obj.BaseFont = pikepdf.Name("/BAAAAA+Scan")
+                obj.FontDescriptor.FontName = pikepdf.Name("/BAAAAA+Scan")
+                renamed += 1
+        assert renamed >= 2  # several programs under one name
+        scan.save(folder / "信.pdf")
+    rows = _rows(3)
+    rows[0]["证明文件"] = "信.pdf"
+    result = run_cli("build", str(_write(folder / "cases.csv", rows)), "--out", str(folder / "out"),
+                     "--date", "2026-11-24", "--print-file", "--duplex")
+    assert result.returncode == 0, result.stderr
+    assert {r["status"] for r in read_report(folder / "out")} == {"ok"}
+    return folder / "out"
+
+
+def _written(out: Path) -> list[Path]:
+    files = sorted(out.glob("*/to_lender*.pdf")) + sorted(out.glob("*/packet.pdf")) + sorted(out.glob("print/*.pdf"))
+    assert len(files) == 7  # three cases' lender files and packets, and the print file
+    return files
+
+
+def test_qpdf_and_mutool_find_nothing_to_warn_of(out):
+    for path in _written(out):
+        qpdf = subprocess.run(["qpdf", "--check", str(path)], capture_output=True, text=True)
+        assert qpdf.returncode == 0 and "WARNING" not in qpdf.stdout + qpdf.stderr, (path, qpdf.stdout, qpdf.stderr)
+        mutool = subprocess.run(["mutool", "clean", str(path), str(out.parent / "clean.pdf")], capture_output=True,
+                                text=True)
+        assert mutool.returncode == 0 and mutool.stdout + mutool.stderr == "", (path, mutool.stderr)
+
+
+def test_no_page_has_an_empty_content_stream(out):
+    blank_pages = 0
+    for path in _written(out):
+        with pikepdf.open(path) as pdf:
+            for number, page in enumerate(pdf.pages, start=1):
+                contents = page.obj.get("/Contents")
+                if contents is None:
+                    blank_pages += 1
+                    continue
+                streams = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
+                assert b"".join(s.read_bytes() for s in streams).strip(), (path, number)
+    assert blank_pages > 0  # --duplex padded some documents: the check saw padding pages
+
+
+def test_distinct_fonts_have_distinct_subset_names_in_every_file(out):
+    for path in _written(out):
+        by_name: dict[str, set[bytes]] = defaultdict(set)
+        by_tag: dict[str, set[bytes]] = defaultdict(set)
+        with pikepdf.open(path) as pdf:
+            for obj in pdf.objects:
+                if not (isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/Font"):
+                    continue
+                descriptor = obj.get("/FontDescriptor")
+                if obj.get("/Subtype") == "/Type0":
+                    descriptor = obj.DescendantFonts[0].get("/FontDescriptor")
+                program = next((descriptor[k] for k in PROGRAMS if descriptor is not None and k in descriptor), None)
+                name = str(obj.BaseFont)[1:]
+                if program is None or not re.match(r"[A-Z]{6}\+", name):
+                    continue
+                digest = hashlib.sha256(program.read_raw_bytes()).digest()
+                by_name[name].add(digest)
+                by_tag[name[:6]].add(digest)
+                assert str(descriptor.FontName)[1:] == name, path
+        assert by_name, path  # the check saw subset fonts
+        shared = {name: len(d) for name, d in by_name.items() if len(d) > 1}
+        assert not shared, (path, shared)
+        assert all(len(d) == 1 for d in by_tag.values()), path
+        assert "BAAAAA" not in by_tag, path  # neither LibreOffice's first tag nor the scan's
+
+
+def test_every_file_says_its_language_and_declares_the_version_it_uses(out):
+    for path in _written(out):
+        header = path.read_bytes()[:8].decode("ascii")
+        assert re.fullmatch(r"%PDF-1\.[0-7]", header), header
+        with pikepdf.open(path) as pdf:
+            assert str(pdf.Root.get("/Lang")) == "zh-CN", path
+            uses_soft_masks = any(isinstance(o, pikepdf.Dictionary) and "/SMask" in o for o in pdf.objects)
+            assert float(header[5:]) >= (1.4 if uses_soft_masks else 1.3), path
+            assert float(header[5:]) >= 1.6 or path.parent.name == "print", path  # LibreOffice's 1.6 pages
+            if path.parent.name != "print":
+                meta = pdf.open_metadata()
+                assert set(meta.get("dc:language", ())) == {"zh-CN"} and meta.get("dc:title"), path
