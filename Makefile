@@ -64,16 +64,19 @@ serve: setup
 	$(PY) -m pipeline serve --host 127.0.0.1 --port 8080 --data $(DATA)
 
 RUFF := $(VENV)/bin/ruff check pipeline tests bench templates/source
+MYPY := $(VENV)/bin/mypy pipeline
 
 # The inner loop: every test not marked slow (no LibreOffice, Dask or long memory runs; a test that
 # starts LibreOffice without the mark fails here, tests/conftest.py). `make test` runs everything.
 check: $(VENV)/.installed $(ICALJS)
 	$(RUFF)
+	$(MYPY)
 	$(PY) -m pytest -q -n 2 -m "not slow"
 
-# Lint first (a few seconds): ruff with RUF100, so a stale noqa comment fails too.
+# Lint first (a few seconds): ruff with RUF100, so a stale noqa comment fails too, and mypy.
 test: setup $(AXE) $(ICALJS)
 	$(RUFF)
+	$(MYPY)
 	$(PY) -m pytest
 
 $(AXE):
@@ -107,6 +110,7 @@ columns: setup
 
 lint: setup
 	$(RUFF)
+	$(MYPY)
 
 clean:
-	rm -rf $(OUT) .pytest_cache
+	rm -rf $(OUT) .pytest_cache .mypy_cache

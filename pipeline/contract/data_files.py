@@ -85,7 +85,7 @@ def read_yaml(path: Path):
     except yaml.composer.ComposerError as exc:
         if exc.problem == "alias":
             raise RunError(_("{file}：第{line}行使用了YAML别名（*），本文件不允许使用别名").format(
-                file=path.name, line=exc.problem_mark.line + 1)) from None
+                file=path.name, line=exc.problem_mark.line + 1 if exc.problem_mark else "?")) from None
         raise RunError(_("{file}：不是有效的YAML（第{line}行）").format(
             file=path.name, line=exc.problem_mark.line + 1 if exc.problem_mark else "?")) from None
     except yaml.YAMLError as exc:

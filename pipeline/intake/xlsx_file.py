@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any, TypeGuard
 
 from pipeline.common.errors import Code, RowError, RunError
 from pipeline.common.i18n import _
@@ -47,7 +48,7 @@ class XlsxFile:
     header: Header
     columns: IntakeColumns
     notices: list[str] = field(default_factory=list)
-    book: object = None  # the loaded workbook (read-only), closed once its rows have been read
+    book: Any = None  # the loaded workbook (read-only), closed once its rows have been read
     scan: WorkbookScan | None = None
 
     @property
@@ -138,7 +139,7 @@ class XlsxFile:
             "请选中该列，复制后用“选择性粘贴→数值”粘贴回原处，保存后重新运行").format(column=header, cell=cell, value=text))
 
 
-def _is_number(value) -> bool:
+def _is_number(value) -> TypeGuard[int | float | Decimal]:
     return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
 
 

@@ -119,7 +119,7 @@ def _case_files(chunk: Pdf, sets: list[SetPages], scans: tuple[Scan, ...], scan_
                 duplex: bool) -> CaseFiles:
     scan_pages = sum(len(p.pages) for p in scan_pdfs)
     for part in sets:
-        if part.scans_at is not None:
+        if part.scans_at is not None and part.spec.scans_after is not None:
             after = part.spec.scans_after + 1
             reserved = (part.starts[after] if after < len(part.starts) else part.pages) - part.scans_at
             if reserved != scan_pages:  # never draw a scan onto a document's page
@@ -143,12 +143,12 @@ def _case_files(chunk: Pdf, sets: list[SetPages], scans: tuple[Scan, ...], scan_
                 del blank.obj["/Contents"]  # nothing to draw: no empty content stream for a preflight to flag
         if part.scans_at is not None:
             _draw_scans([packet.pages[page] for page in at[part.spec.name][part.scans_at:]], scan_pdfs)
-    with packet.open_outline() as outline:
+    with packet.open_outline() as tree:
         parents: dict[str, OutlineItem] = {}
         for title, page, set_title in entries:
             if set_title not in parents:
                 parents[set_title] = OutlineItem(outline_text(set_title), page)
-                outline.root.append(parents[set_title])
+                tree.root.append(parents[set_title])
             parents[set_title].children.append(OutlineItem(outline_text(title), page))
     case_id = sets[0].spec.case_id
     unique_subset_tags(packet)  # once: the lender files below share its font objects
@@ -158,13 +158,13 @@ def _case_files(chunk: Pdf, sets: list[SetPages], scans: tuple[Scan, ...], scan_
     # fonts are copied once more, not once per file from the chunk.
     lender_files = {}
     for part in sets:
-        if not part.spec.lender:
+        if not part.spec.lender or part.spec.file_name is None:  # every lender set is given its file's name
             continue
         own = Pdf.new()
         for page in at[part.spec.name]:
             own.pages.append(packet.pages[page])
-        with own.open_outline() as outline:
-            outline.root.extend(OutlineItem(outline_text(title), start) for title, start in outlines[part.spec.name])
+        with own.open_outline() as tree:
+            tree.root.extend(OutlineItem(outline_text(title), start) for title, start in outlines[part.spec.name])
         _finish(own, part.spec.file_title or f"协商还款申请材料 {case_id}", [t for t, _ in outlines[part.spec.name]])
         lender_files[part.spec.file_name] = _bytes(own)
     return CaseFiles(lender_files, _bytes(packet), len(packet.pages))

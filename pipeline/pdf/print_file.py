@@ -37,8 +37,15 @@ class PrintEntry:
 def set_starts(reader: PdfReader) -> list[tuple[str, int]]:
     """(title, first page) of each set of a packet: the top-level outline entries with documents under them."""
     items = reader.outline
-    return [(item.title, reader.get_destination_page_number(item)) for n, item in enumerate(items)
+    return [(str(item.title), _page(reader, item)) for n, item in enumerate(items)
             if not isinstance(item, list) and n + 1 < len(items) and isinstance(items[n + 1], list)]
+
+
+def _page(reader: PdfReader, item) -> int:
+    page = reader.get_destination_page_number(item)
+    if page is None:  # every entry of a packet we wrote points to one of its pages (pdf/assemble.py)
+        raise ValueError(f"outline entry {item.title!r} points to no page")
+    return page
 
 
 def write_print_file_pdf(entries: list[PrintEntry], packet_date: date, converter: Converter, duplex: bool,
@@ -108,5 +115,5 @@ def _index_pdf(entries, pages, index_pages, packet_date, converter, duplex) -> b
         first += count + (count % 2 if duplex else 0)
     with tempfile.TemporaryDirectory(dir=converter.profile.parent) as folder:
         path = Path(folder) / "index.docx"
-        document.save(path)
+        document.save(str(path))
         return converter.convert(path).read_bytes()

@@ -27,13 +27,15 @@ def unique_subset_tags(pdf: pikepdf.Pdf, taken: dict[str, bytes] | None = None) 
     taken = {} if taken is None else taken
     for font in _fonts(pdf.objects):
         descriptor = _descriptor(font)
-        program = None if descriptor is None else next((descriptor[k] for k in _PROGRAMS if k in descriptor), None)
+        if descriptor is None:
+            continue
+        program = next((descriptor[k] for k in _PROGRAMS if k in descriptor), None)
         if not isinstance(program, pikepdf.Stream) or not _SUBSET.match(str(font.get("/BaseFont", ""))):
             continue  # not embedded, or not a subset: the name is the font's own
         tag = _free_tag(hashlib.sha256(program.read_raw_bytes()).digest(), taken)
-        named = [font, descriptor]
+        named: list[pikepdf.Object] = [font, descriptor]
         if font.get("/Subtype") == "/Type0":
-            named += list(font.get("/DescendantFonts", []))
+            named += list(_array(font, "/DescendantFonts"))
         for holder in named:
             for key in ("/BaseFont", "/FontName"):
                 found = _SUBSET.match(str(holder.get(key, "")))
@@ -44,15 +46,20 @@ def unique_subset_tags(pdf: pikepdf.Pdf, taken: dict[str, bytes] | None = None) 
 def _fonts(objects: Iterable[pikepdf.Object]) -> list[pikepdf.Dictionary]:
     """The font dictionaries, composite ones (Type0) rather than their descendants."""
     fonts = [o for o in objects if isinstance(o, pikepdf.Dictionary) and o.get("/Type") == "/Font"]
-    descendants = {d.objgen for f in fonts if f.get("/Subtype") == "/Type0" for d in f.get("/DescendantFonts", [])}
+    descendants = {d.objgen for f in fonts if f.get("/Subtype") == "/Type0" for d in _array(f, "/DescendantFonts")}
     return [f for f in fonts if f.objgen not in descendants]
 
 
-def _descriptor(font: pikepdf.Dictionary) -> pikepdf.Dictionary | None:
+def _descriptor(font: pikepdf.Dictionary) -> pikepdf.Object | None:
     if font.get("/Subtype") == "/Type0":
-        descendants = font.get("/DescendantFonts", [])
-        return descendants[0].get("/FontDescriptor") if len(descendants) else None
+        descendants = _array(font, "/DescendantFonts")
+        return descendants[0].get("/FontDescriptor") if descendants else None
     return font.get("/FontDescriptor")
+
+
+def _array(holder: pikepdf.Object, key: str) -> list[pikepdf.Object]:
+    value = holder.get(key)
+    return list(value) if isinstance(value, pikepdf.Array) else []
 
 
 def _free_tag(digest: bytes, taken: dict[str, bytes]) -> str:

@@ -18,6 +18,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 from pipeline.common.i18n import _
 from pipeline.pdf.converter import ConversionError, ConversionTimeout
@@ -58,7 +59,7 @@ class UnoConverter:
         self.timeout = timeout
         self.profile = profile
         self.process: subprocess.Popen | None = None
-        self.desktop = None
+        self.desktop: Any = None  # LibreOffice's Desktop over UNO (untyped), while it runs
         self.starts = 0
         self.pipe = ""  # the --accept pipe of the running instance
         self._starting = threading.Lock()  # `start` may run in a thread of its own (run/chunk.py)

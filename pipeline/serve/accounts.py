@@ -86,6 +86,7 @@ def add_user(store: Store, name: str, password: str, admin: bool = False) -> Use
             raise AccountError(N_("用户 {name} 已存在"), name=name)
         cursor = db.execute("INSERT INTO users (name, password, admin, created) VALUES (?, ?, ?, ?)",
                             (name, _hasher.hash(password), int(admin), time.time()))
+    assert cursor.lastrowid is not None  # set by the INSERT just made
     return User(cursor.lastrowid, name, admin)
 
 

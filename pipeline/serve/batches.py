@@ -97,7 +97,9 @@ def create(store: Store, batch_id: str, user_id: int, *, source: str, packet_dat
             " created, queued) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (batch_id, user_id, status, packet_date.isoformat(), organisation, int(duplex), int(print_file),
              lang, now, now if status == BatchStatus.QUEUED else None))
-    return load(store, batch_id)
+    batch = load(store, batch_id)
+    assert batch is not None  # inserted just above
+    return batch
 
 
 def load(store: Store, batch_id: str) -> Batch | None:

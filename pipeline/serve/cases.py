@@ -63,10 +63,15 @@ def grouped(lines: list[CaseLine], out: Path) -> list[CaseGroup]:
         files = next((line.files for line in members if line.files), [])
         case_id = members[0].case_id
         record = _record(out / case_id) if files else {}
-        budget = record.get("budget") if isinstance(record.get("budget"), dict) else {}
+        budget = _mapping(record.get("budget"))
         groups.append(CaseGroup(case_id, members, files, borrower_name(record), debt_lines(record),
                                 _text(budget.get("capacity")), _text(budget.get("monthly_offer"))))
     return groups
+
+
+def _mapping(value) -> dict:
+    """A part of case.json that should be an object (the file is ours, but read as if it were not)."""
+    return value if isinstance(value, dict) else {}
 
 
 def _record(folder: Path) -> dict:
@@ -97,7 +102,7 @@ def debt_lines(record: dict) -> tuple[DebtLine, ...]:
     for debt in debts:
         if not isinstance(debt, dict):
             continue
-        plan = debt.get("plan") if isinstance(debt.get("plan"), dict) else {}
+        plan = _mapping(debt.get("plan"))
         lines.append(DebtLine(_text(debt.get("source")), _text(debt.get("row")), _text(debt.get("lender")), _text(debt.get("addressee")),
                               _text(debt.get("loan_contract_no")), _text(plan.get("total_owed")), _offer(plan),
                               _text(debt.get("file"))))

@@ -19,6 +19,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO, cast
 
 from openpyxl import Workbook
 from starlette.responses import FileResponse, Response, StreamingResponse
@@ -166,7 +167,8 @@ def _zip_members(settings: ServerSettings, batch: Batch) -> Iterator[tuple[Path,
 
 def _zip_stream(members: Iterator[tuple[Path, str]]) -> Iterator[bytes]:
     sink = _Sink()
-    with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+    # ZipFile only writes to and flushes a sink it cannot seek in; the typeshed wants a whole IO
+    with zipfile.ZipFile(cast(IO[bytes], sink), "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
         for path, name in members:
             with path.open("rb") as source, archive.open(name, "w", force_zip64=True) as target:
                 while piece := source.read(2**20):

@@ -88,7 +88,7 @@ class Jobs:
     def sweep_orphans(self) -> list[str]:
         """Remove batch folders that have no record and no upload being received: left by a server
         killed while unpacking, or by a refused upload whose folder would not go. Returns their names."""
-        swept = []
+        swept: list[str] = []
         try:
             names = [entry.name for entry in os.scandir(self.settings.batches)]
         except FileNotFoundError:
@@ -242,8 +242,10 @@ class Lane(threading.Thread):
         process.start()
         tree: dict[int, psutil.Process] = {}
         stopped = cancelled = False
+        pid = process.pid
+        assert pid is not None  # a started process has one
         while process.is_alive():
-            _remember_tree(process.pid, tree)
+            _remember_tree(pid, tree)
             process.join(WATCH)
             stopped = self.jobs.stopping.is_set()
             cancelled = batch.id in self.cancelled

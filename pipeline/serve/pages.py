@@ -9,6 +9,7 @@ user's batch is "not found". Page titles never name a file or a borrower.
 from __future__ import annotations
 
 import time
+from typing import Any
 from urllib.parse import urlsplit
 
 from starlette.concurrency import run_in_threadpool
@@ -261,7 +262,7 @@ async def batch_page(request: Request) -> Response:
     _log(request, session.user.name, Action.VIEW, batch.id)
     page = _page_number(request)
     profiles = {p.key: p.name for p in server.profiles()}
-    common = {"batch": batch, "labels": BATCH_STATUS_LABELS, "page": page, "page_size": PAGE_SIZE,
+    common: dict[str, Any] = {"batch": batch, "labels": BATCH_STATUS_LABELS, "page": page, "page_size": PAGE_SIZE,
               "notices": [n for n in batch.notices.splitlines() if n],
               "letterhead": profiles.get(batch.organisation, batch.organisation)}
     short = batch.id[:8]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from typing import Any
 from urllib.parse import urlencode
 
 from starlette.applications import Starlette
@@ -90,6 +91,10 @@ async def _login_required(request: Request, exc: LoginRequired) -> Response:
         back = "/batches/new" if request.url.path == "/batches" else request.url.path.rsplit("/", 1)[0]
         query = urlencode({"next": back, "expired": "1"})
     return RedirectResponse("/login" + (f"?{query}" if query else ""), status_code=303)
+
+
+# Starlette types a handler as taking any Exception; each of these takes the class it is registered for.
+_HANDLERS: dict[Any, Any] = {UserProblem: _user_problem, HTTPException: _http_exception, LoginRequired: _login_required}
 
 
 class Guard:
@@ -225,7 +230,7 @@ def create_app(settings: ServerSettings) -> Starlette:
                 Mount("/static", app=StaticFiles(directory=shipped_path("serve", "static")), name="static")],
         middleware=[Middleware(Guard), Middleware(Language), Middleware(SecurityHeaders),
                     Middleware(BodyLimit, limit=settings.max_request_bytes)],
-        exception_handlers={UserProblem: _user_problem, HTTPException: _http_exception, LoginRequired: _login_required},
+        exception_handlers=_HANDLERS,
         lifespan=lifespan,
     )
     app.state.server = server

@@ -102,6 +102,8 @@ def check_batch(database: Path, batch_id: str, sheet: Path, parent: int, log_fil
     become_child(parent, log_file)
     store = Store(database)
     batch = load(store, batch_id)
+    if batch is None:  # deleted before its check began
+        return
     set_language(batch.lang)
     rows = CheckedRows(store, batch_id)
     try:
@@ -122,6 +124,8 @@ def build_batch(database: Path, batch_id: str, sheet: Path, out: Path, organisat
     become_child(parent, log_file)
     store = Store(database)
     batch = load(store, batch_id)
+    if batch is None:  # deleted before its build began
+        return
     set_language(batch.lang)
     options = BuildOptions(out=out, packet_date=batch.packet_date, soffice=soffice, jobs=jobs, duplex=batch.duplex,
                            print_file=batch.print_file, organisation=organisation)

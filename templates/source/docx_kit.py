@@ -421,7 +421,7 @@ class Builder:
         deep inside a long composed chunk (a heading was left at a page foot there and not when the
         same document was converted alone), and one paragraph cannot be split from itself."""
         self._flush_heading()
-        self._heading = text
+        self._heading: str | None = text
 
     def _flush_heading(self) -> None:
         text = getattr(self, "_heading", None)
