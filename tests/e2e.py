@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from conftest import ROOT
+from hostile import with_check_digit
 from pypdf import PdfReader
 
 
@@ -18,6 +19,18 @@ def run_cli(*args: str, env: dict | None = None, timeout: float = 600) -> subpro
         [sys.executable, "-m", "pipeline", *args],
         cwd=ROOT, capture_output=True, text=True, timeout=timeout, env={**os.environ, **(env or {})},
     )
+
+
+def write_cases(path: Path, base: dict[str, str], cases: dict[str, dict[str, str]]) -> Path:
+    """A CSV of one row per case id: `base` with that case's changes, each with an ID number of its own
+    (a valid check digit: the same number under two case ids would make both invalid)."""
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=["案件编号", "身份证号", *base])
+        writer.writeheader()
+        for serial, (case_id, changes) in enumerate(cases.items(), start=1):
+            writer.writerow({"案件编号": case_id, "身份证号": with_check_digit(f"33010619850312{serial:03d}"),
+                             **base, **changes})
+    return path
 
 
 def pdf_text(path: Path) -> str:

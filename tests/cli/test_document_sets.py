@@ -4,26 +4,18 @@ document ending on a page with only a line or two)."""
 
 from __future__ import annotations
 
-import csv
 import re
 import subprocess
 
 import pytest
-from e2e import outline_sets, outline_titles, read_report, run_cli
+from e2e import outline_sets, outline_titles, read_report, run_cli, write_cases
 from pypdf import PdfReader
-
-from pipeline.contract.coerce import id_check_character
 
 pytestmark = pytest.mark.slow  # LibreOffice, Dask or a long memory run: not in `make check`
 
 DATE = "2026-11-24"
 LONG_ACCOUNT = ("2025年9月起我经营的小超市附近新开了两家连锁便利店，客流逐月减少，营业额从每月六万元左右降到两万多元。"
                 "为了维持经营，我先后借了亲戚的钱进货、付房租，又用网商贷周转。" * 6)
-
-
-def resident_id(serial: int) -> str:
-    body = f"33010619850312{serial:03d}"
-    return body + id_check_character(body)
 
 
 BASE = {
@@ -53,12 +45,7 @@ ROWS = {
 @pytest.fixture(scope="module")
 def varied(tmp_path_factory):
     folder = tmp_path_factory.mktemp("varied")
-    source = folder / "varied.csv"
-    with source.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=["案件编号", "身份证号", *BASE])
-        writer.writeheader()
-        for serial, (case_id, changes) in enumerate(ROWS.items(), start=1):
-            writer.writerow({"案件编号": case_id, "身份证号": resident_id(serial), **BASE, **changes})
+    source = write_cases(folder / "varied.csv", BASE, ROWS)
     out = folder / "out"
     result = run_cli("build", str(source), "--out", str(out), "--date", DATE, "--jobs", "2", "--chunk-size", "4")
     assert result.returncode == 0, result.stderr

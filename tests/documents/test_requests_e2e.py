@@ -6,11 +6,8 @@ Every client below: income 7,000, expenses 3,800, so a surplus of 3,200.00 and a
 
 from __future__ import annotations
 
-import csv
-
 import pytest
-from e2e import flat_text, read_report, run_cli
-from hostile import with_check_digit
+from e2e import flat_text, read_report, run_cli, write_cases
 
 pytestmark = pytest.mark.slow
 
@@ -34,13 +31,7 @@ ROWS = {
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     folder = tmp_path_factory.mktemp("requests")
-    source = folder / "requests.csv"
-    with source.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=["案件编号", "身份证号", *BASE])
-        writer.writeheader()
-        for serial, (case_id, changes) in enumerate(ROWS.items(), start=1):
-            writer.writerow({"案件编号": case_id, "身份证号": with_check_digit(f"33010619850312{serial:03d}"),
-                             **BASE, **changes})
+    source = write_cases(folder / "requests.csv", BASE, ROWS)
     out = folder / "out"
     result = run_cli("build", str(source), "--out", str(out), "--date", "2026-11-24")
     assert result.returncode == 1, result.stderr  # some rows invalid: the others still get their packets
