@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,18 +63,44 @@ def add_checked_rows(folder: Path, outcomes: list[RowOutcome]) -> None:
         handle.write(lines)
 
 
-def checked_rows(folder: Path, offset: int = 0, limit: int | None = None) -> list[CheckedRow]:
-    """The check's rows from `offset` on, read as a stream (a sheet may have many thousands)."""
-    found: list[CheckedRow] = []
+@dataclass(frozen=True)
+class CheckedPage:
+    """One page of the check's rows, and what the page links need: how many rows there are, how many
+    have a problem (an error or a warning), and how many match the page's filter."""
+
+    rows: list[CheckedRow]
+    total: int
+    with_problems: int
+    matching: int
+
+
+def checked_page(folder: Path, offset: int, limit: int, problems_only: bool = False) -> CheckedPage:
+    """`limit` rows from the `offset`-th of those matching (every row, or only those with a problem),
+    counting them all on the way: one streaming pass over a sheet of any length."""
+    rows: list[CheckedRow] = []
+    total = with_problems = matching = 0
+    for row in _stored_rows(folder):
+        total += 1
+        with_problems += bool(row.problems)
+        if problems_only and not row.problems:
+            continue
+        if offset <= matching < offset + limit:
+            rows.append(row)
+        matching += 1
+    return CheckedPage(rows, total, with_problems, matching)
+
+
+def checked_rows(folder: Path) -> list[CheckedRow]:
+    """Every row of the check, in the sheet's order."""
+    return list(_stored_rows(folder))
+
+
+def _stored_rows(folder: Path) -> Iterator[CheckedRow]:
+    """The check's rows read as a stream (a sheet may have many thousands); none before the check."""
     try:
         handle = (folder / CHECKED).open(encoding="utf-8")
     except (FileNotFoundError, NotADirectoryError):
-        return found
+        return
     with handle:
-        for n, line in enumerate(handle):
-            if n < offset:
-                continue
-            if limit is not None and len(found) >= limit:
-                break
-            found.append(CheckedRow(**json.loads(line)))
-    return found
+        for line in handle:
+            yield CheckedRow(**json.loads(line))

@@ -35,7 +35,7 @@ from pipeline.serve.auth import (
     session_of,
     set_cookie,
 )
-from pipeline.serve.batch_notes import checked_rows
+from pipeline.serve.batch_notes import checked_page
 from pipeline.serve.batches import Batch, BatchStatus
 from pipeline.serve.cases import grouped, masked_name
 from pipeline.serve.file_labels import labelled
@@ -48,6 +48,8 @@ from pipeline.serve.translations import Translate, chosen
 from pipeline.serve.work import INTERNAL_ERROR
 
 PAGE_SIZE = 200
+# The check's rows: each carries its problems in full, so a page of them is long already.
+CHECK_PAGE_SIZE = 100
 ESTIMATE_AFTER = 5  # rows done (and a tenth of the batch) before a rate and a time left are shown
 LOGIN_FORM_LIMITS = {"max_files": 0, "max_fields": 5, "max_part_size": 4096}
 BATCH_STATUS_LABELS = {
@@ -270,9 +272,13 @@ async def batch_page(request: Request) -> Response:
         return server.render(request, "checking.html", title=_("批次 {id} · 检查中").format(id=short),
                              progress=progress_of(server, batch, _), **common)
     if batch.status == BatchStatus.CHECKED:
-        rows = checked_rows(server.store.batch_folder(batch.id), (page - 1) * PAGE_SIZE, PAGE_SIZE)
+        problems_only = request.query_params.get("show") == "problems"
+        found = checked_page(server.store.batch_folder(batch.id), (page - 1) * CHECK_PAGE_SIZE, CHECK_PAGE_SIZE,
+                             problems_only)
         return server.render(request, "checked.html", title=_("批次 {id} · 检查结果").format(id=short),
-                             rows=rows, row_labels=CHECKED_LABELS, **common)
+                             rows=found.rows, found=found, problems_only=problems_only, row_labels=CHECKED_LABELS,
+                             pages=max(1, -(-found.matching // CHECK_PAGE_SIZE)),
+                             **{**common, "page_size": CHECK_PAGE_SIZE})
     if batch.status in (BatchStatus.QUEUED, BatchStatus.RUNNING):
         return server.render(request, "progress.html", title=_("批次 {id} · 生成中").format(id=short),
                              progress=progress_of(server, batch, _), **common)

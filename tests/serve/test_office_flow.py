@@ -123,6 +123,12 @@ def browsed(office):
         seen["choices"] = driver.find_element(By.ID, "choices").text
         seen["rows"] = {row.get_attribute("id"): row.text
                         for row in driver.find_elements(By.CSS_SELECTOR, "#rows tbody tr")}
+        click("problems-only")  # the filter a caseworker uses on a long sheet
+        browser.wait_for_id("show-all", 30, "the check page's problem rows")
+        browser.audit("check page, problem rows only")
+        seen["problem_rows"] = [row.get_attribute("id") for row in driver.find_elements(By.CSS_SELECTOR, "#rows tbody tr")]
+        click("show-all")
+        browser.wait_for_id("problems-only", 30, "the check page with every row")
         click("build")
 
         # 停止生成 at once (LibreOffice is still starting), then 继续生成: the same one build
@@ -337,6 +343,9 @@ def test_the_check_page_shows_the_bad_row_with_its_problems_before_anything_is_b
     assert "「手机号」" in bad and "「月收入」“abc”" in bad
     assert "330106198503121232" not in bad  # masked on the page too
     assert "可以生成" in browsed["rows"]["row-2"]
+    # 只看有问题的行: the invalid row and E2E-002, whose 延期还款 the check questions, nothing else
+    assert "提示：「协商诉求」含“延期还款”" in browsed["rows"]["row-3"]
+    assert browsed["problem_rows"] == ["row-3", "row-5"]
 
 
 def test_progress_is_shown_while_building_and_ends_on_the_results(browsed):

@@ -5,10 +5,13 @@ answered on the form with the choices kept, and not listed as a batch."""
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pytest
 from click.testing import CliRunner
 from conftest import DATA
-from office import PASSWORD, TestClient, csv_bytes, form_token, login, wait_for
+from office import PASSWORD, TestClient, case_rows, csv_bytes, form_token, login, wait_for
 
 from pipeline.cli import main
 from pipeline.serve import accounts
@@ -98,3 +101,49 @@ def test_a_sheet_the_check_cannot_read_is_answered_on_the_form_and_not_listed(tm
         assert 'id="upload"' in page.text and "案件表“只有编号.csv”无法使用" in page.text
         assert 'value="2026-11-24"' in page.text and 'name="print_file" value="1" checked' in page.text
         assert "只有编号.csv" not in client.get("/batches").text and list(settings.batches.iterdir()) == []
+
+
+def long_sheet(rows: int, bad: int) -> bytes:
+    """`rows` copies of E2E-001 under case ids L-001…, each with an ID number of its own; L-`bad` has
+    an income that is not a number."""
+    from hostile import with_check_digit
+
+    header, (row,) = case_rows(("E2E-001",))
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=header)
+    writer.writeheader()
+    for n in range(1, rows + 1):
+        record = dict(zip(header, row, strict=True))
+        record.update({"案件编号": f"L-{n:03d}", "身份证号": with_check_digit(f"33010619850312{n:03d}")})
+        if n == bad:
+            record["月收入"] = "很多"
+        writer.writerow(record)
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def test_a_long_sheet_is_checked_in_pages_of_100_with_its_problem_rows_one_click_away(tmp_path):
+    """Issue 25: with 400 rows and one bad row past the first page, page 1 said 有问题1行 and showed
+    none, with no filter and no page count."""
+    settings = ServerSettings(data=tmp_path / "data")  # the real check
+    with TestClient(create_app(settings)) as client:
+        accounts.add_user(Store(settings.database), "alice", PASSWORD)
+        login(client, "alice")
+        csrf = form_token(client.get("/batches/new").text)
+        sent = client.post("/batches", data={"csrf": csrf, "date": "2026-11-24"},
+                           files={"file": ("长表.csv", long_sheet(400, bad=250))}, follow_redirects=False)
+        batch_page = sent.headers["location"]
+        first = wait_for(lambda: 'id="rows"' in (r := client.get(batch_page)).text and r, 120, what="the check").text
+        assert "共400行：可以生成399行，有问题1行" in first
+        assert first.count('<tr class="row-') == 100 and "第 1 页，共 4 页" in first
+        assert f'href="{batch_page}?show=problems"' in first and "只看有问题的1行" in first
+        assert "L-250" not in first and f'href="{batch_page}?page=2"' in first  # L-250 is row 251: page 3
+
+        problems = client.get(batch_page + "?show=problems").text
+        assert problems.count('<tr class="row-') == 1 and 'id="row-251"' in problems and "「月收入」" in problems
+        assert "显示全部400行" in problems and 'class="pager"' not in problems  # one page: no pager
+
+        third = client.get(batch_page + "?page=3").text
+        assert 'id="row-251"' in third and "第 3 页，共 4 页" in third
+        assert f'href="{batch_page}?page=4"' in third and f'href="{batch_page}?page=2"' in third
+        beyond = client.get(batch_page + "?page=9").text
+        assert beyond.count('<tr class="row-') == 0 and "回到第 1 页" in beyond
