@@ -8,6 +8,7 @@ input row ends up either as a packet or as a line in the report.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -26,6 +27,7 @@ from pipeline.documents.reconcile import TemplatesRefused
 from pipeline.documents.render import TemplateSet
 from pipeline.documents.template_check import example_sets, refuse_unsafe_templates
 from pipeline.intake import InputFile
+from pipeline.intake.corrections import Corrections
 from pipeline.output.audit import AuditAction, AuditLog
 from pipeline.output.case_folder import (
     PACKET,
@@ -62,13 +64,15 @@ OnCase = Callable[[Ready], None]
 
 
 def build(paths: list[Path], options: BuildOptions, on_row: OnRow | None = None,
-          on_total: OnTotal | None = None, on_case: OnCase | None = None) -> BuildSummary:
+          on_total: OnTotal | None = None, on_case: OnCase | None = None,
+          corrections: Corrections | None = None) -> BuildSummary:
     """Build packets for every valid row of `paths` into `options.out`; `on_row(outcome)` is called
     once per input row as soon as its fate is known, `on_total(rows)` once before that, with the
     number of data rows (for a progress bar), as soon as every row has been read — a row's client
-    is known only then (batch/grouping.py); `on_case(ready)` once per valid client, as it is planned."""
+    is known only then (batch/grouping.py); `on_case(ready)` once per valid client, as it is planned.
+    `corrections`: rows re-typed in the office server, read in place of the file's (intake/corrections.py)."""
     contract = default_contract()
-    files = open_inputs(paths, contract, options.sheet)
+    files = open_inputs(paths, contract, options.sheet, corrections)
     soffice = find_soffice(options.soffice)
     templates = _templates(options, contract)
     organisation = load_organisation(options.organisation)
@@ -133,7 +137,8 @@ class Build:
         self.printable: dict[tuple[str, int], PrintEntry] = {}  # (source, first row) → ok packet, for the print file
         self.pending: dict[str, Pending] = {}  # case_id → row in flight
         self.rank = {f.source: n for n, f in enumerate(files)}  # report and print file follow the input order
-        self.audit: AuditLog | None = None  # OUT/audit.log: built, rebuilt, failed
+        self.audit: AuditLog | None = None  # OUT/audit.log: built, rebuilt, failed, withdrawn
+        self.existing: set[str] | None = None  # OUT's case folders, read when an invalid case is met
 
     def run(self) -> BuildSummary:
         with run_scratch() as scratch:
@@ -165,6 +170,7 @@ class Build:
         for checked in check_rows(self.files, self.contract, self.options.packet_date, scratch, self.on_total):
             ready = checked.ready()
             if ready is None:
+                self._withdraw_invalid(checked.case_id)
                 self._record(checked.outcomes(Status.INVALID))
                 continue
             if self.on_case:
@@ -176,6 +182,18 @@ class Build:
                 continue
             self.pending[ready.case.case_id] = Pending(ready, key)
             yield ready
+
+    def _withdraw_invalid(self, case_id: str) -> None:
+        """A case built before whose rows are now invalid (a row fixed into a mistake, a sheet edited):
+        its packet no longer matches the rows and must not be printed. Only a folder this OUT holds is
+        touched: the name is compared with the folder's entries, never joined into a path unchecked."""
+        if self.existing is None:
+            with os.scandir(self.out) as entries:
+                self.existing = {e.name for e in entries if e.is_dir(follow_symlinks=False)}
+        folder = self.out / case_id
+        if case_id in self.existing and (folder / PACKET).exists():
+            withdraw_packet(folder)
+            self._audit(AuditAction.WITHDRAWN, case_id, ())
 
     def _pool(self, settings: ConverterSettings) -> Pool:
         if self.options.cluster:

@@ -14,6 +14,7 @@ from pipeline.common.i18n import _
 from pipeline.common.model import Case, CasePlan
 from pipeline.contract import BatchValidator, Contract, default_contract
 from pipeline.intake import InputFile, RawRow, open_input
+from pipeline.intake.corrections import CorrectedInput, Corrections
 from pipeline.plan import plan_case
 from pipeline.run.scratch import run_scratch
 
@@ -64,9 +65,13 @@ class Ready:
         return self.checked.outcomes(status, extra, unchanged)
 
 
-def open_inputs(paths: list[Path], contract: Contract, sheet: str | None = None) -> list[InputFile]:
-    """Open every input first, so that a bad header stops the run before anything is written."""
-    return [open_input(path, contract.intake_columns, sheet) for path in paths]
+def open_inputs(paths: list[Path], contract: Contract, sheet: str | None = None,
+                corrections: Corrections | None = None) -> list[InputFile]:
+    """Open every input first, so that a bad header stops the run before anything is written; rows
+    re-typed in the office server (`corrections`, by file name) read as corrected."""
+    files = [open_input(path, contract.intake_columns, sheet) for path in paths]
+    return [CorrectedInput(f, corrections[f.source], contract.intake_columns) if corrections and f.source in corrections
+            else f for f in files]
 
 
 def check_rows(files: list[InputFile], contract: Contract, packet_date: date, scratch: Path,
@@ -94,10 +99,11 @@ def check_rows(files: list[InputFile], contract: Contract, packet_date: date, sc
 
 
 def validate_inputs(paths: list[Path], packet_date: date, on_row: Callable[[RowOutcome], None] | None = None,
-                    sheet: str | None = None, on_case: Callable[[Ready], None] | None = None) -> BuildSummary:
+                    sheet: str | None = None, on_case: Callable[[Ready], None] | None = None,
+                    corrections: Corrections | None = None) -> BuildSummary:
     """`packets validate`: every row checked as a build would, nothing written."""
     contract = default_contract()
-    files = open_inputs(paths, contract, sheet)
+    files = open_inputs(paths, contract, sheet, corrections)
     outcomes = []
     with run_scratch() as scratch:
         for checked in check_rows(files, contract, packet_date, scratch):

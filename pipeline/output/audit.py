@@ -28,6 +28,7 @@ class AuditAction(StrEnum):
     BUILT = "built"  # a case's first packet in this OUT
     REBUILT = "rebuilt"  # a packet replaced by a new one (its row, templates, date… changed, or --force)
     FAILED = "failed"  # a valid row whose packet could not be made (an earlier packet is withdrawn)
+    WITHDRAWN = "withdrawn"  # a case built before whose rows are now invalid: its packet is withdrawn
     PURGED = "purged"  # deleted by `packets purge`
 
 

@@ -20,6 +20,7 @@ class Action(StrEnum):
     LOGOUT = "logout"
     UPLOAD = "upload"
     BUILD = "build"
+    CORRECT = "correct"  # a row fixed in the browser; `item` is its row number
     STOP = "stop"
     VIEW = "view"
     DOWNLOAD = "download"
@@ -36,7 +37,7 @@ class Action(StrEnum):
 # How the access log page names each action (the database keeps the English word, for scripts).
 ACTION_LABELS = {
     Action.LOGIN: N_("登录"), Action.LOGIN_FAILED: N_("登录失败"), Action.LOGOUT: N_("退出"),
-    Action.UPLOAD: N_("上传"), Action.BUILD: N_("生成"), Action.STOP: N_("停止生成"), Action.VIEW: N_("查看"),
+    Action.UPLOAD: N_("上传"), Action.BUILD: N_("生成"), Action.CORRECT: N_("改正一行"), Action.STOP: N_("停止生成"), Action.VIEW: N_("查看"),
     Action.DOWNLOAD: N_("下载"), Action.DELETE: N_("删除"), Action.PURGE: N_("到期自动删除"),
     Action.PASSWORD_CHANGE: N_("修改自己的密码"), Action.USER_ADD: N_("添加用户"), Action.USER_DISABLE: N_("停用用户"),
     Action.USER_ENABLE: N_("启用用户"), Action.USER_REMOVE: N_("删除用户"), Action.PASSWORD_RESET: N_("重设密码"),

@@ -21,6 +21,7 @@ from pipeline.common.errors import RowOutcome
 from pipeline.output.files import FILE_MODE, write_atomically
 
 SOURCE, REASON, NOTICES, CHECKED = "source.txt", "reason.txt", "notices.txt", "checked.jsonl"
+CORRECTIONS = "corrections.json"  # rows re-typed in the browser, laid over the upload (intake/corrections.py)
 
 
 def write_note(folder: Path, name: str, text: str) -> None:
@@ -104,3 +105,15 @@ def _stored_rows(folder: Path) -> Iterator[CheckedRow]:
     with handle:
         for line in handle:
             yield CheckedRow(**json.loads(line))
+
+
+def read_corrections(folder: Path) -> dict[int, dict[str, str]]:
+    """Spreadsheet row → the row's cells as last re-typed in the browser (none: {})."""
+    text = read_note(folder, CORRECTIONS)
+    return {int(row): cells for row, cells in json.loads(text).items()} if text else {}
+
+
+def add_correction(folder: Path, row: int, cells: dict[str, str]) -> None:
+    """The row's cells as the form sent them, in place of any earlier correction of that row."""
+    corrections = {**read_corrections(folder), row: cells}
+    write_note(folder, CORRECTIONS, json.dumps({str(k): v for k, v in sorted(corrections.items())}, ensure_ascii=False))

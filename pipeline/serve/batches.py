@@ -133,6 +133,19 @@ def ahead_of(store: Store, batch: Batch) -> int:
     return count
 
 
+# A batch whose rows can be fixed in the browser: nothing is being checked or built.
+REOPENABLE = (BatchStatus.CHECKED, BatchStatus.DONE, BatchStatus.STOPPED)
+
+
+def reopen(store: Store, batch: Batch) -> bool:
+    """A row was fixed: the batch is checked again (then built again, keeping the packets still
+    current); False when it is being worked on."""
+    with store.connect() as db:
+        return db.execute("UPDATE batches SET status = ?, finished = NULL, done = 0, ok = 0, invalid = 0, failed = 0"
+                          f" WHERE id = ? AND status IN ({', '.join('?' * len(REOPENABLE))})",
+                          (BatchStatus.UPLOADED, batch.id, *REOPENABLE)).rowcount == 1
+
+
 def enqueue(store: Store, batch: Batch) -> bool:
     """A checked or stopped batch joins the queue, at 0 of its rows; False when it was not waiting to be built."""
     with store.connect() as db:

@@ -78,7 +78,7 @@ def _page_number(request: Request) -> int:
     return max(int(text), 1) if text.isdigit() and len(text) < 7 else 1
 
 
-def _log(request: Request, user: str, action: Action, batch_id: str = "", case_id: str = "", item: str = "") -> None:
+def log_action(request: Request, user: str, action: Action, batch_id: str = "", case_id: str = "", item: str = "") -> None:
     access_log.record(server_of(request).store, user, address(request), action, batch_id, case_id, item)
 
 
@@ -127,12 +127,12 @@ async def login(request: Request) -> Response:
                            next_page=next_page)
     if user is Refused.WRONG:
         known = any(u.name == name for u in accounts.list_users(server.store))
-        _log(request, name if known else "?", Action.LOGIN_FAILED)
+        log_action(request, name if known else "?", Action.LOGIN_FAILED)
         return _login_page(request, _("用户名或密码不正确"), status=401, next_page=next_page)
     response = RedirectResponse(next_page or "/batches", status_code=303)
     set_cookie(request, response, SESSION_COOKIE, accounts.open_session(server.store, user))
     forget_cookie(request, response, LOGIN_COOKIE)
-    _log(request, user.name, Action.LOGIN)
+    log_action(request, user.name, Action.LOGIN)
     return response
 
 
@@ -141,7 +141,7 @@ async def logout(request: Request) -> Response:
     form = await request.form(**LOGIN_FORM_LIMITS)
     check_csrf(session.csrf, form.get("csrf"))
     accounts.close_session(server_of(request).store, request.cookies[SESSION_COOKIE])
-    _log(request, session.user.name, Action.LOGOUT)
+    log_action(request, session.user.name, Action.LOGOUT)
     response = RedirectResponse("/login", status_code=303)
     forget_cookie(request, response, SESSION_COOKIE)
     return response
@@ -211,7 +211,7 @@ async def upload(request: Request) -> Response:
                              chosen=_choices(form))
     finally:
         await form.close()
-    _log(request, session.user.name, Action.UPLOAD, batch.id)
+    log_action(request, session.user.name, Action.UPLOAD, batch.id)
     server.jobs.wake()
     return RedirectResponse(f"/batches/{batch.id}", status_code=303)
 
@@ -261,7 +261,7 @@ async def batch_page(request: Request) -> Response:
         message = _("案件表“{source}”无法使用：{reason}").format(source=batch.source, reason=_(batch.reason))
         await run_in_threadpool(server.jobs.delete, batch)
         return _new_page(request, server, message, status=400, chosen=chosen)
-    _log(request, session.user.name, Action.VIEW, batch.id)
+    log_action(request, session.user.name, Action.VIEW, batch.id)
     page = _page_number(request)
     profiles = {p.key: p.name for p in server.profiles()}
     common: dict[str, Any] = {"batch": batch, "labels": BATCH_STATUS_LABELS, "page": page, "page_size": PAGE_SIZE,
@@ -303,7 +303,7 @@ async def case_page(request: Request) -> Response:
     if not lines:
         raise Refusal(404, downloads.NOT_FOUND)
     (case,) = grouped(lines, downloads.out_folder(server.settings, batch))
-    _log(request, session.user.name, Action.VIEW, batch.id, case_id)
+    log_action(request, session.user.name, Action.VIEW, batch.id, case_id)
     _ = request.state.translate
     return server.render(request, "case.html", title=_("批次 {id} · 案件 {case}").format(id=batch.id[:8], case=case_id),
                          batch=batch, case=case, files=labelled(case.files, _), row_labels=STATUS_LABELS)
@@ -329,7 +329,7 @@ async def build(request: Request) -> Response:
     check_csrf(session.csrf, form.get("csrf"))
     batch = owned(request, session.user.id)
     if batches.enqueue(server.store, batch):
-        _log(request, session.user.name, Action.BUILD, batch.id)
+        log_action(request, session.user.name, Action.BUILD, batch.id)
         server.jobs.wake()
     return RedirectResponse(f"/batches/{batch.id}", status_code=303)
 
@@ -350,7 +350,7 @@ async def delete(request: Request) -> Response:
     check_csrf(session.csrf, form.get("csrf"))
     batch = owned(request, session.user.id)
     await run_in_threadpool(server.jobs.delete, batch)
-    _log(request, session.user.name, Action.DELETE, batch.id)
+    log_action(request, session.user.name, Action.DELETE, batch.id)
     return RedirectResponse(f"/batches?deleted={int(batch.created)}", status_code=303)
 
 
@@ -362,7 +362,7 @@ async def stop(request: Request) -> Response:
     check_csrf(session.csrf, form.get("csrf"))
     batch = owned(request, session.user.id)
     if await run_in_threadpool(server.jobs.halt, batch):
-        _log(request, session.user.name, Action.STOP, batch.id)
+        log_action(request, session.user.name, Action.STOP, batch.id)
     return RedirectResponse(f"/batches/{batch.id}", status_code=303)
 
 
@@ -377,7 +377,7 @@ def _download(what: str):
         case_id, name = request.path_params.get("case_id", ""), request.path_params.get("name", "")
         response, item = downloads.answer(server_of(request).settings, batch, what, case_id, name,
                                           request.state.translate)
-        _log(request, session.user.name, Action.DOWNLOAD, batch.id, case_id, item)
+        log_action(request, session.user.name, Action.DOWNLOAD, batch.id, case_id, item)
         return response
 
     return endpoint

@@ -27,7 +27,7 @@ from pipeline.common.i18n import N_
 from pipeline.common.resources import shipped_path
 from pipeline.common.safe_files import size_text
 from pipeline.output.files import private_folder
-from pipeline.serve import account_pages, api, help_pages, pages
+from pipeline.serve import account_pages, api, help_pages, pages, row_fix
 from pipeline.serve.auth import LANGUAGE_COOKIE
 from pipeline.serve.refusals import LoginRequired, Refusal
 from pipeline.serve.retention import Housekeeping, purge_expired
@@ -226,7 +226,7 @@ def create_app(settings: ServerSettings) -> Starlette:
             server.jobs.stop()
 
     app = Starlette(
-        routes=[*pages.routes, *help_pages.routes, *account_pages.routes, *api.routes,
+        routes=[*pages.routes, *row_fix.routes, *help_pages.routes, *account_pages.routes, *api.routes,
                 Mount("/static", app=StaticFiles(directory=shipped_path("serve", "static")), name="static")],
         middleware=[Middleware(Guard), Middleware(Language), Middleware(SecurityHeaders),
                     Middleware(BodyLimit, limit=settings.max_request_bytes)],

@@ -21,7 +21,7 @@ from pipeline.common.errors import RowOutcome, RunError
 from pipeline.common.i18n import N_, set_language
 from pipeline.common.process import die_with_parent
 from pipeline.output.files import private_file
-from pipeline.serve.batch_notes import forget_checked_rows
+from pipeline.serve.batch_notes import forget_checked_rows, read_corrections
 from pipeline.serve.batches import BatchStatus, load, record_checked_rows, record_progress, set_status
 from pipeline.serve.store import Store
 from pipeline.shell import PRIVATE_UMASK, log_to, stop_on_sigterm
@@ -98,6 +98,11 @@ class CheckedRows(_Counts):
         super().flush(notices)
 
 
+def _corrections(store: Store, batch_id: str, sheet: Path) -> dict[str, dict[int, dict[str, str]]]:
+    """The rows re-typed in the browser (改正这一行), by the sheet's name, as intake wants them."""
+    return {sheet.name: read_corrections(store.batch_folder(batch_id))}
+
+
 def check_batch(database: Path, batch_id: str, sheet: Path, parent: int, log_file: Path) -> None:
     become_child(parent, log_file)
     store = Store(database)
@@ -107,7 +112,7 @@ def check_batch(database: Path, batch_id: str, sheet: Path, parent: int, log_fil
     set_language(batch.lang)
     rows = CheckedRows(store, batch_id)
     try:
-        summary = validate_inputs([sheet], batch.packet_date, rows.row)
+        summary = validate_inputs([sheet], batch.packet_date, rows.row, corrections=_corrections(store, batch_id, sheet))
     except RunError as exc:
         set_status(store, batch_id, BatchStatus.FAILED, expected=BatchStatus.CHECKING, reason=str(exc))
         return
@@ -131,7 +136,8 @@ def build_batch(database: Path, batch_id: str, sheet: Path, out: Path, organisat
                            print_file=batch.print_file, organisation=organisation)
     try:
         progress = _Counts(store, batch_id, 0)
-        summary = build([sheet], options, on_row=progress.row, on_total=progress.total)
+        summary = build([sheet], options, on_row=progress.row, on_total=progress.total,
+                        corrections=_corrections(store, batch_id, sheet))
     except RunError as exc:
         set_status(store, batch_id, BatchStatus.FAILED, expected=BatchStatus.RUNNING, reason=str(exc))
         return
