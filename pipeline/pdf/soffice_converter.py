@@ -50,8 +50,33 @@ oor:op="fuse"><value>true</value></prop></item>
 oor:op="fuse"><value>3</value></prop></item>
 <item oor:path="/org.openoffice.Office.Writer/Content/Update"><prop oor:name="Link" oor:op="fuse"><value>0</value>\
 </prop></item>
-</oor:items>
+<item oor:path="/org.openoffice.Office.Common/Font/Substitution"><prop oor:name="Replacement" oor:op="fuse">\
+<value>true</value></prop></item>
+{replacements}</oor:items>
 """
+
+# The Word copies name the faces of a Chinese Windows PC (templates/source/docx_kit.py); this machine
+# draws them with the Noto CJK SC faces. LibreOffice's replacement table ("always") swaps the names
+# before any fallback is sought: without it the Latin text of a SimSun paragraph comes out in DejaVu.
+# 仿宋, 楷体 and 微软雅黑 are there for staff templates made on Windows.
+WINDOWS_FONTS = {
+    "SimSun": "Noto Serif CJK SC", "宋体": "Noto Serif CJK SC", "NSimSun": "Noto Serif CJK SC",
+    "FangSong": "Noto Serif CJK SC", "仿宋": "Noto Serif CJK SC", "KaiTi": "Noto Serif CJK SC",
+    "楷体": "Noto Serif CJK SC", "SimHei": "Noto Sans CJK SC", "黑体": "Noto Sans CJK SC",
+    "Microsoft YaHei": "Noto Sans CJK SC", "微软雅黑": "Noto Sans CJK SC",
+}
+
+
+def _replacement(number: int, name: str, face: str) -> str:
+    props = {"Always": "true", "OnScreenOnly": "false", "ReplaceFont": name, "SubstituteFont": face}
+    return ('<item oor:path="/org.openoffice.Office.Common/Font/Substitution/FontPairs">'
+            f'<node oor:name="_{number}" oor:op="replace">'
+            + "".join(f'<prop oor:name="{k}" oor:op="fuse"><value>{v}</value></prop>' for k, v in props.items())
+            + "</node></item>\n")
+
+
+PROFILE_SETTINGS = PROFILE_SETTINGS.format(replacements="".join(
+    _replacement(number, name, face) for number, (name, face) in enumerate(WINDOWS_FONTS.items())))
 
 
 def office_program(soffice: str) -> Path | None:

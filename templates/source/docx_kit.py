@@ -14,8 +14,33 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 
-SERIF = "Noto Serif CJK SC"  # body text (宋体 role)
-SANS = "Noto Sans CJK SC"  # titles, headings, table headers (黑体 role)
+# The Word copies name the faces every Chinese Windows PC has, so that a caseworker who edits one in
+# Word or WPS gets the fonts and the page breaks it was made with; the PDFs are drawn with the Noto CJK
+# SC faces, to which LibreOffice's replacement table maps these names (pdf/soffice_converter.py
+# WINDOWS_FONTS): the same glyphs and pages as before (tests/pdf/test_windows_fonts.py).
+SERIF = "SimSun"  # 宋体: body text
+SANS = "SimHei"  # 黑体: titles, headings, table headers
+
+# word/fontTable.xml: the two faces the documents use, as Word declares them (GB2312 character set,
+# the faces' PANOSE numbers), in place of the Latin and Japanese faces of python-docx's default template.
+FONT_TABLE = (
+    "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+    '<w:fonts xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+    '<w:font w:name="SimSun"><w:altName w:val="宋体"/><w:panose1 w:val="02010600030101010101"/>'
+    '<w:charset w:val="86"/><w:family w:val="auto"/><w:pitch w:val="variable"/></w:font>'
+    '<w:font w:name="SimHei"><w:altName w:val="黑体"/><w:panose1 w:val="02010609060101010101"/>'
+    '<w:charset w:val="86"/><w:family w:val="modern"/><w:pitch w:val="fixed"/></w:font>'
+    "</w:fonts>"
+).encode()
+
+# docProps/app.xml: which program made the file, and no page or word counts (python-docx's default
+# claims "Microsoft Macintosh Word", 1 page, 0 words; a count is only true once a document is filled).
+APP_PROPERTIES = (
+    b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+    b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+    b'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+    b"<Application>negotiation packets</Application><DocSecurity>0</DocSecurity></Properties>"
+)
 
 # Sizes in half-points: 小二 18 pt, 小四 12 pt, 五号 10.5 pt, 小五 9 pt.
 TITLE_SIZE, BODY_SIZE, TABLE_SIZE, FOOTER_SIZE = 36, 24, 21, 18
@@ -84,7 +109,7 @@ def styles_xml() -> str:
     """One set of styles for every template: the composed packet merges them by style id."""
     normal_ppr = f'<w:widowControl/>{CJK_LINE_BREAKING}<w:snapToGrid w:val="0"/>{BODY_SPACING}<w:jc w:val="both"/>'
     styles = [
-        # Normal: 小四 Noto Serif CJK SC, 1.5 lines, justified, no indent (address blocks, labels).
+        # Normal: 小四 宋体 (SimSun), 1.5 lines, justified, no indent (address blocks, labels).
         '<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/>'
         f'<w:pPr>{normal_ppr}</w:pPr>{_rpr(SERIF, BODY_SIZE)}</w:style>',
         '<w:style w:type="character" w:default="1" w:styleId="DefaultParagraphFont">'
@@ -140,8 +165,8 @@ def styles_xml() -> str:
     ]
     return (
         f'<w:styles {nsdecls("w")}>'
-        # The defaults name the faces and zh-CN explicitly so LibreOffice picks the Noto CJK SC faces
-        # rather than its locale's CJK fallback (which may be a JP/KR face).
+        # The defaults name the faces and zh-CN explicitly so that LibreOffice draws with the Noto CJK SC
+        # faces SimSun and SimHei are replaced by, not with its locale's CJK fallback (a JP/KR face).
         f'<w:docDefaults><w:rPrDefault>{_rpr(SERIF, BODY_SIZE)}</w:rPrDefault>'
         f'<w:pPrDefault><w:pPr>{BODY_SPACING}</w:pPr></w:pPrDefault></w:docDefaults>'
         + "".join(styles)
@@ -469,6 +494,10 @@ class Builder:
                 data = source.read(info.filename)
                 if info.filename == "docProps/core.xml":
                     data = core_properties(self.doc.core_properties.title)
+                elif info.filename == "word/fontTable.xml":
+                    data = FONT_TABLE
+                elif info.filename == "docProps/app.xml":
+                    data = APP_PROPERTIES
                 target.writestr(fixed, data)
 
 

@@ -15,6 +15,8 @@ from docx import Document
 from e2e import fonts, outline_sets, outline_titles, page_texts, pdf_text, read_report, run_cli
 from pypdf import PdfReader
 
+from pipeline.pdf.soffice_converter import WINDOWS_FONTS
+
 pytestmark = pytest.mark.slow  # LibreOffice, Dask or a long memory run: not in `make check`
 
 LENDER_TITLES = ["协商还款申请书", "证明材料清单", "还款协议（草案）"]
@@ -115,11 +117,14 @@ def test_all_fonts_are_embedded_noto_cjk_and_documents_ask_for_the_sc_faces(buil
     found = fonts(out / "E2E-001" / "packet.pdf")
     assert found and all(f["emb"] == "yes" for f in found), found
     # The SC/TC/JP/KR faces of the Noto CJK collection share one CFF table whose internal name is
-    # the JP one, so the PDF name cannot tell the faces apart; the request in the document can.
+    # the JP one, so the PDF name cannot tell the faces apart; the request can: the document asks for
+    # 宋体 (SimSun) with Chinese as its East Asian language, and the profile's replacement table maps
+    # SimSun to the SC face (pdf/soffice_converter.py WINDOWS_FONTS).
     assert all("NotoSerifCJK" in f["name"] or "NotoSansCJK" in f["name"] for f in found), found
     xml = (out / "E2E-001" / "hardship_letter.docx").read_bytes()
     styles = zipfile.ZipFile(io.BytesIO(xml)).read("word/styles.xml").decode()
-    assert 'w:eastAsia="Noto Serif CJK SC"' in styles and 'w:eastAsia="zh-CN"' in styles
+    assert 'w:eastAsia="SimSun"' in styles and 'w:eastAsia="zh-CN"' in styles
+    assert WINDOWS_FONTS["SimSun"] == "Noto Serif CJK SC" and WINDOWS_FONTS["SimHei"] == "Noto Sans CJK SC"
     assert "CJK JP" not in styles and "CJK TC" not in styles
 
 

@@ -1,0 +1,87 @@
+"""The Word copies are made for a Windows PC in a legal-aid office (issue 24, point 4): they name 宋体
+and 黑体 (SimSun, SimHei), which every Chinese Windows has, and declare just those two in their font
+table; their properties say which program made them and claim no page or word count; every style a
+paragraph or run names is defined. The PDFs are drawn with the Noto CJK SC faces those names are
+replaced by when LibreOffice converts, and do not change at all: the slow test builds a client with
+the shipped templates and with the same templates naming the Noto faces, and compares the PDFs."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import zipfile
+
+import docx
+import pytest
+from conftest import DATA, ROOT
+from e2e import run_cli
+
+TEMPLATES = sorted((ROOT / "templates").glob("*.docx"))
+WINDOWS = {"SimSun", "SimHei"}
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def parts(path, pattern: str) -> dict[str, str]:
+    with zipfile.ZipFile(path) as package:
+        return {name: package.read(name).decode("utf-8") for name in package.namelist() if re.fullmatch(pattern, name)}
+
+
+def test_there_are_templates_to_check():
+    assert len(TEMPLATES) == 10, TEMPLATES
+
+
+@pytest.mark.parametrize("path", TEMPLATES, ids=lambda p: p.stem)
+def test_every_font_named_is_one_a_chinese_windows_pc_has_and_the_font_table_declares_just_those(path):
+    named = set()
+    for text in parts(path, r"word/(document|styles|footer\d*|header\d*)\.xml").values():
+        for attribute in ("ascii", "hAnsi", "eastAsia", "cs"):
+            named |= set(re.findall(rf'<w:rFonts[^>]* w:{attribute}="([^"]+)"', text))
+    assert named == WINDOWS, named  # no Noto, and none of python-docx's Calibri, Cambria, ＭＳ 明朝…
+    (table,) = parts(path, r"word/fontTable\.xml").values()
+    assert set(re.findall(r'<w:font w:name="([^"]+)"', table)) == WINDOWS
+    assert '<w:altName w:val="宋体"/>' in table and '<w:charset w:val="86"/>' in table  # GB2312
+
+
+@pytest.mark.parametrize("path", TEMPLATES, ids=lambda p: p.stem)
+def test_the_properties_name_this_program_and_claim_no_counts(path):
+    (app,) = parts(path, r"docProps/app\.xml").values()
+    assert "<Application>negotiation packets</Application>" in app
+    assert "Microsoft" not in app and not re.search(r"<(Pages|Words|Characters|Lines|Paragraphs)>", app)
+
+
+@pytest.mark.parametrize("path", TEMPLATES, ids=lambda p: p.stem)
+def test_python_docx_finds_every_style_the_document_names(path):
+    document = docx.Document(str(path))
+    defined = {style.style_id for style in document.styles}
+    (body,) = parts(path, r"word/document\.xml").values()
+    used = set(re.findall(r'<w:(?:pStyle|rStyle|tblStyle) w:val="([^"]+)"', body))
+    assert used and used <= defined, used - defined
+    assert all(p.style is not None and p.style.style_id in defined for p in document.paragraphs)
+
+
+@pytest.mark.slow
+def test_the_pdfs_are_the_same_as_with_the_noto_faces_named(tmp_path):
+    """Byte for byte: the replacement table gives LibreOffice exactly the faces it used before. Without
+    it, the Latin text of a SimSun paragraph comes out in DejaVu and the PDFs differ."""
+    noto = tmp_path / "noto-templates"
+    noto.mkdir()
+    for path in TEMPLATES:
+        with zipfile.ZipFile(path) as source, zipfile.ZipFile(noto / path.name, "w", zipfile.ZIP_DEFLATED) as target:
+            for info in source.infolist():
+                data = source.read(info.filename)
+                if info.filename.startswith("word/") and info.filename.endswith(".xml"):
+                    data = data.replace(b'"SimSun"', b'"Noto Serif CJK SC"').replace(b'"SimHei"', b'"Noto Sans CJK SC"')
+                target.writestr(info, data)
+    sheet = tmp_path / "cases.csv"
+    shutil.copy(DATA / "cases.csv", sheet)
+    outs = {}
+    for name, extra in (("windows", ()), ("noto", ("--templates", str(noto)))):
+        outs[name] = tmp_path / name
+        result = run_cli("build", str(sheet), "--out", str(outs[name]), "--date", "2026-11-24", "-q", *extra)
+        assert result.returncode in (0, 1), result.stderr
+    pdfs = sorted(p.relative_to(outs["windows"]) for p in outs["windows"].glob("*/*.pdf"))
+    assert len(pdfs) >= 6, pdfs  # E2E-001…003: packet.pdf and to_lender.pdf each
+    for pdf in pdfs:
+        assert (outs["windows"] / pdf).read_bytes() == (outs["noto"] / pdf).read_bytes(), pdf
+    with zipfile.ZipFile(outs["windows"] / "E2E-001" / "hardship_letter.docx") as copy:
+        assert b'w:eastAsia="SimSun"' in copy.read("word/document.xml")  # the copy itself names 宋体
