@@ -9,6 +9,8 @@
                     packet's documents per load — what composing many cases into one file beats.
 5. LibreOffice floor — the same pages, composed beforehand, converted by one warm LibreOffice per
                     core with no Python work per case (bench/floor.py): the pipeline's lower bound.
+6. one client   — bench/office.py: a single case from the click to the packet, the CLI against the
+                    office server with and without its warm LibreOffice (`--no-office` skips it).
 Rows 2–5 run on the first cases of the same batch (they are slow) and are scaled per packet.
 Peak RSS is sampled over the pipeline's Python processes (parent and workers, LibreOffice excluded).
 """
@@ -32,6 +34,7 @@ import psutil
 from pypdf import PdfWriter
 
 from bench.floor import compose_chunks, convert_floor, planned_clients
+from bench.office import one_client
 from bench.synthetic import write_batch
 from pipeline.contract import default_contract
 from pipeline.documents.kinds import DOCUMENTS, SetKind
@@ -200,7 +203,9 @@ def table(rows: list[Measured], pipeline: Measured) -> str:
 @click.option("--memory", is_flag=True, help="also compare peak RSS for 500 and 5,000 cases")
 @click.option("--cluster/--no-cluster", default=True, show_default=True,
               help="also run the build on a Dask LocalCluster (when distributed is installed)")
-def main(n, jobs, per_document, per_core, floor, memory, cluster):
+@click.option("--office/--no-office", default=True, show_default=True,
+              help="also time one client from the click to the packet: the CLI and the office server, cold and warm")
+def main(n, jobs, per_document, per_core, floor, memory, cluster, office):
     """Benchmark the build against the per-document and per-core baselines on the same cases."""
     scratch = Path(tempfile.mkdtemp(prefix="packets-bench-"))
     on_cluster = None
@@ -227,6 +232,8 @@ def main(n, jobs, per_document, per_core, floor, memory, cluster):
         click.echo(f"re-run of the unchanged batch: {again.seconds:.2f} s ({again.seconds / pipeline.seconds:.1%} of the first run)")
         if on_cluster:
             click.echo(f"cluster overhead vs the local pool: {on_cluster.seconds / pipeline.seconds - 1:+.1%}")
+        if office:
+            click.echo(one_client(scratch, jobs, PACKET_DATE))
         if memory:
             small = run_pipeline(write_batch(scratch / "m500.csv", 500, PACKET_DATE), scratch / "m500", jobs)
             large = run_pipeline(write_batch(scratch / "m5000.csv", 5000, PACKET_DATE), scratch / "m5000", jobs)

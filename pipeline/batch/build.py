@@ -16,6 +16,7 @@ from pathlib import Path
 
 from pipeline.batch.options import BuildOptions, BuildSummary
 from pipeline.batch.rows import Ready, check_rows, open_inputs
+from pipeline.batch.workshop import Workshop
 from pipeline.common.errors import Code, RowError, RowOutcome, RunError, Severity, Status
 from pipeline.common.i18n import _, language
 from pipeline.contract import Contract, default_contract
@@ -65,12 +66,13 @@ OnCase = Callable[[Ready], None]
 
 def build(paths: list[Path], options: BuildOptions, on_row: OnRow | None = None,
           on_total: OnTotal | None = None, on_case: OnCase | None = None,
-          corrections: Corrections | None = None) -> BuildSummary:
+          corrections: Corrections | None = None, workshop: Workshop | None = None) -> BuildSummary:
     """Build packets for every valid row of `paths` into `options.out`; `on_row(outcome)` is called
     once per input row as soon as its fate is known, `on_total(rows)` once before that, with the
     number of data rows (for a progress bar), as soon as every row has been read — a row's client
     is known only then (batch/grouping.py); `on_case(ready)` once per valid client, as it is planned.
-    `corrections`: rows re-typed in the office server, read in place of the file's (intake/corrections.py)."""
+    `corrections`: rows re-typed in the office server, read in place of the file's (intake/corrections.py);
+    `workshop`: the office server's warm LibreOffice (batch/workshop.py), else the run starts its own."""
     contract = default_contract()
     files = open_inputs(paths, contract, options.sheet, corrections)
     soffice = find_soffice(options.soffice)
@@ -87,7 +89,7 @@ def build(paths: list[Path], options: BuildOptions, on_row: OnRow | None = None,
         try:
             with AuditLog(out) as audit:
                 batch.audit = audit
-                return batch.run()
+                return batch.run(workshop)
         except OSError as exc:  # disk full, permissions: stop, nothing half-written is visible
             raise RunError(_("无法写入输出文件夹 {folder}：{reason}（{file}）").format(
                 folder=out, reason=exc.strerror or exc, file=exc.filename or "")) from exc
@@ -140,29 +142,36 @@ class Build:
         self.audit: AuditLog | None = None  # OUT/audit.log: built, rebuilt, failed, withdrawn
         self.existing: set[str] | None = None  # OUT's case folders, read when an invalid case is met
 
-    def run(self) -> BuildSummary:
-        with run_scratch() as scratch:
-            settings = ConverterSettings(self.soffice, self.options.timeout, scratch)
-            try:
-                with self._pool(settings) as pool:
-                    self._feed(pool, settings, scratch)
-                    for result in pool.drain():
-                        self._store_chunk(result.outcomes)
-                if self.options.print_file:
-                    self._write_print_file(scratch)
-            finally:
-                reap_strays(scratch)
+    def run(self, workshop: Workshop | None = None) -> BuildSummary:
+        """In the run's own scratch folder and pool, or in `workshop` (the office server's warm one)."""
+        if workshop is not None:
+            self._convert(workshop.pool, workshop.settings, workshop.scratch)
+            if self.options.print_file:
+                self._write_print_file(workshop.scratch)
+        else:
+            with run_scratch() as scratch:
+                settings = ConverterSettings(self.soffice, self.options.timeout, scratch)
+                try:
+                    with self._pool(settings) as pool:
+                        self._convert(pool, settings, scratch)
+                    if self.options.print_file:  # once the workers and their LibreOffice have gone
+                        self._write_print_file(scratch)
+                finally:
+                    reap_strays(scratch)
         self.outcomes.sort(key=self._input_order)
         summary = BuildSummary(self.outcomes, [notice for f in self.files for notice in f.notices])
         summary.report = write_report(self.out / "report.csv", self.outcomes)
         return summary
 
-    def _feed(self, pool: Pool, settings: ConverterSettings, scratch: Path) -> None:
-        """Read the rows; settle invalid and unchanged ones now, send the rest in chunks."""
+    def _convert(self, pool: Pool, settings: ConverterSettings, scratch: Path) -> None:
+        """Read the rows; settle invalid and unchanged ones now, send the rest in chunks; store each
+        chunk's packets as it comes back."""
         sizes = chunk_sizes(self.options.chunk_size, self.options.jobs)
         for rows in cut_chunks(self._to_convert(scratch), sizes, EVIDENCE_BYTES_PER_CHUNK):
             for result in pool.submit(self._chunk(rows, settings)):
                 self._store_chunk(result.outcomes)
+        for result in pool.drain():
+            self._store_chunk(result.outcomes)
 
     def _to_convert(self, scratch: Path) -> Iterator[Ready]:
         """The rows whose packets are to be made; invalid and unchanged rows are settled on the way.

@@ -96,6 +96,17 @@ class LocalPool:
             self._worker_logs.stop(wait=log_drain)
             self._worker_logs = None
 
+    def warm(self) -> None:
+        """Start every worker and its LibreOffice now, before any chunk is known (the office server's
+        next build: batch/workshop.py)."""
+        self._started = True
+        if self._executor is None:
+            if self.office is not None:
+                start_office(self.office)
+            return
+        for _ in range(self.jobs):
+            self._executor.submit(_ready)
+
     def submit(self, chunk: Chunk) -> list[ChunkResult]:
         first, self._started = not self._started, True
         if self._executor is None:

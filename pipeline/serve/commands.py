@@ -71,13 +71,15 @@ def _proxy_addresses(ctx, param, value) -> tuple[str, ...]:
 @click.option("--quota-mb", default=5120, show_default=True, type=click.IntRange(1, 10**7),
               help="每位用户的批次在磁盘上合计可占用的空间（MB），上传时检查。")
 @click.option("--soffice", envvar="PACKETS_SOFFICE", help="LibreOffice 程序（默认在 PATH 中查找 soffice）。")
+@click.option("--warm-office/--no-warm-office", default=True, show_default=True,
+              help="预先启动下一个批次的 LibreOffice（每个批次一个，用后即关），点击“生成材料”后无需等待它启动。")
 @click.option("--trusted-proxy", "trusted_proxies", multiple=True, callback=_proxy_addresses, metavar="ADDR",
               help="反向代理的地址（可重复）：只有从这个地址来的请求，才采用其 X-Forwarded-For / X-Forwarded-Proto"
                    "（访问记录中的地址、登录限制、Secure Cookie）。不指定则一概不采用。")
 @click.option("--forwarded-allow-ips", "old_proxies", callback=_proxy_addresses, hidden=True,
               help="旧名称，同 --trusted-proxy（逗号分隔）。")
 def serve_command(host, port, data, retain_days, jobs, max_sheet_mb, max_evidence_mb, quota_mb, soffice,
-                  trusted_proxies, old_proxies):
+                  warm_office, trusted_proxies, old_proxies):
     """办公室网页服务：同事在浏览器中上传案件表、检查、生成并下载材料，各自只能看到自己的批次。"""
     import uvicorn  # noqa: PLC0415 - web libraries only for the server
 
@@ -101,7 +103,7 @@ def serve_command(host, port, data, retain_days, jobs, max_sheet_mb, max_evidenc
         cannot_run(exc)
     settings = ServerSettings(data=data.resolve(), retain_days=retain_days, jobs=jobs, soffice=soffice,
                               max_sheet_bytes=max_sheet_mb * MB, max_evidence_bytes=max_evidence_mb * MB,
-                              quota_bytes=quota_mb * MB)
+                              quota_bytes=quota_mb * MB, warm_office=warm_office)
     _log_to(settings.log_file)
     click.echo(_("办公室服务器：http://{host}:{port}/ （数据：{folder}；按 Ctrl-C 停止）").format(
         host=host, port=port, folder=settings.data), err=True)

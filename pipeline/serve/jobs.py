@@ -18,6 +18,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterator
+from multiprocessing.connection import Connection
 
 import psutil
 
@@ -29,7 +30,7 @@ from pipeline.serve.downloads import report_lines
 from pipeline.serve.removal import remove_tree
 from pipeline.serve.settings import ServerSettings
 from pipeline.serve.store import Store
-from pipeline.serve.work import build_batch, check_batch
+from pipeline.serve.work import build_batch, check_batch, warm_build
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +55,8 @@ class Jobs:
         self.arriving: set[str] = set()  # batches being received: a folder, no record yet
         self.lanes = [
             Lane(self, "check", BatchStatus.UPLOADED, BatchStatus.CHECKING, self._check_work, self._settle_check),
-            Lane(self, "build", BatchStatus.QUEUED, BatchStatus.RUNNING, self._build_work, self._settle_build),
+            Lane(self, "build", BatchStatus.QUEUED, BatchStatus.RUNNING, self._build_work, self._settle_build,
+                 spare=self._spare_build if settings.warm_office else None),
         ]
 
     def recover(self) -> None:
@@ -184,6 +186,10 @@ class Jobs:
         return build_batch, (self.settings.database, batch.id, folder / "input" / batch.source, folder / "out",
                              organisation, self.settings.jobs, self.settings.soffice, os.getpid(), folder / "work.log")
 
+    def _spare_build(self, orders: Connection) -> tuple[Callable, tuple]:
+        """The next build's child, started before its batch is known, LibreOffice warm (work.warm_build)."""
+        return warm_build, (orders, self.settings.jobs, self.settings.soffice, os.getpid())
+
     def _settle_check(self, batch: Batch, exitcode: int | None, stopped: bool) -> None:
         if stopped:
             set_status(self.store, batch.id, BatchStatus.UPLOADED, expected=BatchStatus.CHECKING)
@@ -202,8 +208,12 @@ class Lane(threading.Thread):
     are told to die with it (PR_SET_PDEATHSIG follows the thread that started them)."""
 
     def __init__(self, jobs: Jobs, name: str, waiting: BatchStatus, working: BatchStatus,
-                 work: Callable[[Batch], tuple[Callable, tuple]], settle: Callable[[Batch, int | None, bool], None]):
+                 work: Callable[[Batch], tuple[Callable, tuple]], settle: Callable[[Batch, int | None, bool], None],
+                 spare: Callable[[Connection], tuple[Callable, tuple]] | None = None):
         super().__init__(name=f"packets-{name}-lane", daemon=True)
+        self.make_spare = spare  # a child started ahead of the next batch, handed it when it comes
+        self.spare: tuple[multiprocessing.process.BaseProcess, Connection] | None = None
+        self.spare_failed = False  # it ended unused (no LibreOffice?): not started again until a batch ran
         self.jobs = jobs
         self.waiting = waiting
         self.working = working
@@ -215,7 +225,14 @@ class Lane(threading.Thread):
         self.context = multiprocessing.get_context("spawn")  # a clean interpreter, not a copy of the server
 
     def run(self) -> None:
+        try:
+            self._work()
+        finally:
+            self._drop_spare()
+
+    def _work(self) -> None:
         while not self.jobs.stopping.is_set():
+            self._keep_spare()
             with self.jobs.lock:
                 batch = claim(self.jobs.store, self.waiting, self.working)
                 self.current = batch.id if batch else None
@@ -238,8 +255,11 @@ class Lane(threading.Thread):
         if batch.id in self.cancelled:
             return
         target, args = self.work(batch)
-        process = self.context.Process(target=target, args=args, name=f"packets-{batch.id}")
-        process.start()
+        process = self._take_spare(args)
+        if process is None:
+            process = self.context.Process(target=target, args=args, name=f"packets-{batch.id}")
+            process.start()
+        self.spare_failed = False
         tree: dict[int, psutil.Process] = {}
         stopped = cancelled = False
         pid = process.pid
@@ -259,6 +279,51 @@ class Lane(threading.Thread):
             self.settle(batch, process.exitcode, stopped)
         else:
             self.jobs.log_fixes(batch)
+
+
+    def _keep_spare(self) -> None:
+        if self.make_spare is None or self.spare is not None or self.spare_failed:
+            return
+        orders, sender = self.context.Pipe(duplex=False)
+        target, args = self.make_spare(orders)
+        process = self.context.Process(target=target, args=args, name="packets-next-build")
+        process.start()
+        orders.close()  # the child's end: closing ours then tells it there is no batch
+        self.spare = (process, sender)
+
+    def _take_spare(self, args: tuple):
+        """The spare child, given the batch; None when there is none alive to take it."""
+        if self.spare is None:
+            return None
+        process, sender = self.spare
+        self.spare = None
+        try:
+            if process.is_alive():
+                sender.send(args)
+                return process
+        except OSError:  # it ended between the look and the send
+            pass
+        finally:
+            sender.close()
+        process.join(STOP_GRACE)
+        self.spare_failed = True
+        log.warning("the warm build process had ended (exit code %s); building the usual way", process.exitcode)
+        return None
+
+    def _drop_spare(self) -> None:
+        """The server is stopping: the spare's connection closes, so it stops its LibreOffice and ends."""
+        if self.spare is None:
+            return
+        process, sender = self.spare
+        self.spare = None
+        tree: dict[int, psutil.Process] = {}
+        if process.pid is not None:
+            _remember_tree(process.pid, tree)
+        sender.close()
+        process.join(STOP_GRACE)
+        if process.is_alive():
+            _stop(process, tree)
+        _kill_leftovers(tree)
 
 
 def _unsettled(store: Store, batch: Batch, working: BatchStatus) -> bool:

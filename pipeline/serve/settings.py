@@ -30,6 +30,7 @@ class ServerSettings:
     jobs: int = 1  # worker processes of one build (each with its own LibreOffice)
     soffice: str | None = None  # LibreOffice program; None: found on PATH
     run_jobs: bool = True  # False: nothing is checked or built (tests of the pages alone)
+    warm_office: bool = False  # keep the next build's LibreOffice started (`packets serve` does; jobs.py)
     purge_every: float = 3600.0  # seconds between retention passes
 
     @property

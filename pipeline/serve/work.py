@@ -14,13 +14,16 @@ import logging
 import os
 import signal
 import time
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 from pipeline.batch import BuildOptions, build, validate_inputs
+from pipeline.batch.workshop import Workshop, warm_workshop
 from pipeline.common.errors import RowOutcome, RunError
 from pipeline.common.i18n import N_, set_language
 from pipeline.common.process import die_with_parent
 from pipeline.output.files import private_file
+from pipeline.pdf.libreoffice import find_soffice
 from pipeline.serve.batch_notes import forget_checked_rows, read_corrections
 from pipeline.serve.batches import BatchStatus, load, record_checked_rows, record_progress, set_status
 from pipeline.serve.store import Store
@@ -35,8 +38,9 @@ CHECKED_ROWS_AT_ONCE = 200
 INTERNAL_ERROR = N_("程序内部错误，已记录；请联系管理员（请告诉他这个批次的上传时间）")
 
 
-def become_child(parent: int, log_file: Path) -> None:
-    """Private files, SIGTERM as Ctrl-C, gone with the server, errors to the batch's own log."""
+def become_child(parent: int, log_file: Path | None) -> None:
+    """Private files, SIGTERM as Ctrl-C, gone with the server, errors to the batch's own log (once
+    the batch is known: a warm build child learns it later, `log_into`)."""
     os.umask(PRIVATE_UMASK)
     stop_on_sigterm()
     try:
@@ -45,6 +49,11 @@ def become_child(parent: int, log_file: Path) -> None:
         pass
     if os.getppid() != parent:  # the server was gone before the request above was made
         raise SystemExit(1)
+    if log_file is not None:
+        log_into(log_file)
+
+
+def log_into(log_file: Path) -> None:
     private_file(log_file)
     log_to(logging.FileHandler(log_file, encoding="utf-8"))
 
@@ -124,9 +133,30 @@ def check_batch(database: Path, batch_id: str, sheet: Path, parent: int, log_fil
     set_status(store, batch_id, BatchStatus.CHECKED, expected=BatchStatus.CHECKING)
 
 
+def warm_build(orders: Connection, jobs: int, soffice: str | None, parent: int) -> None:
+    """The office server's next build, started before its batch is known: its workers and their
+    LibreOffice start now, then it waits for the batch (`build_batch`'s arguments) and builds it in
+    them (batch/workshop.py). It serves that one batch; the server starts another for the next.
+    The connection closed without a batch (the server is stopping) ends it, and its LibreOffice."""
+    become_child(parent, None)
+    try:
+        with warm_workshop(find_soffice(soffice), jobs) as workshop:
+            try:
+                arguments = orders.recv()
+            except EOFError:
+                return
+            database, batch_id, sheet, out, organisation, jobs, soffice, parent, log_file = arguments
+            build_batch(database, batch_id, sheet, out, organisation, jobs, soffice, parent, log_file, workshop)
+    except RunError:  # no LibreOffice: the server's next batch is built the usual way and says so
+        log.warning("could not start a warm LibreOffice", exc_info=True)
+
+
 def build_batch(database: Path, batch_id: str, sheet: Path, out: Path, organisation: Path | None,
-                jobs: int, soffice: str | None, parent: int, log_file: Path) -> None:
-    become_child(parent, log_file)
+                jobs: int, soffice: str | None, parent: int, log_file: Path, workshop: Workshop | None = None) -> None:
+    if workshop is None:
+        become_child(parent, log_file)
+    else:
+        log_into(log_file)
     store = Store(database)
     batch = load(store, batch_id)
     if batch is None:  # deleted before its build began
@@ -137,7 +167,7 @@ def build_batch(database: Path, batch_id: str, sheet: Path, out: Path, organisat
     try:
         progress = _Counts(store, batch_id, 0)
         summary = build([sheet], options, on_row=progress.row, on_total=progress.total,
-                        corrections=_corrections(store, batch_id, sheet))
+                        corrections=_corrections(store, batch_id, sheet), workshop=workshop)
     except RunError as exc:
         set_status(store, batch_id, BatchStatus.FAILED, expected=BatchStatus.RUNNING, reason=str(exc))
         return

@@ -70,7 +70,8 @@ def test_delete_shutdown_and_a_killed_server_stop_libreoffice_and_the_next_serve
     before = {child.pid for child in psutil.Process().children(recursive=True)}
     token = add_user(data, "alice")
     post = {"files": {"file": ("two.csv", TWO_CASES, "text/csv")}, "data": {"date": "2026-11-24"}}
-    with running_server(data) as server, server.api(token) as api:
+    # no warm spare here: the server's tree is the batch's alone (tests/serve/test_office_warm.py has the spare)
+    with running_server(data, "--no-warm-office") as server, server.api(token) as api:
         deleted = api.post("/api/batches", **post).json()["id"]
         tree = wait_for(lambda: _libreoffice_running(server.process.pid), 120, every=0.05, what="LibreOffice")
         assert api.delete(f"/api/batches/{deleted}").status_code == 204
@@ -86,7 +87,7 @@ def test_delete_shutdown_and_a_killed_server_stop_libreoffice_and_the_next_serve
     assert _alive([child for child in psutil.Process().children(recursive=True) if child.pid not in before]) == []
     assert _status(data, stopped) == "queued"
 
-    with running_server(data) as server:  # the next server resumes it; this one is killed outright
+    with running_server(data) as server:  # the next server resumes it (in its warm spare); this one is killed outright
         tree = wait_for(lambda: _libreoffice_running(server.process.pid), 120, every=0.05, what="LibreOffice")
         server.process.kill()
         server.process.wait()
