@@ -130,9 +130,14 @@ def test_all_fonts_are_embedded_noto_cjk_and_documents_ask_for_the_sc_faces(buil
 
 def test_pages_are_a4(built):
     _, out = built
-    for page in PdfReader(out / "E2E-001" / "packet.pdf").pages:
-        width, height = float(page.mediabox.width), float(page.mediabox.height)
-        assert abs(width - 595.3) < 2 and abs(height - 841.9) < 2
+    pdfs = sorted(out.glob("*/*.pdf"))
+    assert len(pdfs) == 6, pdfs  # three packets, each with its packet.pdf and to_lender.pdf
+    for pdf in pdfs:
+        pages = PdfReader(pdf).pages
+        assert len(pages) >= 5, pdf
+        for page in pages:
+            width, height = float(page.mediabox.width), float(page.mediabox.height)
+            assert abs(width - 595.3) < 2 and abs(height - 841.9) < 2, pdf
 
 
 def test_editable_copies_and_case_json(built):

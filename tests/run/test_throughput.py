@@ -12,6 +12,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import psutil
 import pytest
 from conftest import ROOT
 from e2e import packet_documents, run_cli
@@ -27,6 +28,7 @@ from pipeline.pdf.converter import ConversionError
 from pipeline.pdf.libreoffice import find_soffice
 from pipeline.pdf.uno_converter import UnoConverter
 from pipeline.run.chunk import CaseJob, build_chunk
+from pipeline.run.scratch import PREFIX as SCRATCH_PREFIX
 
 pytestmark = pytest.mark.slow  # LibreOffice, Dask or a long memory run: not in `make check`
 
@@ -154,20 +156,18 @@ def test_one_worker_and_two_workers_give_the_same_packets(batch, tmp_path):
 def _our_soffice(owner: int | None = None) -> list[int]:
     """LibreOffice processes of a build: those whose profile is in the scratch folder of `owner` (a
     build's pid), or with no owner given, those whose build is gone — left behind. Builds that other
-    tests or other users run at the same time are not ours to count."""
+    tests or other users run at the same time are not ours to count. The scratch folder's name is
+    the pipeline's own (run/scratch.py PREFIX): a renamed folder cannot make this find nothing."""
     found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                command = (entry / "cmdline").read_bytes()
-            except OSError:
-                continue
-            run = re.search(rb"packets-run-(\d+)-", command)
-            if run is None or b"soffice" not in command:
-                continue
-            build = int(run.group(1))
-            if build == owner or (owner is None and not Path(f"/proc/{build}").exists()):
-                found.append(int(entry.name))
+    named = re.compile(re.escape(SCRATCH_PREFIX) + r"(\d+)-")
+    for process in psutil.process_iter(["pid", "cmdline"]):
+        command = " ".join(process.info["cmdline"] or ())
+        run = named.search(command)
+        if run is None or "soffice" not in command:
+            continue
+        build = int(run.group(1))
+        if build == owner or (owner is None and not psutil.pid_exists(build)):
+            found.append(process.info["pid"])
     return found
 
 
