@@ -122,7 +122,9 @@ def styles_xml() -> str:
         '<w:basedOn w:val="TableNormal"/><w:uiPriority w:val="59"/>'
         f'<w:pPr>{TABLE_SPACING}</w:pPr>{_rpr(SERIF, TABLE_SIZE)}'
         f'<w:tblPr><w:tblBorders>{GRID_BORDERS}</w:tblBorders>{CELL_MARGINS}</w:tblPr></w:style>',
-        _paragraph_style("DocTitle", "文书标题",
+        # Word's own heading names (shown as 标题 1/2/3 in Chinese Word and WPS) with outline levels: the
+        # navigation pane, mammoth and screen readers see the titles and headings as headings.
+        _paragraph_style("DocTitle", "heading 1",
                          '<w:keepNext/><w:spacing w:before="120" w:after="360" w:line="240" w:lineRule="auto"/>'
                          '<w:jc w:val="center"/><w:outlineLvl w:val="0"/>',
                          _rpr(SANS, TITLE_SIZE, bold=True), next_style="Normal"),
@@ -136,8 +138,9 @@ def styles_xml() -> str:
         _paragraph_style("Statement", "本人陈述",
                          '<w:ind w:left="480" w:right="240" w:firstLineChars="200" w:firstLine="480"/>',
                          _rpr(SERIF, BODY_SIZE), next_style="Statement"),
-        _paragraph_style("ClauseHeading", "条款标题",
-                         '<w:keepNext/><w:spacing w:before="120" w:after="0" w:line="360" w:lineRule="auto"/>',
+        _paragraph_style("ClauseHeading", "heading 2",
+                         '<w:keepNext/><w:spacing w:before="120" w:after="0" w:line="360" w:lineRule="auto"/>'
+                         '<w:outlineLvl w:val="1"/>',
                          _rpr(SANS, BODY_SIZE, bold=True), next_style="BodyText"),
         _paragraph_style("TableText", "表格文字",
                          f'{TABLE_SPACING}<w:jc w:val="center"/>',
@@ -153,8 +156,9 @@ def styles_xml() -> str:
                          '<w:spacing w:before="0" w:after="20" w:line="276" w:lineRule="auto"/>'
                          '<w:ind w:firstLineChars="200" w:firstLine="420"/>',
                          _rpr(SERIF, TABLE_SIZE), next_style="PlainText"),
-        _paragraph_style("SheetHeading", "简明标题",
-                         '<w:keepNext/><w:spacing w:before="80" w:after="20" w:line="276" w:lineRule="auto"/>',
+        _paragraph_style("SheetHeading", "heading 3",
+                         '<w:keepNext/><w:spacing w:before="80" w:after="20" w:line="276" w:lineRule="auto"/>'
+                         '<w:outlineLvl w:val="1"/>',
                          _rpr(SANS, TABLE_SIZE, bold=True), next_style="PlainText"),
         _paragraph_style("SmallNote", "说明文字",
                          '<w:spacing w:before="0" w:after="0" w:line="300" w:lineRule="auto"/>',

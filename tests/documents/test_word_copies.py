@@ -3,7 +3,8 @@ and 黑体 (SimSun, SimHei), which every Chinese Windows has, and declare just t
 table; their properties say which program made them and claim no page or word count; every style a
 paragraph or run names is defined. The PDFs are drawn with the Noto CJK SC faces those names are
 replaced by when LibreOffice converts, and do not change at all: the slow test builds a client with
-the shipped templates and with the same templates naming the Noto faces, and compares the PDFs."""
+the shipped templates and with the same templates naming the Noto faces, and compares the PDFs.
+Titles and standalone headings are Word headings with outline levels."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import shutil
 import zipfile
 
 import docx
+import mammoth
 import pytest
 from conftest import DATA, ROOT
 from e2e import run_cli
@@ -57,6 +59,35 @@ def test_python_docx_finds_every_style_the_document_names(path):
     used = set(re.findall(r'<w:(?:pStyle|rStyle|tblStyle) w:val="([^"]+)"', body))
     assert used and used <= defined, used - defined
     assert all(p.style is not None and p.style.style_id in defined for p in document.paragraphs)
+
+
+@pytest.mark.parametrize("path", TEMPLATES, ids=lambda p: p.stem)
+def test_titles_and_headings_are_word_headings_with_outline_levels(path):
+    """The title is Word's heading 1 (outline level 1) and a heading that stands on its own paragraph
+    heading 2 or 3, as python-docx, mammoth and Word's navigation pane read them. A heading followed
+    by its text is still the first, bold line of that paragraph: made two paragraphs, LibreOffice
+    leaves one at a page foot in a chunk and not when the document is converted alone."""
+    document = docx.Document(str(path))
+    styles = {style.style_id: style for style in document.styles}
+    assert styles["DocTitle"].name == "Heading 1" and styles["ClauseHeading"].name == "Heading 2"
+    assert styles["SheetHeading"].name == "Heading 3"
+    (xml,) = parts(path, r"word/styles\.xml").values()
+    for style_id, level in (("DocTitle", 0), ("ClauseHeading", 1), ("SheetHeading", 1)):
+        definition = re.search(rf'<w:style [^>]*w:styleId="{style_id}".*?</w:style>', xml).group(0)
+        assert f'<w:outlineLvl w:val="{level}"/>' in definition, style_id
+    titles = [p for p in document.paragraphs if p.style.style_id == "DocTitle"]
+    assert titles and all(p.style.name == "Heading 1" for p in titles)
+    # mammoth: the title is <h1>, each standalone heading <h2>/<h3>; every other paragraph style is one
+    # the kit defines (mapped to <p> here), so mammoth meets no style it does not know
+    ours = re.findall(r'<w:style w:type="paragraph"[^>]*w:styleId="([^"]+)"[^>]*><w:name w:val="([^"]+)"/>', xml)
+    style_map = "\n".join(f"p[style-name='{name}'] => p:fresh" for _id, name in ours if not name.startswith("heading"))
+    with path.open("rb") as handle:
+        converted = mammoth.convert_to_html(handle, style_map=style_map)
+    assert converted.messages == [], converted.messages
+    headings = re.findall(r"<h(\d)>", converted.value)
+    assert headings[0] == "1" and headings.count("1") == len(titles)
+    standalone = sum(p.style.style_id in ("ClauseHeading", "SheetHeading") for p in document.paragraphs)
+    assert len(headings) - len(titles) == standalone
 
 
 @pytest.mark.slow
