@@ -35,6 +35,9 @@ class RecordingPool:
         self.chunks.append([job.case_id for job in chunk.jobs])
         return []
 
+    def drain(self):
+        return iter(())
+
 
 def checked_rows(evidence: list[int]) -> list[Checked]:
     """One valid row per entry, with a stand-in scan of that many bytes (none for 0)."""
@@ -55,7 +58,7 @@ def chunks_for(evidence: list[int], tmp_path, monkeypatch, chunk_size: int = 12,
                   organisation=load_organisation(None), out=tmp_path,
                   options=BuildOptions(out=tmp_path, packet_date=PACKET_DATE, chunk_size=chunk_size, jobs=jobs))
     pool = RecordingPool()
-    batch._feed(pool, ConverterSettings("soffice", 1.0, tmp_path), tmp_path)
+    batch._convert(pool, ConverterSettings("soffice", 1.0, tmp_path), tmp_path)
     return [[int(case_id.removeprefix("C-")) for case_id in chunk] for chunk in pool.chunks]
 
 
