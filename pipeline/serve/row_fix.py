@@ -71,14 +71,20 @@ def _masked(kind: str, value: str) -> str:
     return mask_id_number(value) if kind == "id" else mask_phone(value)
 
 
-async def row_form(request: Request) -> Response:
-    server = server_of(request)
+async def _the_row(request: Request) -> tuple[Batch, int, Path, dict[str, str]]:
+    """The user's batch, the row asked for, the batch's folder and the row's cells as they stand."""
     batch = _batch(request)
     row = _row_number(request)
-    folder = server.settings.batch_folder(batch.id)
+    folder = server_of(request).settings.batch_folder(batch.id)
     cells = await run_in_threadpool(current_cells, _sheet(request, batch), folder, row)
     if cells is None:
         raise Refusal(404, NO_ROW, row=row)
+    return batch, row, folder, cells
+
+
+async def row_form(request: Request) -> Response:
+    server = server_of(request)
+    batch, row, folder, cells = await _the_row(request)
     _ = request.state.translate
     problems = next((r.problems for r in checked_rows(folder) if r.row == row), [])
     personal = default_contract().intake_columns.personal
@@ -94,12 +100,7 @@ async def save_row(request: Request) -> Response:
     columns = describe_columns(default_contract())
     form = await request.form(max_files=0, max_fields=len(columns) + 2, max_part_size=MAX_CELL * 4)
     check_csrf(session.csrf, form.get("csrf"))
-    batch = _batch(request)
-    row = _row_number(request)
-    folder = server.settings.batch_folder(batch.id)
-    before = await run_in_threadpool(current_cells, _sheet(request, batch), folder, row)
-    if before is None:
-        raise Refusal(404, NO_ROW, row=row)
+    batch, row, folder, before = await _the_row(request)
     personal = default_contract().intake_columns.personal
     cells: dict[str, str] = {}
     for column in columns:
