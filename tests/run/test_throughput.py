@@ -188,6 +188,9 @@ def test_no_libreoffice_is_left_running_after_an_interrupted_run(tmp_path, how):
         [sys.executable, "-m", "pipeline", "build", str(source), "--out", str(tmp_path / "out"),
          "--date", PACKET_DATE.isoformat(), "--jobs", "2"],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+        # Ctrl-C as at a terminal, even when the tests run as a shell's background job (which starts
+        # with SIGINT ignored, and Python keeps it so)
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     try:
         assert _wait_until(lambda: _our_soffice(process.pid) != [], 60), "LibreOffice never started"
