@@ -8,8 +8,8 @@ Titles and standalone headings are Word headings with outline levels."""
 
 from __future__ import annotations
 
+import csv
 import re
-import shutil
 import zipfile
 
 import docx
@@ -103,15 +103,18 @@ def test_the_pdfs_are_the_same_as_with_the_noto_faces_named(tmp_path):
                 if info.filename.startswith("word/") and info.filename.endswith(".xml"):
                     data = data.replace(b'"SimSun"', b'"Noto Serif CJK SC"').replace(b'"SimHei"', b'"Noto Sans CJK SC"')
                 target.writestr(info, data)
-    sheet = tmp_path / "cases.csv"
-    shutil.copy(DATA / "cases.csv", sheet)
+    sheet = tmp_path / "cases.csv"  # E2E-001 alone: one packet is enough to compare
+    with (DATA / "cases.csv").open(encoding="utf-8-sig", newline="") as source:
+        rows = list(csv.reader(source))
+    with sheet.open("w", encoding="utf-8-sig", newline="") as target:
+        csv.writer(target).writerows([rows[0], next(r for r in rows[1:] if r[0] == "E2E-001")])
     outs = {}
     for name, extra in (("windows", ()), ("noto", ("--templates", str(noto)))):
         outs[name] = tmp_path / name
         result = run_cli("build", str(sheet), "--out", str(outs[name]), "--date", "2026-11-24", "-q", *extra)
-        assert result.returncode in (0, 1), result.stderr
+        assert result.returncode == 0, result.stderr
     pdfs = sorted(p.relative_to(outs["windows"]) for p in outs["windows"].glob("*/*.pdf"))
-    assert len(pdfs) >= 6, pdfs  # E2E-001…003: packet.pdf and to_lender.pdf each
+    assert len(pdfs) == 2, pdfs  # packet.pdf and to_lender.pdf
     for pdf in pdfs:
         assert (outs["windows"] / pdf).read_bytes() == (outs["noto"] / pdf).read_bytes(), pdf
     with zipfile.ZipFile(outs["windows"] / "E2E-001" / "hardship_letter.docx") as copy:

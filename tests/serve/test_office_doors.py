@@ -29,7 +29,9 @@ def servers(tmp_path_factory):
     for data in (plain, proxied):
         for name in ("alice", "bob", "carol"):
             add_user(data, name)
-    with running_server(plain) as one, running_server(proxied, "--trusted-proxy", "127.0.0.1") as two:
+    # nothing is built here: no warm LibreOffice waiting for a build
+    with running_server(plain, "--no-warm-office") as one, \
+            running_server(proxied, "--no-warm-office", "--trusted-proxy", "127.0.0.1") as two:
         yield one, two
 
 
