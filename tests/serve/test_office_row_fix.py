@@ -64,6 +64,7 @@ def test_a_bad_row_is_fixed_in_the_browser_and_the_sheet_checked_again(office):
     assert "共4行：可以生成3行，有问题1行" in first and f'href="{page}/rows/5"' in first  # 改正这一行
 
     form = client.get(f"{page}/rows/5").text
+    assert 'id="rebuild-needed"' not in form  # nothing built yet
     assert "改正第5行" in form and "「身份证号」“330106********1232”：校验码不正确" in form
     values = fields(form)
     assert values["cell-case_id"] == "E2E-004" and values["cell-monthly_income"] == "abc"
@@ -133,6 +134,8 @@ def test_building_again_after_a_fix_makes_only_the_case_that_changed(office):
     built = {case: (out / case / "packet.pdf").stat().st_mtime_ns for case in CASES[:3]}
     log_before = (out / AUDIT_LOG).read_text("utf-8").splitlines()
 
+    form = client.get(f"{page}/rows/5").text
+    assert 'id="rebuild-needed"' in form and "需要再点一次“生成材料”" in form  # said before the fix is saved
     fixed = {**as_row("E2E-003"), "cell-case_id": "E2E-004", "cell-borrower_name": "王五", "cell-id_number": GOOD_ID}
     client.post(f"{page}/rows/5", data={"csrf": csrf, **fixed})
     checked(client, page)
