@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pipeline.batch.options import BuildOptions, BuildSummary
 from pipeline.batch.rows import Ready, check_rows, open_inputs
-from pipeline.batch.workshop import Workshop
+from pipeline.batch.workshop import Workshop, converting
 from pipeline.common.errors import Code, RowError, RowOutcome, RunError, Severity, Status
 from pipeline.common.i18n import _, language
 from pipeline.contract import Contract, default_contract
@@ -43,13 +43,13 @@ from pipeline.output.manifest import RunFingerprint, is_current
 from pipeline.output.print_folder import write_print_file
 from pipeline.output.report import write_report
 from pipeline.pdf.assemble import Scan
-from pipeline.pdf.libreoffice import find_soffice, reap_strays
+from pipeline.pdf.libreoffice import find_soffice
 from pipeline.pdf.print_file import PrintEntry, write_print_file_pdf
 from pipeline.pdf.soffice_converter import SofficeConverter
 from pipeline.run.chunk import CaseJob, CaseOutcome, Chunk, ConverterSettings
 from pipeline.run.local_pool import LocalPool
 from pipeline.run.pool import Pool
-from pipeline.run.scratch import remove_stale_scratch, run_scratch
+from pipeline.run.scratch import remove_stale_scratch
 
 log = logging.getLogger(__name__)
 
@@ -149,15 +149,11 @@ class Build:
             if self.options.print_file:
                 self._write_print_file(workshop.scratch)
         else:
-            with run_scratch() as scratch:
-                settings = ConverterSettings(self.soffice, self.options.timeout, scratch)
-                try:
-                    with self._pool(settings) as pool:
-                        self._convert(pool, settings, scratch)
-                    if self.options.print_file:  # once the workers and their LibreOffice have gone
-                        self._write_print_file(scratch)
-                finally:
-                    reap_strays(scratch)
+            with converting(self.soffice, self.options.timeout) as (scratch, settings):
+                with self._pool(settings) as pool:
+                    self._convert(pool, settings, scratch)
+                if self.options.print_file:  # once the workers and their LibreOffice have gone
+                    self._write_print_file(scratch)
         self.outcomes.sort(key=self._input_order)
         summary = BuildSummary(self.outcomes, [notice for f in self.files for notice in f.notices])
         summary.report = write_report(self.out / "report.csv", self.outcomes)

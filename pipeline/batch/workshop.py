@@ -30,22 +30,19 @@ class Workshop:
 
 
 @contextlib.contextmanager
-def local_workshop(soffice: str, jobs: int, timeout: float = DEFAULT_TIMEOUT) -> Iterator[Workshop]:
-    """Local workers; their LibreOffice profiles and everything else in the scratch folder go with
-    the block, and any LibreOffice still running with a profile there is stopped."""
+def converting(soffice: str, timeout: float = DEFAULT_TIMEOUT) -> Iterator[tuple[Path, ConverterSettings]]:
+    """The run's scratch folder and its LibreOffice settings; when the block ends, any LibreOffice
+    still running with a profile there is stopped and the folder goes with everything in it."""
     with run_scratch() as scratch:
-        settings = ConverterSettings(soffice, timeout, scratch)
         try:
-            with LocalPool(jobs, office=settings) as pool:
-                yield Workshop(scratch, settings, pool)
+            yield scratch, ConverterSettings(soffice, timeout, scratch)
         finally:
             reap_strays(scratch)
 
 
 @contextlib.contextmanager
 def warm_workshop(soffice: str, jobs: int) -> Iterator[Workshop]:
-    """A local workshop whose workers and LibreOffice start now, before the first chunk is known."""
-    with local_workshop(soffice, jobs) as workshop:
-        assert isinstance(workshop.pool, LocalPool)
-        workshop.pool.warm()
-        yield workshop
+    """Local workers whose LibreOffice start now, before the first chunk is known."""
+    with converting(soffice) as (scratch, settings), LocalPool(jobs, office=settings) as pool:
+        pool.warm()
+        yield Workshop(scratch, settings, pool)

@@ -24,6 +24,7 @@ from pipeline.common.mask import mask_id_number, mask_phone
 from pipeline.contract.describe import describe_columns
 from pipeline.contract.schema import default_contract
 from pipeline.intake import open_input
+from pipeline.intake.corrections import CorrectedInput
 from pipeline.serve import batches
 from pipeline.serve.access_log import Action
 from pipeline.serve.auth import check_csrf, page_session, server_of
@@ -57,11 +58,9 @@ def _row_number(request: Request) -> int:
 
 
 def current_cells(sheet: Path, folder: Path, row: int) -> dict[str, str] | None:
-    """The row as the next check will read it: its last correction, else the upload's cells."""
-    corrected = read_corrections(folder).get(row)
-    if corrected is not None:
-        return corrected
-    for raw in open_input(sheet, default_contract().intake_columns).rows():
+    """The row as the next check will read it: the upload with its corrections laid over it."""
+    columns = default_contract().intake_columns
+    for raw in CorrectedInput(open_input(sheet, columns), read_corrections(folder), columns).rows():
         if raw.row == row:
             return dict(raw.cells)
     return None
