@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 from datetime import date
 from decimal import Decimal
@@ -78,13 +79,22 @@ def contract():
     return default_contract()
 
 
+@functools.cache
+def shipped_templates():
+    """The shipped templates, loaded and compiled once per test process, as a worker keeps them for
+    every case of its chunks (a fresh TemplateSet compiles every Jinja source again: a third of a
+    second for each test that renders)."""
+    from pipeline.documents.render import TemplateSet
+
+    return TemplateSet()
+
+
 def rendered_documents(case: Case, names=None) -> dict[str, object]:
     """Each document of the case's packet rendered with the context of the set it belongs to (the
     first lender's set for lender documents); `names` may also ask for a document the case's sets
     leave out (an evidence list without evidence), rendered with that kind's context."""
     from pipeline.documents.kinds import DOCUMENTS
     from pipeline.documents.packet import packet_sets
-    from pipeline.documents.render import TemplateSet
     from pipeline.plan import plan_case
 
     planned = plan_case(case, PACKET_DATE)
@@ -93,7 +103,7 @@ def rendered_documents(case: Case, names=None) -> dict[str, object]:
     context_of = {}
     for packet_set in sets:
         context_of.setdefault(packet_set.kind, packet_set.context)
-    templates = TemplateSet()
+    templates = shipped_templates()
     kinds = {kind.name: kind.set for kind in DOCUMENTS}
     return {name: templates.render(name, context_of[kinds[name]])
             for name in (names if names is not None else kinds)}
@@ -111,6 +121,25 @@ def zhao_lei():
                   penalty=Decimal("402"), requests=("installments", "penalty_waiver")),
     )
     return make_case(debts=debts, monthly_income=Decimal("9000"), monthly_expenses=Decimal("4500"), other_debt_payments=Decimal("0"))
+
+
+@pytest.fixture(autouse=True)
+def _quick_password_hashes(request, monkeypatch):
+    """The office-server tests in this process hash passwords with argon2id at its lowest cost: each
+    test adds users and logs in, and a hash at the server's cost takes 0.13 s here. Verifying reads
+    the cost from the stored hash, so a real `packets serve` still checks them; the server's own
+    cost is checked in a fresh process (tests/serve/test_office_accounts.py)."""
+    if "serve" not in request.node.path.relative_to(ROOT).parts:
+        yield
+        return
+    from argon2 import PasswordHasher
+
+    from pipeline.serve import accounts
+
+    monkeypatch.setattr(accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    accounts._dummy_hash.cache_clear()
+    yield
+    accounts._dummy_hash.cache_clear()
 
 
 NOT_SLOW_SOFFICE = Path(__file__).resolve().parent / "fakes" / "not_slow"

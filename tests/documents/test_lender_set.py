@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from conftest import PACKET_DATE, make_case, make_debt
+from conftest import PACKET_DATE, make_case, make_debt, shipped_templates
 from docx import Document
 from docx.table import Table
 
@@ -19,7 +19,6 @@ from pipeline.common.model import Attachment, EvidenceItem
 from pipeline.contract import default_contract
 from pipeline.documents.kinds import SetKind
 from pipeline.documents.packet import packet_sets
-from pipeline.documents.render import TemplateSet
 from pipeline.plan import plan_case
 
 ACCOUNT = "我在新街口开一家手机配件店，2025年下半年起商场客流下降，店里月营业额从八万多降到三万左右。"
@@ -40,7 +39,7 @@ def lender_sets(case) -> list[dict[str, str]]:
     """Each lender set's documents as text, in the case's lender order."""
     planned = plan_case(case, PACKET_DATE)
     assert planned.plan is not None, planned.problems
-    templates = TemplateSet()
+    templates = shipped_templates()
     return [{name: text_of(templates.render(name, s.context).docx) for name in s.documents}
             for s in packet_sets(case, planned.plan, default_contract()) if s.kind is SetKind.LENDER]
 

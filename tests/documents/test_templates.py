@@ -7,14 +7,14 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from conftest import PACKET_DATE, make_case, rendered_documents
+from conftest import PACKET_DATE, make_case, rendered_documents, shipped_templates
 from docx import Document
 
 from pipeline.common.model import EvidenceItem
 from pipeline.contract import default_contract
 from pipeline.documents.kinds import DOCUMENTS
 from pipeline.documents.packet import packet_sets
-from pipeline.documents.render import TemplateSet, template_files
+from pipeline.documents.render import template_files
 from pipeline.documents.template_check import check_templates, example_sets, template_source, unknown_names
 from pipeline.plan import plan_case
 
@@ -89,7 +89,7 @@ def test_every_branch_renders_without_leftover_tags(changes):
 @pytest.mark.parametrize("hostile", ["{{ 7*7 }}", "{% for x in y %}", "{%p if 1 %}", "<w:t>x</w:t>", "&amp; ]]>", "𠀀𡃁😀"])
 def test_cell_text_prints_literally(hostile):
     details = f"我的情况：{hostile}，收入骤降无力还款。"
-    rendered = TemplateSet().render("hardship_letter", _context(make_case(hardship_details=details)))
+    rendered = shipped_templates().render("hardship_letter", _context(make_case(hardship_details=details)))
     # must still be a well-formed .docx that reads back
     assert hostile in text_of(Document(io.BytesIO(rendered.docx)))
 

@@ -76,3 +76,14 @@ def test_packets_build_does_not_load_the_web_server():
             "{'starlette', 'uvicorn', 'argon2', 'multipart', 'python_multipart', 'httpx'}))")
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_the_server_hashes_passwords_at_argon2s_recommended_cost(tmp_path):
+    """The tests in this process hash at the lowest cost (tests/conftest.py); a real `packets user
+    add` uses argon2-cffi's defaults, RFC 9106's second choice: argon2id, 64 MiB, 3 passes, 4 lanes."""
+    data = tmp_path / "data"
+    subprocess.run([sys.executable, "-m", "pipeline", "user", "add", "alice", "--data", str(data)],
+                   cwd=ROOT, input=PASSWORD + "\n", text=True, capture_output=True, check=True)
+    with Store(data / "packets.sqlite3").connect() as db:
+        stored = db.execute("SELECT password FROM users WHERE name = 'alice'").fetchone()[0]
+    assert stored.startswith("$argon2id$v=19$m=65536,t=3,p=4$"), stored

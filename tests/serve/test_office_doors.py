@@ -51,6 +51,7 @@ def forget_failures(server) -> None:
         db.execute("DELETE FROM access_log")
 
 
+@pytest.mark.slow  # two real servers in their own processes
 def test_forty_wrong_passwords_at_once_get_five_checks_and_the_real_user_still_logs_in(servers):
     server, _ = servers
     forget_failures(server)
@@ -80,6 +81,7 @@ def test_forty_wrong_passwords_at_once_get_five_checks_and_the_real_user_still_l
         assert login(bob, "bob").status_code == 303
 
 
+@pytest.mark.slow  # two real servers in their own processes
 def test_failures_from_one_address_across_accounts_block_that_address_only(servers):
     server, _ = servers
     forget_failures(server)
@@ -91,6 +93,7 @@ def test_failures_from_one_address_across_accounts_block_that_address_only(serve
         assert login(carol, "carol").status_code == 303
 
 
+@pytest.mark.slow  # two real servers in their own processes
 def test_x_forwarded_for_is_ignored_unless_the_hop_is_a_trusted_proxy(servers):
     plain, proxied = servers
     for server in servers:
