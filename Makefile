@@ -9,7 +9,7 @@ DATE ?=
 ORG ?=
 DATA ?= serve-data
 APT_PACKAGES := libreoffice-writer-nogui libreoffice-calc-nogui fonts-noto-cjk fonts-hanazono fonts-noto-color-emoji poppler-utils \
-	chromium chromium-driver
+	qpdf mupdf-tools chromium chromium-driver
 
 # axe-core (WCAG checks in the office server's browser test), from the npm registry into the venv.
 AXE_VERSION := 4.11.0
@@ -29,7 +29,8 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 # LibreOffice (PDF conversion; Calc for the test that re-saves an intake workbook), the Noto CJK fonts (Chinese text), HanaMin and Noto Color Emoji
-# (rare characters beyond Noto CJK, emoji typed by borrowers), poppler (tests read PDFs) and Debian's
+# (rare characters beyond Noto CJK, emoji typed by borrowers), poppler (tests read PDFs), qpdf and mutool (the
+# print-shop checks of tests/pdf/test_print_shop.py) and Debian's
 # Chromium with its driver (the office server's browser test drives it; no browser is downloaded).
 system:
 	@missing=""; \
@@ -40,6 +41,8 @@ system:
 	fc-list 2>/dev/null | grep -q "HanaMinB" || missing="$$missing fonts-hanazono"; \
 	fc-list 2>/dev/null | grep -q "Noto Color Emoji" || missing="$$missing fonts-noto-color-emoji"; \
 	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
+	command -v qpdf >/dev/null || missing="$$missing qpdf"; \
+	command -v mutool >/dev/null || missing="$$missing mupdf-tools"; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v chromedriver >/dev/null || missing="$$missing chromium-driver"; \
 	if [ -n "$$missing" ]; then \
