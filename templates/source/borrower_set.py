@@ -31,9 +31,13 @@ RED = "C00000"
 
 
 def red(paragraph):
-    """The paragraph's runs in red (w:color goes before w:sz in a run's properties)."""
-    for properties in paragraph.iter(qn("w:rPr")):
-        properties.find(qn("w:sz")).addprevious(el("w:color", {"w:val": RED}))
+    """The paragraph's runs in red (w:color after a run's face and weight, the only properties it has)."""
+    for r in paragraph.iter(qn("w:r")):
+        properties = r.find(qn("w:rPr"))
+        if properties is None:
+            properties = el("w:rPr")
+            r.insert(0, properties)
+        properties.append(el("w:color", {"w:val": RED}))
     return paragraph
 
 

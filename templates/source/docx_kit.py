@@ -178,7 +178,7 @@ def styles_xml() -> str:
     )
 
 
-STYLE_FACE = {  # the face each paragraph style uses, repeated on its runs
+STYLE_FACE = {  # the face each paragraph style gives its runs (styles_xml)
     "Normal": SERIF, "BodyText": SERIF, "Statement": SERIF, "PlainText": SERIF, "SheetHeading": SANS, "DocTitle": SANS, "DocNote": SERIF, "ClauseHeading": SANS,
     "TableText": SERIF, "TableHeading": SANS, "Signature": SERIF, "SmallNote": SERIF, "Footer": SANS,
 }
@@ -213,17 +213,16 @@ class R:
 
 
 def run(text: str, style: str, bold: bool | None = None, face: str | None = None):
-    face = face or STYLE_FACE[style]
-    size = STYLE_SIZE[style]
-    bold = (style in STYLE_BOLD) if bold is None else bold
-    rpr = el("w:rPr", None, el("w:rFonts", {"w:ascii": face, "w:hAnsi": face, "w:eastAsia": face, "w:cs": face}))
-    if bold:
+    # Only what differs from the paragraph's style: its face, size and languages come from the style.
+    # Repeating them on every run made a Word user's change to a style show nowhere, and LibreOffice
+    # reads each run's direct formatting anew (a chunk converted about a sixth faster without it).
+    rpr = el("w:rPr")
+    if face is not None and face != STYLE_FACE[style]:
+        rpr.append(el("w:rFonts", {"w:ascii": face, "w:hAnsi": face, "w:eastAsia": face, "w:cs": face}))
+    if bold and style not in STYLE_BOLD:
         rpr.append(el("w:b"))
         rpr.append(el("w:bCs"))
-    rpr.append(el("w:sz", {"w:val": size}))
-    rpr.append(el("w:szCs", {"w:val": size}))
-    rpr.append(el("w:lang", {"w:val": WESTERN_LANG, "w:eastAsia": EAST_ASIAN_LANG, "w:bidi": "ar-SA"}))
-    r = el("w:r", None, rpr)
+    r = el("w:r", None, rpr if len(rpr) else None)
     if text:
         t = el("w:t")
         t.set(qn("xml:space"), "preserve")

@@ -16,6 +16,7 @@ import docx
 import mammoth
 import pytest
 from conftest import DATA, ROOT
+from docx.enum.style import WD_STYLE_TYPE
 from e2e import run_cli
 
 TEMPLATES = sorted((ROOT / "templates").glob("*.docx"))
@@ -42,6 +43,20 @@ def test_every_font_named_is_one_a_chinese_windows_pc_has_and_the_font_table_dec
     (table,) = parts(path, r"word/fontTable\.xml").values()
     assert set(re.findall(r'<w:font w:name="([^"]+)"', table)) == WINDOWS
     assert '<w:altName w:val="宋体"/>' in table and '<w:charset w:val="86"/>' in table  # GB2312
+
+
+@pytest.mark.parametrize("path", TEMPLATES, ids=lambda p: p.stem)
+def test_the_text_takes_its_size_and_languages_from_its_styles(path):
+    """A run names only what differs from its paragraph's style (a face, bold): a Word user's change to
+    a style then shows, and LibreOffice has less direct formatting to read in every chunk."""
+    (body,) = parts(path, r"word/document\.xml").values()
+    assert not re.search(r"<w:(sz|szCs|lang) ", body)
+    faces = {style.style_id: style.font.name for style in docx.Document(str(path)).styles
+             if style.type == WD_STYLE_TYPE.PARAGRAPH}
+    for paragraph in re.findall(r"<w:p[ >].*?</w:p>", body):
+        style = re.search(r'<w:pStyle w:val="([^"]+)"/>', paragraph)
+        named = set(re.findall(r'<w:rFonts w:ascii="([^"]+)"', paragraph))
+        assert style and faces[style.group(1)] and faces[style.group(1)] not in named, (style, named)
 
 
 @pytest.mark.parametrize("path", TEMPLATES, ids=lambda p: p.stem)
@@ -118,4 +133,6 @@ def test_the_pdfs_are_the_same_as_with_the_noto_faces_named(tmp_path):
     for pdf in pdfs:
         assert (outs["windows"] / pdf).read_bytes() == (outs["noto"] / pdf).read_bytes(), pdf
     with zipfile.ZipFile(outs["windows"] / "E2E-001" / "hardship_letter.docx") as copy:
-        assert b'w:eastAsia="SimSun"' in copy.read("word/document.xml")  # the copy itself names 宋体
+        # the copy itself names 宋体, in its styles: a run names a face only where it differs from its style's
+        assert b'w:eastAsia="SimSun"' in copy.read("word/styles.xml")
+        assert b"Noto" not in copy.read("word/document.xml")
