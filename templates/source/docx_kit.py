@@ -182,11 +182,6 @@ STYLE_FACE = {  # the face each paragraph style gives its runs (styles_xml)
     "Normal": SERIF, "BodyText": SERIF, "Statement": SERIF, "PlainText": SERIF, "SheetHeading": SANS, "DocTitle": SANS, "DocNote": SERIF, "ClauseHeading": SANS,
     "TableText": SERIF, "TableHeading": SANS, "Signature": SERIF, "SmallNote": SERIF, "Footer": SANS,
 }
-STYLE_SIZE = {
-    "Normal": BODY_SIZE, "BodyText": BODY_SIZE, "Statement": BODY_SIZE, "PlainText": TABLE_SIZE, "SheetHeading": TABLE_SIZE, "DocTitle": TITLE_SIZE, "DocNote": TABLE_SIZE,
-    "ClauseHeading": BODY_SIZE, "TableText": TABLE_SIZE, "TableHeading": TABLE_SIZE, "Signature": BODY_SIZE,
-    "SmallNote": TABLE_SIZE, "Footer": FOOTER_SIZE,
-}
 STYLE_BOLD = {"DocTitle", "ClauseHeading", "TableHeading", "SheetHeading"}
 
 
