@@ -53,7 +53,7 @@ def test_the_text_takes_its_size_and_languages_from_its_styles(path):
     assert not re.search(r"<w:(sz|szCs|lang) ", body)
     faces = {style.style_id: style.font.name for style in docx.Document(str(path)).styles
              if style.type == WD_STYLE_TYPE.PARAGRAPH}
-    for paragraph in re.findall(r"<w:p[ >].*?</w:p>", body):
+    for paragraph in re.findall(r"<w:p[ >].*?</w:p>", body, re.DOTALL):
         style = re.search(r'<w:pStyle w:val="([^"]+)"/>', paragraph)
         named = set(re.findall(r'<w:rFonts w:ascii="([^"]+)"', paragraph))
         assert style and faces[style.group(1)] and faces[style.group(1)] not in named, (style, named)
