@@ -14,6 +14,8 @@ each file once, at about a fifth of what copying page by page in pure Python cos
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +25,7 @@ from pikepdf import Name, OutlineItem, Page, Pdf, Rectangle
 from pipeline import __version__
 from pipeline.pdf.marks import document_mark, end_mark, scans_mark
 from pipeline.pdf.outline_text import outline_text
+from pipeline.pdf.structure import Structure, attach, mark_figure, read_structure, take_structure, unmark
 from pipeline.pdf.subset_tags import unique_subset_tags
 
 LANGUAGE = "zh-CN"  # /Lang and dc:language: how screen readers and archives read the text
@@ -71,17 +74,25 @@ class CaseFiles:
     packet_pages: int
 
 
-def open_chunk(pdf: Path) -> Pdf:
+@dataclass(frozen=True)
+class Chunk:
+    pdf: Pdf
+    structure: Structure | None  # LibreOffice's tags (None when a converter wrote none)
+
+
+@contextmanager
+def open_chunk(path: Path) -> Iterator[Chunk]:
     """The converted chunk, opened for `locate_sets` and `case_files`."""
-    return pikepdf.open(pdf)
+    with pikepdf.open(path) as pdf:
+        yield Chunk(pdf, read_structure(pdf))
 
 
-def locate_sets(chunk: Pdf, specs: list[SetSpec]) -> dict[tuple[str, str], SetPages]:
+def locate_sets(chunk: Chunk, specs: list[SetSpec]) -> dict[tuple[str, str], SetPages]:
     """Where each set lies in the chunk PDF, by (case id, set name); KeyError when a mark is missing.
     `specs` are in the order the sets were composed: the marks are numbered by it."""
-    index = {page.obj.objgen: n for n, page in enumerate(chunk.pages)}
+    index = {page.obj.objgen: n for n, page in enumerate(chunk.pdf.pages)}
     marks = {}
-    for name, destination in _destinations(chunk):
+    for name, destination in _destinations(chunk.pdf):
         target = destination.get("/D") if isinstance(destination, pikepdf.Dictionary) else destination
         if isinstance(target, pikepdf.Array) and len(target) and target[0].objgen in index:
             marks[name.lstrip("/")] = index[target[0].objgen]
@@ -103,7 +114,7 @@ def _destinations(chunk: Pdf):
         yield from pikepdf.NameTree(names.Dests).items()
 
 
-def case_files(chunk: Pdf, sets: list[SetPages], scans: tuple[Scan, ...], duplex: bool = False) -> CaseFiles:
+def case_files(chunk: Chunk, sets: list[SetPages], scans: tuple[Scan, ...], duplex: bool = False) -> CaseFiles:
     """The PDFs of one case from the chunk PDF: its sets in their order (the lender sets, then the
     borrower's). With `duplex`, every document of packet.pdf is padded to an even page count (each
     starts on a fresh sheet); a lender's own file, meant to be sent or uploaded, never is."""
@@ -115,7 +126,7 @@ def case_files(chunk: Pdf, sets: list[SetPages], scans: tuple[Scan, ...], duplex
             scan_pdf.close()
 
 
-def _case_files(chunk: Pdf, sets: list[SetPages], scans: tuple[Scan, ...], scan_pdfs: list[Pdf],
+def _case_files(chunk: Chunk, sets: list[SetPages], scans: tuple[Scan, ...], scan_pdfs: list[Pdf],
                 duplex: bool) -> CaseFiles:
     scan_pages = sum(len(p.pages) for p in scan_pdfs)
     for part in sets:
@@ -129,6 +140,7 @@ def _case_files(chunk: Pdf, sets: list[SetPages], scans: tuple[Scan, ...], scan_
     packet = Pdf.new()
     entries: list[tuple[str, int, str]] = []  # (title, page, set outline)
     at: dict[str, list[int]] = {part.spec.name: [] for part in sets}  # where each set's pages are in packet.pdf
+    taken: dict[int, int] = {}  # chunk page → packet page
     for part in sets:
         outline = outlines[part.spec.name]
         bounds = [start for _, start in outline] + [part.pages]
@@ -136,13 +148,15 @@ def _case_files(chunk: Pdf, sets: list[SetPages], scans: tuple[Scan, ...], scan_
             entries.append((title, len(packet.pages), part.spec.outline))
             for index in range(start, bounds[k + 1]):
                 at[part.spec.name].append(len(packet.pages))
-                packet.pages.append(chunk.pages[part.first + index])
+                taken[part.first + index] = len(packet.pages)
+                packet.pages.append(chunk.pdf.pages[part.first + index])
             if duplex and (bounds[k + 1] - start) % 2:
-                box = chunk.pages[part.first + bounds[k + 1] - 1].mediabox
+                box = chunk.pdf.pages[part.first + bounds[k + 1] - 1].mediabox
                 blank = packet.add_blank_page(page_size=(float(box[2]) - float(box[0]), float(box[3]) - float(box[1])))
                 del blank.obj["/Contents"]  # nothing to draw: no empty content stream for a preflight to flag
-        if part.scans_at is not None:
-            _draw_scans([packet.pages[page] for page in at[part.spec.name][part.scans_at:]], scan_pdfs)
+    figures = [figure for part in sets if part.scans_at is not None
+               for figure in _draw_scans(packet, at[part.spec.name][part.scans_at:], scans, scan_pdfs,
+                                         chunk.structure is not None)]
     with packet.open_outline() as tree:
         parents: dict[str, OutlineItem] = {}
         for title, page, set_title in entries:
@@ -151,7 +165,12 @@ def _case_files(chunk: Pdf, sets: list[SetPages], scans: tuple[Scan, ...], scan_
                 tree.root.append(parents[set_title])
             parents[set_title].children.append(OutlineItem(outline_text(title), page))
     case_id = sets[0].spec.case_id
-    unique_subset_tags(packet)  # once: the lender files below share its font objects
+    # once, before the tags are copied in (it looks at every object): the lender files share its fonts
+    unique_subset_tags(packet)
+    structure = take_structure(packet, chunk.structure, taken) if chunk.structure is not None else None
+    if structure is not None:
+        for page, alt, drawn in figures:
+            mark_figure(structure, page, alt, drawn)
     _finish(packet, f"协商还款材料 {case_id}（寄送件与本人留存）", [title for title, _, _ in entries])
 
     # A lender's file takes its pages from packet.pdf: the scans are drawn on them already, and the
@@ -163,22 +182,34 @@ def _case_files(chunk: Pdf, sets: list[SetPages], scans: tuple[Scan, ...], scan_
         own = Pdf.new()
         for page in at[part.spec.name]:
             own.pages.append(packet.pages[page])
+        if structure is not None:  # before the packet's own tree is attached: its children have no /P yet
+            attach(take_structure(own, structure, {page: n for n, page in enumerate(at[part.spec.name])}))
         with own.open_outline() as tree:
             tree.root.extend(OutlineItem(outline_text(title), start) for title, start in outlines[part.spec.name])
         _finish(own, part.spec.file_title or f"协商还款申请材料 {case_id}", [t for t, _ in outlines[part.spec.name]])
         lender_files[part.spec.file_name] = _bytes(own)
+    if structure is not None:
+        attach(structure)
     return CaseFiles(lender_files, _bytes(packet), len(packet.pages))
 
 
-def _draw_scans(reserved: list[Page], scans: list[Pdf]) -> None:
-    """Each scan page drawn onto a reserved page, in order."""
+def _draw_scans(packet: Pdf, reserved: list[int], scans: tuple[Scan, ...], pdfs: list[Pdf],
+                tagged: bool) -> list[tuple[int, str, Rectangle]]:
+    """Each scan page drawn onto a reserved page of `packet`, in order; for each, where it was drawn
+    and its name (file and page), for the figure that tags it."""
     targets = iter(reserved)
-    for scan in scans:
-        for scan_page in scan.pages:
-            _place(next(targets), scan_page)
+    drawn = []
+    for scan, pdf in zip(scans, pdfs, strict=True):
+        for number, scan_page in enumerate(pdf.pages, start=1):
+            target = next(targets)
+            if tagged:
+                unmark(scan_page)
+            box = _place(packet.pages[target], scan_page)
+            drawn.append((target, f"{scan.title} 第{number}页（共{len(pdf.pages)}页）", box))
+    return drawn
 
 
-def _place(target: Page, scan: Page) -> None:
+def _place(target: Page, scan: Page) -> Rectangle:
     """Draw `scan` onto `target`, scaled to fit above the footer, centred, top-aligned."""
     box = scan.cropbox
     width, height = abs(float(box[2]) - float(box[0])), abs(float(box[3]) - float(box[1]))
@@ -191,7 +222,9 @@ def _place(target: Page, scan: Page) -> None:
     scale = min(room_width / width, room_height / height)
     left = float(page[0]) + (page_width - width * scale) / 2
     top = float(page[1]) + SCAN_MARGIN_BOTTOM + room_height
-    target.add_overlay(scan, Rectangle(left, top - height * scale, left + width * scale, top))
+    drawn = Rectangle(left, top - height * scale, left + width * scale, top)
+    target.add_overlay(scan, drawn)
+    return drawn
 
 
 def _outline(part: SetPages, scans: tuple[Scan, ...], pdfs: list[Pdf]) -> list[tuple[str, int]]:
@@ -226,5 +259,5 @@ def _finish(pdf: Pdf, title: str, contents: list[str]) -> None:
 
 def _bytes(pdf: Pdf) -> bytes:
     buffer = io.BytesIO()
-    pdf.save(buffer, deterministic_id=True, min_version=VERSION)
+    pdf.save(buffer, deterministic_id=True, min_version=VERSION, object_stream_mode=pikepdf.ObjectStreamMode.generate)
     return buffer.getvalue()

@@ -7,6 +7,16 @@ from typing import Protocol
 
 from pipeline.common.errors import UserProblem
 
+# LibreOffice's PDF export options (filter data of writer_pdf_Export), for both ways of calling it.
+# Word bookmarks become named destinations: that is how a chunk is split into packets
+# (pdf/assemble.py). Tagged: headings, paragraphs and tables are marked for screen readers, and
+# pdf/structure.py carries the marks into every file cut from the chunk.
+EXPORT_OPTIONS = {
+    "ExportBookmarksToPDFDestination": True,
+    "ExportBookmarks": False,
+    "UseTaggedPDF": True,
+}
+
 
 class ConversionError(UserProblem):
     """One conversion failed (timeout, crash, no output); the message says which, for the report."""

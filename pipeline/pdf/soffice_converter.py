@@ -20,16 +20,11 @@ import tempfile
 from pathlib import Path
 
 from pipeline.common.i18n import _
-from pipeline.pdf.converter import ConversionError, ConversionTimeout
+from pipeline.pdf.converter import EXPORT_OPTIONS, ConversionError, ConversionTimeout
 from pipeline.pdf.launcher import start_office_process
 
-# Word bookmarks become PDF named destinations: that is how a chunk PDF is split into packets.
 PDF_FILTER = "pdf:writer_pdf_Export:" + json.dumps(
-    {
-        "ExportBookmarksToPDFDestination": {"type": "boolean", "value": "true"},
-        "ExportBookmarks": {"type": "boolean", "value": "false"},
-    }
-)
+    {name: {"type": "boolean", "value": str(value).lower()} for name, value in EXPORT_OPTIONS.items()})
 RESTART_REQUESTED = 81  # soffice.bin's exit code after it has set up a new profile
 # LibreOffice's pipes (sal/osl/unx/pipe.cxx): in /tmp, or /var/tmp when /tmp is not writable, named
 # OSL_PIPE_<uid>_<name>, whatever TMPDIR says; LibreOffice does not remove them when it is killed.

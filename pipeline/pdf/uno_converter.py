@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.common.i18n import _
-from pipeline.pdf.converter import ConversionError, ConversionTimeout
+from pipeline.pdf.converter import EXPORT_OPTIONS, ConversionError, ConversionTimeout
 from pipeline.pdf.launcher import start_office_process
 from pipeline.pdf.soffice_converter import office_program, prepare_profile, remove_pipe_sockets
 
@@ -137,9 +137,7 @@ class UnoConverter:
             if document is None:
                 raise ConversionError(_("LibreOffice 无法打开文档"))
             try:
-                # Word bookmarks become PDF named destinations: how a chunk is split into packets.
-                filter_data = uno.Any("[]com.sun.star.beans.PropertyValue",
-                                      props(ExportBookmarksToPDFDestination=True, ExportBookmarks=False))
+                filter_data = uno.Any("[]com.sun.star.beans.PropertyValue", props(**EXPORT_OPTIONS))
                 document.storeToURL(pdf.as_uri(), props(FilterName="writer_pdf_Export", FilterData=filter_data))
             finally:
                 document.close(True)

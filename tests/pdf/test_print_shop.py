@@ -132,3 +132,86 @@ def test_every_file_says_its_language_and_declares_the_version_it_uses(out):
             if path.parent.name != "print":
                 meta = pdf.open_metadata()
                 assert set(meta.get("dc:language", ())) == {"zh-CN"} and meta.get("dc:title"), path
+
+
+def _items(value) -> list:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, pikepdf.Array) else [value]
+
+
+def _claimed(pdf: pikepdf.Pdf) -> tuple[dict[tuple[int, int], tuple[int, int]], list[pikepdf.Object]]:
+    """(page, MCID) → the element that claims that marked run, walking down from the /Document and
+    checking every element's /P and /Pg on the way; and the /Document's children."""
+    pages = {page.obj.objgen: n for n, page in enumerate(pdf.pages)}
+    root = pdf.Root.StructTreeRoot
+    (document,) = _items(root.K)
+    assert document.S == "/Document" and document.P.objgen == root.objgen
+    claimed: dict[tuple[int, int], tuple[int, int]] = {}
+    stack = [(document, None)]
+    while stack:
+        element, page = stack.pop()
+        if "/Pg" in element:
+            assert element.Pg.objgen in pages, "an element on a page of another file"
+            page = pages[element.Pg.objgen]
+        for item in _items(element.get("/K")):
+            if isinstance(item, int):
+                claimed[(page, int(item))] = element.objgen
+            elif item.get("/Type") == "/MCR":
+                claimed[(pages[item.Pg.objgen] if "/Pg" in item else page, int(item.MCID))] = element.objgen
+            elif item.get("/Type") != "/OBJR":
+                assert item.P.objgen == element.objgen
+                stack.append((item, page))
+    return claimed, _items(document.K)
+
+
+def test_packets_and_lender_files_are_tagged_run_by_run(out):
+    """Each file cut from a chunk is tagged on its own: every marked run of text on its pages belongs,
+    through the parent tree, to the element of its tree that claims it, and no element points to a
+    page the file does not have (which would also drag the other case's pages in with it)."""
+    files = [path for path in _written(out) if path.parent.name != "print"]
+    for path in files:
+        info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+        assert re.search(r"^Tagged:\s+yes$", info, re.M), path
+        with pikepdf.open(path) as pdf:
+            assert pdf.Root.MarkInfo.Marked
+            claimed, _ = _claimed(pdf)
+            parents = dict(pikepdf.NumberTree(pdf.Root.StructTreeRoot.ParentTree).items())
+            runs = set()
+            for number, page in enumerate(pdf.pages):
+                if "/Contents" not in page.obj:
+                    continue  # a duplex padding page
+                data = b"".join(s.read_bytes() for s in _items(page.obj.Contents))
+                for mcid in map(int, re.findall(rb"/MCID (\d+)", data)):
+                    runs.add((number, mcid))
+                    assert parents[int(page.obj.StructParents)][mcid].objgen == claimed[(number, mcid)], \
+                        (path, number, mcid)
+            assert runs and runs == set(claimed), path  # and no element claims a run that is not there
+
+
+def test_every_document_starts_with_a_heading_and_every_scan_page_is_a_figure(out):
+    scan_pages = 0
+    for path in [path for path in _written(out) if path.parent.name != "print"]:
+        with pikepdf.open(path) as pdf:
+            pages = {page.obj.objgen: n for n, page in enumerate(pdf.pages)}
+            _, kids = _claimed(pdf)
+            starting: dict[int, list] = defaultdict(list)
+            for kid in kids:
+                starting[pages[kid.Pg.objgen]].append(kid)
+            with pdf.open_outline() as outline:
+                entries = [entry for top in outline.root for entry in (top.children or [top])]
+                for entry in entries:
+                    page = pages[entry.destination[0].objgen]
+                    if entry.title.startswith("证明文件："):  # a scan: its pages are figures, named
+                        figures = [kid for kid in starting[page] if kid.S == "/Figure"]
+                        assert len(figures) == 1 and str(figures[0].Alt).startswith(f"{entry.title} 第1页"), path
+                    else:
+                        assert starting[page][0].S == "/H1", (path, entry.title)
+            figures = [kid for kid in kids if kid.S == "/Figure"]
+            scan_pages += len(figures)
+            for figure in figures:
+                assert re.fullmatch(r"证明文件：信\.pdf 第\d+页（共\d+页）", str(figure.Alt)), path
+                # the scan (a tagged PDF itself) brought none of its own marks into the page
+                for form in figure.Pg.Resources.XObject.values():
+                    assert b"/MCID" not in form.read_bytes(), path
+    assert scan_pages >= 2  # E2E-001's packet and its lender file each hold the scan's pages
