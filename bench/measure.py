@@ -9,7 +9,9 @@
                     packet's documents per load — what composing many cases into one file beats.
 5. LibreOffice floor — the same pages, composed beforehand, converted by one warm LibreOffice per
                     core with no Python work per case (bench/floor.py): the pipeline's lower bound.
-6. one client   — bench/office.py: a single case from the click to the packet, the CLI against the
+6. tagged       — the pipeline with `--tagged` on the same N cases: what tagged PDFs cost
+                    (`--no-tagged` skips it).
+7. one client   — bench/office.py: a single case from the click to the packet, the CLI against the
                     office server with and without its warm LibreOffice (`--no-office` skips it).
 Rows 2–5 run on the first cases of the same batch (they are slow) and are scaled per packet.
 Peak RSS is sampled over the pipeline's Python processes (parent and workers, LibreOffice excluded).
@@ -41,7 +43,7 @@ from pipeline.documents.kinds import DOCUMENTS, SetKind
 from pipeline.documents.packet import packet_sets
 from pipeline.documents.render import TemplateSet
 from pipeline.pdf.libreoffice import find_soffice
-from pipeline.pdf.soffice_converter import PDF_FILTER
+from pipeline.pdf.soffice_converter import pdf_filter
 
 PACKET_DATE = date(2026, 11, 24)
 PER_CALL = 200
@@ -72,7 +74,8 @@ def run_pipeline(source: Path, out: Path, jobs: int, extra: tuple[str, ...] = ()
     if process.returncode != 0:
         raise click.ClickException(f"build exited {process.returncode}: {errors.decode()[-500:]}")
     packets = sum(1 for p in out.iterdir() if (p / "packet.pdf").is_file())
-    return Measured(f"pipeline (--jobs {jobs})", packets, seconds, peak / 2**20)
+    return Measured(" ".join(["pipeline", *(a for a in extra if a == "--tagged"), f"(--jobs {jobs})"]), packets, seconds,
+                    peak / 2**20)
 
 
 def run_on_local_cluster(source: Path, out: Path, workers: int) -> Measured | None:
@@ -127,7 +130,7 @@ def render_documents(source: Path, count: int, folder: Path) -> list[list[Path]]
 def _soffice(soffice: str, profile: Path, outdir: Path, files: list[Path]) -> None:
     subprocess.run(
         [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore", "--nolockcheck",
-         "--convert-to", PDF_FILTER, "--outdir", str(outdir), *map(str, files)],
+         "--convert-to", pdf_filter(False), "--outdir", str(outdir), *map(str, files)],
         check=True, capture_output=True, timeout=1800,
     )
 
@@ -203,9 +206,11 @@ def table(rows: list[Measured], pipeline: Measured) -> str:
 @click.option("--memory", is_flag=True, help="also compare peak RSS for 500 and 5,000 cases")
 @click.option("--cluster/--no-cluster", default=True, show_default=True,
               help="also run the build on a Dask LocalCluster (when distributed is installed)")
+@click.option("--tagged/--no-tagged", default=True, show_default=True,
+              help="also run the build with --tagged on the same cases: what tagged PDFs cost")
 @click.option("--office/--no-office", default=True, show_default=True,
               help="also time one client from the click to the packet: the CLI and the office server, cold and warm")
-def main(n, jobs, per_document, per_core, floor, memory, cluster, office):
+def main(n, jobs, per_document, per_core, floor, memory, cluster, tagged, office):
     """Benchmark the build against the per-document and per-core baselines on the same cases."""
     scratch = Path(tempfile.mkdtemp(prefix="packets-bench-"))
     on_cluster = None
@@ -214,11 +219,14 @@ def main(n, jobs, per_document, per_core, floor, memory, cluster, office):
         click.echo(f"{date.today()} · {os.cpu_count()} cores · N = {n}", err=True)
         pipeline = run_pipeline(source, scratch / "out", jobs)
         again = run_pipeline(source, scratch / "out", jobs)  # unchanged: every packet is up to date
+        with_tags = run_pipeline(source, scratch / "tagged-out", jobs, ("--tagged",)) if tagged else None
         rows = [pipeline,
                 baseline_per_document(source, min(per_document, n), scratch),
                 baseline_per_core(source, min(per_core, n), jobs, scratch),
                 warm_one_packet_per_load(source, min(per_core, n), jobs, scratch),
                 libreoffice_floor(source, min(floor, n), jobs, scratch)]
+        if with_tags:
+            rows.append(with_tags)
         if cluster:
             on_cluster = run_on_local_cluster(source, scratch / "cluster-out", jobs)
             if on_cluster:
@@ -230,6 +238,8 @@ def main(n, jobs, per_document, per_core, floor, memory, cluster, office):
                    f"{warm_row.per_packet / pipeline.per_packet:.2f}× faster than a warm LibreOffice converting one "
                    f"packet per load, and {pipeline.per_packet / floor_row.per_packet:.2f}× LibreOffice's own floor")
         click.echo(f"re-run of the unchanged batch: {again.seconds:.2f} s ({again.seconds / pipeline.seconds:.1%} of the first run)")
+        if with_tags:
+            click.echo(f"tagged PDFs (--tagged) vs untagged: {with_tags.seconds / pipeline.seconds - 1:+.1%} time")
         if on_cluster:
             click.echo(f"cluster overhead vs the local pool: {on_cluster.seconds / pipeline.seconds - 1:+.1%}")
         if office:

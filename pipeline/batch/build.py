@@ -134,7 +134,8 @@ class Build:
         self.on_total = on_total
         self.on_case = on_case
         self.fingerprint = RunFingerprint.of(options.packet_date, templates, contract.schema_files(),
-                                             organisation.digest if organisation.name else "", options.duplex)
+                                             organisation.digest if organisation.name else "", options.duplex,
+                                             options.tagged)
         self.outcomes: list[RowOutcome] = []
         self.printable: dict[tuple[str, int], PrintEntry] = {}  # (source, first row) → ok packet, for the print file
         self.pending: dict[str, Pending] = {}  # case_id → row in flight
@@ -213,7 +214,8 @@ class Build:
                     scans=tuple(Scan(a.title, a.pdf, a.pages) for a in c.case.attachments))
             for c in rows
         )
-        return Chunk(jobs, self.templates, settings, self.organisation.logo, language(), self.options.duplex)
+        return Chunk(jobs, self.templates, settings, self.organisation.logo, language(), self.options.duplex,
+                     self.options.tagged)
 
     def _store_chunk(self, outcomes: list[CaseOutcome]) -> None:
         for result in outcomes:

@@ -24,6 +24,7 @@ class BuildOptions:
     timeout: float = DEFAULT_TIMEOUT  # seconds one conversion may take
     force: bool = False  # rebuild packets that are up to date
     duplex: bool = False  # pad every document to an even page count
+    tagged: bool = False  # tagged PDFs, for screen readers and archives (the build takes longer)
     print_file: bool = False  # also write OUT/print/batch-<date>.pdf
     organisation: Path | None = None  # YAML profile: letterhead and "prepared with the assistance of"
     cluster: str | None = None  # Dask scheduler address; None: local worker processes

@@ -2,7 +2,7 @@
 
 Each case folder holds `manifest.json`, written last (after the PDFs), with a key over everything
 a packet depends on: the row as read, the evidence scans, the packet date, the templates, the
-schemas (lender names, labels), the organisation profile, the page layout (duplex) and the program
+schemas (lender names, labels), the organisation profile, the page layout (duplex), tagging and the program
 version. A run interrupted between the packet and the manifest simply rebuilds that case next time.
 """
 
@@ -36,16 +36,18 @@ class RunFingerprint:
     schemas: str  # digest of schemas/*.yaml (labels and lender names appear in the documents)
     organisation: str  # digest of the organisation profile and logo ('' without one)
     duplex: bool
+    tagged: bool = False
 
     @classmethod
     def of(cls, packet_date: date, templates: dict[str, bytes], schema_files: list[Path], organisation: str,
-           duplex: bool) -> RunFingerprint:
+           duplex: bool, tagged: bool = False) -> RunFingerprint:
         return cls(
             packet_date=packet_date,
             templates=_digest(*(name.encode() + templates[name] for name in sorted(templates))),
             schemas=_digest(*(path.name.encode() + path.read_bytes() for path in schema_files)),
             organisation=organisation,
             duplex=duplex,
+            tagged=tagged,
         )
 
     def case_key(self, rows: list[dict[str, str]], attachments: tuple[str, ...] = ()) -> str:
@@ -54,6 +56,8 @@ class RunFingerprint:
         row = json.dumps(rows[0] if len(rows) == 1 else rows, ensure_ascii=False, sort_keys=True)
         parts = (row, self.packet_date.isoformat(), self.templates, self.schemas, self.organisation,
                  "duplex" if self.duplex else "simplex", __version__, *attachments)
+        if self.tagged:  # after the rest: an untagged packet keeps the key it had before tagging existed
+            parts += ("tagged",)
         return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
 
 

@@ -7,15 +7,13 @@ from typing import Protocol
 
 from pipeline.common.errors import UserProblem
 
-# LibreOffice's PDF export options (filter data of writer_pdf_Export), for both ways of calling it.
-# Word bookmarks become named destinations: that is how a chunk is split into packets
-# (pdf/assemble.py). Tagged: headings, paragraphs and tables are marked for screen readers, and
-# pdf/structure.py carries the marks into every file cut from the chunk.
-EXPORT_OPTIONS = {
-    "ExportBookmarksToPDFDestination": True,
-    "ExportBookmarks": False,
-    "UseTaggedPDF": True,
-}
+
+def export_options(tagged: bool) -> dict[str, bool]:
+    """LibreOffice's PDF export options (filter data of writer_pdf_Export), for both ways of calling
+    it. Word bookmarks become named destinations: that is how a chunk is split into packets
+    (pdf/assemble.py). Tagged, headings, paragraphs and tables are marked for screen readers and
+    archives, and pdf/structure.py carries the marks into every file cut from the chunk."""
+    return {"ExportBookmarksToPDFDestination": True, "ExportBookmarks": False, "UseTaggedPDF": tagged}
 
 
 class ConversionError(UserProblem):
@@ -29,6 +27,6 @@ class ConversionTimeout(ConversionError):
 class Converter(Protocol):
     profile: Path  # this converter's private LibreOffice profile; scratch files go next to it
 
-    def convert(self, docx: Path) -> Path: ...
+    def convert(self, docx: Path, tagged: bool = False) -> Path: ...
 
     def close(self) -> None: ...

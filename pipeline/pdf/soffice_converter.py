@@ -20,11 +20,16 @@ import tempfile
 from pathlib import Path
 
 from pipeline.common.i18n import _
-from pipeline.pdf.converter import EXPORT_OPTIONS, ConversionError, ConversionTimeout
+from pipeline.pdf.converter import ConversionError, ConversionTimeout, export_options
 from pipeline.pdf.launcher import start_office_process
 
-PDF_FILTER = "pdf:writer_pdf_Export:" + json.dumps(
-    {name: {"type": "boolean", "value": str(value).lower()} for name, value in EXPORT_OPTIONS.items()})
+
+def pdf_filter(tagged: bool) -> str:
+    """--convert-to's argument: the PDF filter and its options, as JSON."""
+    return "pdf:writer_pdf_Export:" + json.dumps(
+        {name: {"type": "boolean", "value": str(value).lower()} for name, value in export_options(tagged).items()})
+
+
 RESTART_REQUESTED = 81  # soffice.bin's exit code after it has set up a new profile
 # LibreOffice's pipes (sal/osl/unx/pipe.cxx): in /tmp, or /var/tmp when /tmp is not writable, named
 # OSL_PIPE_<uid>_<name>, whatever TMPDIR says; LibreOffice does not remove them when it is killed.
@@ -121,7 +126,7 @@ class SofficeConverter:
         self.timeout = timeout
         self.profile = profile or Path(tempfile.mkdtemp(prefix="packets-lo-profile-"))
 
-    def convert(self, docx: Path) -> Path:
+    def convert(self, docx: Path, tagged: bool = False) -> Path:
         """docx → PDF next to it; returns the PDF's path."""
         pdf = docx.with_suffix(".pdf")
         pdf.unlink(missing_ok=True)
@@ -130,7 +135,7 @@ class SofficeConverter:
             str(program or self.soffice),
             f"-env:UserInstallation={self.profile.as_uri()}",
             "--headless", "--invisible", "--nologo", "--norestore", "--nodefault", "--nolockcheck",
-            "--convert-to", PDF_FILTER, "--outdir", str(docx.parent), str(docx),
+            "--convert-to", pdf_filter(tagged), "--outdir", str(docx.parent), str(docx),
         ]
         environment = prepare_profile(self.profile)
         try:

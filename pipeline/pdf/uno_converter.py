@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.common.i18n import _
-from pipeline.pdf.converter import EXPORT_OPTIONS, ConversionError, ConversionTimeout
+from pipeline.pdf.converter import ConversionError, ConversionTimeout, export_options
 from pipeline.pdf.launcher import start_office_process
 from pipeline.pdf.soffice_converter import office_program, prepare_profile, remove_pipe_sockets
 
@@ -109,7 +109,7 @@ class UnoConverter:
                 time.sleep(0.1)
         self.desktop = context.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", context)
 
-    def convert(self, docx: Path) -> Path:
+    def convert(self, docx: Path, tagged: bool = False) -> Path:
         """docx → PDF next to it; returns the PDF's path."""
         uno, PropertyValue = _import_uno()
 
@@ -137,7 +137,7 @@ class UnoConverter:
             if document is None:
                 raise ConversionError(_("LibreOffice 无法打开文档"))
             try:
-                filter_data = uno.Any("[]com.sun.star.beans.PropertyValue", props(**EXPORT_OPTIONS))
+                filter_data = uno.Any("[]com.sun.star.beans.PropertyValue", props(**export_options(tagged)))
                 document.storeToURL(pdf.as_uri(), props(FilterName="writer_pdf_Export", FilterData=filter_data))
             finally:
                 document.close(True)

@@ -77,6 +77,7 @@ class Chunk:
     logo: bytes = b""  # the organisation's logo, if any
     lang: str = "zh"  # language of the messages the chunk may produce
     duplex: bool = False  # pad each document of packet.pdf to an even page count
+    tagged: bool = False  # tagged PDFs (pdf/structure.py)
 
 
 @dataclass
@@ -149,7 +150,7 @@ def run_chunk(chunk: Chunk) -> list[CaseOutcome]:
         _frozen = True
     try:
         return build_chunk(list(chunk.jobs), _template_sets[digest], converter, settings.retries, chunk.duplex,
-                           render_timeout=settings.timeout)
+                           render_timeout=settings.timeout, tagged=chunk.tagged)
     finally:
         # python-docx trees hold reference cycles whose lxml memory the collector does not see;
         # left to the usual thresholds they pile up chunk after chunk.
@@ -165,7 +166,7 @@ def _give_back_free_memory() -> None:
 
 
 def build_chunk(jobs: list[CaseJob], templates: TemplateSet, converter: Converter, retries: int = 1,
-                duplex: bool = False, render_timeout: float | None = None) -> list[CaseOutcome]:
+                duplex: bool = False, render_timeout: float | None = None, tagged: bool = False) -> list[CaseOutcome]:
     """Every case of `jobs` rendered, converted together and split; `render_timeout` bounds the
     rendering of one case (a staff template's loop that never ends fails that case only)."""
     outcomes = {job.case_id: CaseOutcome(job.case_id) for job in jobs}
@@ -173,7 +174,7 @@ def build_chunk(jobs: list[CaseJob], templates: TemplateSet, converter: Converte
     def render(job: CaseJob) -> list[RenderedBody] | None:
         return _render(job, templates, outcomes[job.case_id], render_timeout)
 
-    _convert(jobs, outcomes, converter, retries, render, duplex, templates)
+    _convert(jobs, outcomes, converter, retries, render, duplex, tagged, templates)
     return [outcomes[job.case_id] for job in jobs]
 
 
@@ -213,13 +214,13 @@ def compose_chunk(sets: Iterable[NumberedSet], templates: TemplateSet) -> Docume
 
 
 def _convert(jobs: list[CaseJob], outcomes: dict[str, CaseOutcome], converter: Converter, retries: int,
-             documents: Callable[[CaseJob], list | None], duplex: bool, templates: TemplateSet) -> None:
+             documents: Callable[[CaseJob], list | None], duplex: bool, tagged: bool, templates: TemplateSet) -> None:
     """Convert the cases together; when that fails, convert them one by one with the same (warm)
     LibreOffice, so that one bad case costs itself and, if it hangs, at most two timeouts."""
     if not jobs:
         return
     try:
-        converted = _convert_together(jobs, converter, documents, duplex, templates)
+        converted = _convert_together(jobs, converter, documents, duplex, tagged, templates)
     except ConversionError as exc:
         rendered = [job for job in jobs if outcomes[job.case_id].ok]
         # Joining takes the bodies in; further attempts start from the saved copies.
@@ -227,11 +228,11 @@ def _convert(jobs: list[CaseJob], outcomes: dict[str, CaseOutcome], converter: C
         if len(rendered) > 1:
             log.warning("chunk of %d failed to convert (%s); converting its cases one by one", len(rendered), exc)
             for job in rendered:
-                _convert([job], outcomes, converter, retries, reopen, duplex, templates)
+                _convert([job], outcomes, converter, retries, reopen, duplex, tagged, templates)
         elif rendered and retries > 0 and not isinstance(exc, ConversionTimeout):
             # A crash may be LibreOffice's own bad luck; a hang is the case's and would cost another timeout.
             log.warning("case %s failed to convert (%s); retrying", rendered[0].case_id, exc)
-            _convert(rendered, outcomes, converter, retries - 1, reopen, duplex, templates)
+            _convert(rendered, outcomes, converter, retries - 1, reopen, duplex, tagged, templates)
         elif rendered:
             outcomes[rendered[0].case_id].error = _("PDF转换失败：{reason}").format(reason=exc)
         return
@@ -241,7 +242,7 @@ def _convert(jobs: list[CaseJob], outcomes: dict[str, CaseOutcome], converter: C
 
 def _convert_together(jobs: list[CaseJob], converter: Converter,
                       documents: Callable[[CaseJob], list[RenderedBody] | None],
-                      duplex: bool, templates: TemplateSet) -> list[tuple[CaseJob, CaseFiles]]:
+                      duplex: bool, tagged: bool, templates: TemplateSet) -> list[tuple[CaseJob, CaseFiles]]:
     """Join, convert and split; the documents are rendered (or reopened) one case at a time as they
     are joined, so that a worker holds one case's document trees besides the chunk's, not all of them."""
     composed: list[CaseJob] = []
@@ -272,7 +273,7 @@ def _convert_together(jobs: list[CaseJob], converter: Converter,
             return []
         chunk.save(str(docx))
         del chunk
-        pdf = converter.convert(docx)
+        pdf = converter.convert(docx, tagged)
         try:
             with open_chunk(pdf) as converted:
                 located = locate_sets(converted, specs)

@@ -43,7 +43,7 @@ def _write(path: Path, rows: list[dict]) -> Path:
 @pytest.fixture(scope="module")
 def out(tmp_path_factory):
     folder = tmp_path_factory.mktemp("print_shop")
-    first = run_cli("build", str(_write(folder / "one.csv", _rows(3)[2:])), "--out", str(folder / "first"),
+    first = run_cli("build", str(_write(folder / "one.csv", _rows(3)[2:])), "--out", str(folder / "first"), "--tagged",
                     "--date", "2026-11-24")
     assert first.returncode == 0, first.stderr
     (case,) = [p for p in (folder / "first").iterdir() if p.is_dir()]
@@ -59,7 +59,7 @@ def out(tmp_path_factory):
     rows = _rows(3)
     rows[0]["证明文件"] = "信.pdf"
     result = run_cli("build", str(_write(folder / "cases.csv", rows)), "--out", str(folder / "out"),
-                     "--date", "2026-11-24", "--print-file", "--duplex")
+                     "--date", "2026-11-24", "--print-file", "--duplex", "--tagged")
     assert result.returncode == 0, result.stderr
     assert {r["status"] for r in read_report(folder / "out")} == {"ok"}
     return folder / "out"
@@ -215,3 +215,21 @@ def test_every_document_starts_with_a_heading_and_every_scan_page_is_a_figure(ou
                 for form in figure.Pg.Resources.XObject.values():
                     assert b"/MCID" not in form.read_bytes(), path
     assert scan_pages >= 2  # E2E-001's packet and its lender file each hold the scan's pages
+
+
+def test_tagging_is_asked_for_and_a_tagged_run_rebuilds_an_untagged_packet(tmp_path):
+    """Untagged by default (tagging costs about a third more time, README); --tagged over an
+    up-to-date untagged batch does not keep its packets: tagging is part of each case's key."""
+    source = _write(tmp_path / "one.csv", _rows(1))
+    plain = run_cli("build", str(source), "--out", str(tmp_path / "out"), "--date", "2026-11-24")
+    assert plain.returncode == 0, plain.stderr
+    (case,) = [p for p in (tmp_path / "out").iterdir() if p.is_dir()]
+    with pikepdf.open(case / "packet.pdf") as pdf:
+        assert "/StructTreeRoot" not in pdf.Root and "/MarkInfo" not in pdf.Root
+    key = (case / "manifest.json").read_text("utf-8")
+    tagged = run_cli("build", str(source), "--out", str(tmp_path / "out"), "--date", "2026-11-24", "--tagged")
+    assert tagged.returncode == 0, tagged.stderr
+    assert (case / "manifest.json").read_text("utf-8") != key
+    for path in case.glob("*.pdf"):
+        with pikepdf.open(path) as pdf:
+            assert pdf.Root.MarkInfo.Marked and "/StructTreeRoot" in pdf.Root, path

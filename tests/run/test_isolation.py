@@ -36,7 +36,7 @@ class FaultyConverter:
         self.failures = 0
         self.calls = 0
 
-    def convert(self, docx: Path) -> Path:
+    def convert(self, docx: Path, tagged: bool = False) -> Path:
         self.calls += 1
         text = "".join(p.text for p in Document(docx).paragraphs)
         if POISON in text:
@@ -89,7 +89,7 @@ class UnreadableOutput:
         self.profile = folder / "profile"
         self.calls = 0
 
-    def convert(self, docx: Path) -> Path:
+    def convert(self, docx: Path, tagged: bool = False) -> Path:
         self.calls += 1
         pdf = docx.with_suffix(".pdf")
         pdf.write_bytes(b"%PDF-1.7\nnot a PDF at all")

@@ -108,11 +108,11 @@ class ChunkFails:
     def __init__(self, real: UnoConverter):
         self.real, self.profile, self.calls = real, real.profile, 0
 
-    def convert(self, docx: Path) -> Path:
+    def convert(self, docx: Path, tagged: bool = False) -> Path:
         self.calls += 1
         if self.calls == 1:
             raise ConversionError("the chunk's conversion, failed on purpose")
-        return self.real.convert(docx)
+        return self.real.convert(docx, tagged)
 
     def close(self) -> None:
         self.real.close()
