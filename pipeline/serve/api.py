@@ -1,7 +1,7 @@
 """The JSON API for scripts, with `Authorization: Bearer TOKEN` (`packets user token NAME`):
 
     POST   /api/batches                  multipart: file, optional evidence (.zip), date, duplex,
-                                         print_file, organisation → 201 {"id", "status": "queued"}
+                                         print_file, tagged, organisation → 201 {"id", "status": "queued"}
     GET    /api/batches                  the caller's batches
     GET    /api/batches/{id}             {"id", "status", "total", "done", "ok", "invalid", "failed", …}
     GET    /api/batches/{id}/report.csv, /packets.zip, /print.pdf, /cases/{case_id}/{packet.pdf|to_lender.pdf|…}
@@ -56,7 +56,7 @@ async def list_batches(request: Request) -> Response:
 async def create_batch(request: Request) -> Response:
     user = api_user(request)  # before a byte of the upload is read
     if not request.headers.get("content-type", "").startswith("multipart/form-data"):
-        raise Refusal(400, N_("请以 multipart/form-data 上传：字段 file（案件表），可选 evidence、date、duplex、print_file"))
+        raise Refusal(400, N_("请以 multipart/form-data 上传：字段 file（案件表），可选 evidence、date、duplex、print_file、tagged"))
     server = server_of(request)
     form = await request.form(**FORM_LIMITS)
     try:

@@ -44,6 +44,7 @@ class Batch:
     organisation: str  # profile file stem under DATA/organisations, or ''
     duplex: bool
     print_file: bool
+    tagged: bool  # tagged PDFs (packets build --tagged)
     lang: str  # of the messages in its report
     created: float
     queued: float | None
@@ -77,7 +78,7 @@ def _batch(store: Store, row) -> Batch:
     values.update(source=read_note(folder, SOURCE), reason=read_note(folder, REASON), notices=read_note(folder, NOTICES))
     values["status"] = BatchStatus(values["status"])
     values["packet_date"] = date.fromisoformat(values["packet_date"])
-    for flag in ("duplex", "print_file"):
+    for flag in ("duplex", "print_file", "tagged"):
         values[flag] = bool(values[flag])
     return Batch(**values)
 
@@ -88,15 +89,15 @@ def new_batch_id() -> str:
 
 
 def create(store: Store, batch_id: str, user_id: int, *, source: str, packet_date: date, organisation: str,
-           duplex: bool, print_file: bool, lang: str, status: BatchStatus) -> Batch:
+           duplex: bool, print_file: bool, lang: str, status: BatchStatus, tagged: bool = False) -> Batch:
     now = time.time()
     write_note(store.batch_folder(batch_id), SOURCE, source)
     with store.connect() as db:
         db.execute(
-            "INSERT INTO batches (id, user_id, status, packet_date, organisation, duplex, print_file, lang,"
-            " created, queued) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO batches (id, user_id, status, packet_date, organisation, duplex, print_file, tagged, lang,"
+            " created, queued) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (batch_id, user_id, status, packet_date.isoformat(), organisation, int(duplex), int(print_file),
-             lang, now, now if status == BatchStatus.QUEUED else None))
+             int(tagged), lang, now, now if status == BatchStatus.QUEUED else None))
     batch = load(store, batch_id)
     assert batch is not None  # inserted just above
     return batch

@@ -171,7 +171,7 @@ def _new_page(request: Request, server: Server, message: str | None = None, stat
     """The upload form; after a refusal, with the reason and every choice the reader had made."""
     _ = request.state.translate
     chosen = {"date": time.strftime("%Y-%m-%d"), "organisation": "", "duplex": False, "print_file": False,
-              **(chosen or {})}
+              "tagged": False, **(chosen or {})}
     return server.render(request, "new.html", title=_("新建批次"), status=status, message=message,
                          profiles=server.profiles(), chosen=chosen, refused=message is not None,
                          date_range={"first": date_range.FIRST.isoformat(), "last": date_range.LAST.isoformat()},
@@ -186,7 +186,8 @@ def _choices(form) -> dict:
         return value.strip()[:40] if isinstance(value, str) else ""
 
     return {"date": text("date"), "organisation": text("organisation"),
-            "duplex": text("duplex").lower() in TRUE, "print_file": text("print_file").lower() in TRUE}
+            "duplex": text("duplex").lower() in TRUE, "print_file": text("print_file").lower() in TRUE,
+            "tagged": text("tagged").lower() in TRUE}
 
 
 async def new_batch(request: Request) -> Response:
@@ -257,7 +258,7 @@ async def batch_page(request: Request) -> Response:
     _ = request.state.translate
     if refused_at_check(batch):  # said on the form, with the choices; the batch goes
         chosen = {"date": batch.packet_date.isoformat(), "organisation": batch.organisation, "duplex": batch.duplex,
-                  "print_file": batch.print_file}
+                  "print_file": batch.print_file, "tagged": batch.tagged}
         message = _("案件表“{source}”无法使用：{reason}").format(source=batch.source, reason=_(batch.reason))
         await run_in_threadpool(server.jobs.delete, batch)
         return _new_page(request, server, message, status=400, chosen=chosen)

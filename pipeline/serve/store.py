@@ -55,6 +55,7 @@ CREATE TABLE IF NOT EXISTS batches (
     organisation TEXT NOT NULL DEFAULT '',
     duplex INTEGER NOT NULL DEFAULT 0,
     print_file INTEGER NOT NULL DEFAULT 0,
+    tagged INTEGER NOT NULL DEFAULT 0,
     lang TEXT NOT NULL DEFAULT 'zh',
     created REAL NOT NULL,
     queued REAL,
@@ -102,6 +103,8 @@ class Store:
             db.executescript(SCHEMA)
             if "disabled" not in {row["name"] for row in db.execute("PRAGMA table_info(users)")}:  # older database
                 db.execute("ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0")
+            if "tagged" not in {row["name"] for row in db.execute("PRAGMA table_info(batches)")}:  # older database
+                db.execute("ALTER TABLE batches ADD COLUMN tagged INTEGER NOT NULL DEFAULT 0")
             self._move_notes_out(db)
         return self
 

@@ -1,5 +1,5 @@
 """A new batch from an upload form (the page's or the API's — the same fields): the spreadsheet, the
-optional evidence zip, the date, the organisation profile, duplex and print file. Everything is
+optional evidence zip, the date, the organisation profile, duplex, print file and tagging. Everything is
 checked before the batch exists; a refused upload leaves nothing behind."""
 
 from __future__ import annotations
@@ -62,7 +62,8 @@ def options_of(server: Server, form: FormData) -> dict:
     if organisation and organisation not in {p.key for p in server.profiles()}:
         raise Refusal(400, N_("没有这个机构信息：{name}"), name=organisation)
     return {"packet_date": packet_date, "organisation": organisation,
-            "duplex": _field(form, "duplex").lower() in TRUE, "print_file": _field(form, "print_file").lower() in TRUE}
+            "duplex": _field(form, "duplex").lower() in TRUE, "print_file": _field(form, "print_file").lower() in TRUE,
+            "tagged": _field(form, "tagged").lower() in TRUE}
 
 
 def receive(server: Server, user_id: int, form: FormData, lang: str, status: BatchStatus) -> Batch:

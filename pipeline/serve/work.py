@@ -163,7 +163,7 @@ def build_batch(database: Path, batch_id: str, sheet: Path, out: Path, organisat
         return
     set_language(batch.lang)
     options = BuildOptions(out=out, packet_date=batch.packet_date, soffice=soffice, jobs=jobs, duplex=batch.duplex,
-                           print_file=batch.print_file, organisation=organisation)
+                           print_file=batch.print_file, tagged=batch.tagged, organisation=organisation)
     try:
         progress = _Counts(store, batch_id, 0)
         summary = build([sheet], options, on_row=progress.row, on_total=progress.total,

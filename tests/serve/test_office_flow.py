@@ -15,6 +15,7 @@ import zipfile
 from urllib.parse import urlsplit
 
 import httpx
+import pikepdf
 import pytest
 from browser import chromium
 from conftest import ROOT
@@ -503,6 +504,25 @@ def test_api_builds_a_posted_batch_and_deletes_it(office, browsed):
         assert deleted.status_code == 204
         assert not (server.data / "batches" / batch_id).exists()
         assert api.get(f"/api/batches/{batch_id}").status_code == 404
+
+
+def test_a_batch_asked_tagged_is_built_tagged(office, browsed):
+    """The upload's tagged field reaches the build: its packet and lender file are tagged PDFs."""
+    server, tokens, _ = office
+    with server.api(tokens["bob"]) as api:
+        created = api.post("/api/batches", files={"file": ("one.csv", csv_bytes(("E2E-001",)), "text/csv")},
+                           data={"date": "2026-11-24", "tagged": "1"})
+        assert created.status_code == 201, created.text
+        batch_id = created.json()["id"]
+        state = wait_for(lambda: (s := api.get(f"/api/batches/{batch_id}").json())["status"] in ("done", "failed") and s,
+                         300, every=0.2)
+        assert (state["status"], state["ok"]) == ("done", 1), state
+        for name in ("packet.pdf", "to_lender.pdf"):
+            response = api.get(f"/api/batches/{batch_id}/cases/E2E-001/{name}")
+            assert response.status_code == 200
+            with pikepdf.open(io.BytesIO(response.content)) as pdf:
+                assert pdf.Root.MarkInfo.Marked and "/StructTreeRoot" in pdf.Root, name
+        assert api.delete(f"/api/batches/{batch_id}").status_code == 204
 
 
 def test_api_without_a_valid_token_is_401(office):

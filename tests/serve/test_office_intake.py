@@ -56,10 +56,12 @@ def test_the_form_refuses_a_far_date_with_the_range_and_keeps_the_rest(office):
     login(client, "alice")
     page = client.get("/batches/new").text
     assert 'min="2000-01-01" max="2100-12-31"' in page  # the browser's own date picker stops there too
-    refused = client.post("/batches", data={"csrf": form_token(page), "date": "9999-12-31", "duplex": "1"},
+    refused = client.post("/batches", data={"csrf": form_token(page), "date": "9999-12-31", "duplex": "1",
+                                            "tagged": "1"},
                           files={"file": ("c.csv", SHEET)})
     assert refused.status_code == 400 and "材料日期应在 2000-01-01 到 2100-12-31 之间" in refused.text
     assert 'name="duplex" value="1" checked' in refused.text and 'value="9999-12-31"' in refused.text
+    assert 'name="tagged" value="1" checked' in refused.text
 
 
 def test_the_cli_refuses_a_far_date_too(tmp_path):

@@ -507,6 +507,7 @@ def test_an_older_database_gives_its_file_names_and_checked_rows_to_the_batch_fo
     with store.connect() as db:  # the columns and table a server before this one kept
         for column in ("source", "reason", "notices"):
             db.execute(f"ALTER TABLE batches ADD COLUMN {column} TEXT NOT NULL DEFAULT ''")
+        db.execute("ALTER TABLE batches DROP COLUMN tagged")  # before tagging could be asked for
         db.execute("CREATE TABLE checked_rows (batch_id TEXT, seq INTEGER, source TEXT, row INTEGER, case_id TEXT,"
                    " status TEXT, problems TEXT)")
         db.execute("INSERT INTO users (name, password, created) VALUES ('alice', 'x', 0)")
@@ -518,6 +519,7 @@ def test_an_older_database_gives_its_file_names_and_checked_rows_to_the_batch_fo
     batch = batches.load(store, "00000000000000aa")
     assert batch.source == "王五.csv" and batch.notices == "王五.csv 的提示"
     assert batch.status == "uploaded"  # checked again: its rows then go to the folder
+    assert batch.tagged is False  # the column is added, untagged as it was built
     assert "王五".encode() not in _database_bytes(settings)
 
 
