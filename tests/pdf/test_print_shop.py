@@ -20,7 +20,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 from conftest import DATA
-from e2e import read_report, run_cli
+from e2e import pdf_text, read_report, run_cli
 
 pytestmark = pytest.mark.slow
 
@@ -227,9 +227,19 @@ def test_tagging_is_asked_for_and_a_tagged_run_rebuilds_an_untagged_packet(tmp_p
     with pikepdf.open(case / "packet.pdf") as pdf:
         assert "/StructTreeRoot" not in pdf.Root and "/MarkInfo" not in pdf.Root
     key = (case / "manifest.json").read_text("utf-8")
+    untagged = {path.name: (_pages(path, tmp_path / f"plain-{path.stem}"), pdf_text(path)) for path in case.glob("*.pdf")}
     tagged = run_cli("build", str(source), "--out", str(tmp_path / "out"), "--date", "2026-11-24", "--tagged")
     assert tagged.returncode == 0, tagged.stderr
     assert (case / "manifest.json").read_text("utf-8") != key
+    assert sorted(untagged) == sorted(path.name for path in case.glob("*.pdf")) == ["packet.pdf", "to_lender.pdf"]
     for path in case.glob("*.pdf"):
         with pikepdf.open(path) as pdf:
             assert pdf.Root.MarkInfo.Marked and "/StructTreeRoot" in pdf.Root, path
+        # the marks change nothing on paper: the same pages, pixel for pixel, and the same text
+        assert (_pages(path, tmp_path / f"tagged-{path.stem}"), pdf_text(path)) == untagged[path.name], path
+
+
+def _pages(pdf: Path, folder: Path) -> list[bytes]:
+    folder.mkdir()
+    subprocess.run(["pdftoppm", "-r", "40", "-png", str(pdf), str(folder / "page")], check=True)
+    return [image.read_bytes() for image in sorted(folder.glob("page-*.png"))]
