@@ -73,6 +73,7 @@ def take_structure(target: Pdf, source: Structure, position: dict[int, int]) -> 
     return Structure(target, [(page, copied[n]) for n, (page, _) in enumerate(kids)],
                      dict(zip(keys, copied[len(kids):], strict=True)), role_map, source.next_key)
 
+
 def unmark(scan: Page) -> None:
     """Take the scan's own tags off its page (a scan may be a tagged PDF): its marked runs would
     otherwise claim places in the parent tree of the page it is drawn on, inside the figure that
@@ -114,7 +115,8 @@ def mark_figure(structure: Structure, page_index: int, alt: str, box: Rectangle)
 
 
 def attach(structure: Structure) -> None:
-    """Make `structure` the tagged structure of its file, with the file's language."""
+    """Make `structure` the tagged structure of its file (its language is set with the rest of the
+    file's metadata, in assemble.py)."""
     pdf = structure.pdf
     document = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document,
                                             K=Array([kid for _, kid in structure.kids])))
