@@ -78,7 +78,7 @@ check: $(VENV)/.installed $(ICALJS)
 
 # Lint first (a few seconds): ruff with RUF100, so a stale noqa comment fails too, and mypy.
 # Two pytest processes: most slow tests wait on a LibreOffice or a process starting, so two overlap
-# well on 2 cores (404 s here on 2026-12-04; serially, 723 s on a fresh clone the day before). A file's tests stay in one process,
+# well on 2 cores (391 s on a fresh clone on 2026-12-08; serially, 723 s on 2026-12-03). A file's tests stay in one process,
 # which keeps each module's build (a module-scoped fixture) to one.
 test: setup $(AXE) $(ICALJS)
 	$(RUFF)
