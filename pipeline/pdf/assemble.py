@@ -7,6 +7,9 @@ set in compose.py. Every file comes from the same conversion; the scans are draw
 pages reserved for them, so they carry the set's footer and page numbers. Everything here works on
 bytes; writing files is output/'s job.
 
+With --tagged, LibreOffice tags the chunk and pdf/structure.py gives each file the part of its
+structure tree on the file's pages, the scans tagged as figures.
+
 Copying pages is pikepdf's (qpdf's) work: a chunk's pages share its fonts, and qpdf copies them into
 each file once, at about a fifth of what copying page by page in pure Python costs.
 """
@@ -75,19 +78,19 @@ class CaseFiles:
 
 
 @dataclass(frozen=True)
-class Chunk:
+class ConvertedChunk:
     pdf: Pdf
     structure: Structure | None  # LibreOffice's tags (None when a converter wrote none)
 
 
 @contextmanager
-def open_chunk(path: Path) -> Iterator[Chunk]:
+def open_chunk(path: Path) -> Iterator[ConvertedChunk]:
     """The converted chunk, opened for `locate_sets` and `case_files`."""
     with pikepdf.open(path) as pdf:
-        yield Chunk(pdf, read_structure(pdf))
+        yield ConvertedChunk(pdf, read_structure(pdf))
 
 
-def locate_sets(chunk: Chunk, specs: list[SetSpec]) -> dict[tuple[str, str], SetPages]:
+def locate_sets(chunk: ConvertedChunk, specs: list[SetSpec]) -> dict[tuple[str, str], SetPages]:
     """Where each set lies in the chunk PDF, by (case id, set name); KeyError when a mark is missing.
     `specs` are in the order the sets were composed: the marks are numbered by it."""
     index = {page.obj.objgen: n for n, page in enumerate(chunk.pdf.pages)}
@@ -114,7 +117,7 @@ def _destinations(chunk: Pdf):
         yield from pikepdf.NameTree(names.Dests).items()
 
 
-def case_files(chunk: Chunk, sets: list[SetPages], scans: tuple[Scan, ...], duplex: bool = False) -> CaseFiles:
+def case_files(chunk: ConvertedChunk, sets: list[SetPages], scans: tuple[Scan, ...], duplex: bool = False) -> CaseFiles:
     """The PDFs of one case from the chunk PDF: its sets in their order (the lender sets, then the
     borrower's). With `duplex`, every document of packet.pdf is padded to an even page count (each
     starts on a fresh sheet); a lender's own file, meant to be sent or uploaded, never is."""
@@ -126,7 +129,7 @@ def case_files(chunk: Chunk, sets: list[SetPages], scans: tuple[Scan, ...], dupl
             scan_pdf.close()
 
 
-def _case_files(chunk: Chunk, sets: list[SetPages], scans: tuple[Scan, ...], scan_pdfs: list[Pdf],
+def _case_files(chunk: ConvertedChunk, sets: list[SetPages], scans: tuple[Scan, ...], scan_pdfs: list[Pdf],
                 duplex: bool) -> CaseFiles:
     scan_pages = sum(len(p.pages) for p in scan_pdfs)
     for part in sets:
