@@ -74,8 +74,7 @@ def run_pipeline(source: Path, out: Path, jobs: int, extra: tuple[str, ...] = ()
     if process.returncode != 0:
         raise click.ClickException(f"build exited {process.returncode}: {errors.decode()[-500:]}")
     packets = sum(1 for p in out.iterdir() if (p / "packet.pdf").is_file())
-    return Measured(" ".join(["pipeline", *(a for a in extra if a == "--tagged"), f"(--jobs {jobs})"]), packets, seconds,
-                    peak / 2**20)
+    return Measured(f"pipeline (--jobs {jobs})", packets, seconds, peak / 2**20)
 
 
 def run_on_local_cluster(source: Path, out: Path, workers: int) -> Measured | None:
@@ -219,7 +218,8 @@ def main(n, jobs, per_document, per_core, floor, memory, cluster, tagged, office
         click.echo(f"{date.today()} · {os.cpu_count()} cores · N = {n}", err=True)
         pipeline = run_pipeline(source, scratch / "out", jobs)
         again = run_pipeline(source, scratch / "out", jobs)  # unchanged: every packet is up to date
-        with_tags = run_pipeline(source, scratch / "tagged-out", jobs, ("--tagged",)) if tagged else None
+        with_tags = dataclasses.replace(run_pipeline(source, scratch / "tagged-out", jobs, ("--tagged",)),
+                                        name=f"pipeline --tagged (--jobs {jobs})") if tagged else None
         rows = [pipeline,
                 baseline_per_document(source, min(per_document, n), scratch),
                 baseline_per_core(source, min(per_core, n), jobs, scratch),

@@ -143,7 +143,6 @@ def _case_files(chunk: ConvertedChunk, sets: list[SetPages], scans: tuple[Scan, 
     packet = Pdf.new()
     entries: list[tuple[str, int, str]] = []  # (title, page, set outline)
     at: dict[str, list[int]] = {part.spec.name: [] for part in sets}  # where each set's pages are in packet.pdf
-    taken: dict[int, int] = {}  # chunk page → packet page
     for part in sets:
         outline = outlines[part.spec.name]
         bounds = [start for _, start in outline] + [part.pages]
@@ -151,7 +150,6 @@ def _case_files(chunk: ConvertedChunk, sets: list[SetPages], scans: tuple[Scan, 
             entries.append((title, len(packet.pages), part.spec.outline))
             for index in range(start, bounds[k + 1]):
                 at[part.spec.name].append(len(packet.pages))
-                taken[part.first + index] = len(packet.pages)
                 packet.pages.append(chunk.pdf.pages[part.first + index])
             if duplex and (bounds[k + 1] - start) % 2:
                 box = chunk.pdf.pages[part.first + bounds[k + 1] - 1].mediabox
@@ -170,6 +168,7 @@ def _case_files(chunk: ConvertedChunk, sets: list[SetPages], scans: tuple[Scan, 
     case_id = sets[0].spec.case_id
     # once, before the tags are copied in (it looks at every object): the lender files share its fonts
     unique_subset_tags(packet)
+    taken = {part.first + n: page for part in sets for n, page in enumerate(at[part.spec.name])}  # chunk → packet
     structure = take_structure(packet, chunk.structure, taken) if chunk.structure is not None else None
     if structure is not None:
         for page, alt, drawn in figures:

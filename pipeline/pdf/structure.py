@@ -12,7 +12,7 @@ already copied (one copier per pair of files). Nothing here reads page contents 
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name, NumberTree, Page, Pdf, Rectangle
@@ -28,10 +28,6 @@ class Structure:
     parents: dict[int, pikepdf.Object]  # parent-tree key → a page's elements by MCID
     role_map: pikepdf.Object | None
     next_key: int  # the first parent-tree key no page of the chunk uses
-    starts: list[int] = field(init=False)  # the kids' first pages, for bisect
-
-    def __post_init__(self) -> None:
-        self.starts = [page for page, _ in self.kids]
 
 
 def read_structure(pdf: Pdf) -> Structure | None:
@@ -78,9 +74,7 @@ def unmark(scan: Page) -> None:
     """Take the scan's own tags off its page (a scan may be a tagged PDF): its marked runs would
     otherwise claim places in the parent tree of the page it is drawn on, inside the figure that
     stands for the whole scan. The runs stay, untagged; what they draw does not change."""
-    contents = scan.obj.get("/Contents")
-    streams = list(contents) if isinstance(contents, Array) else [contents] if contents is not None else []
-    if not any(b"/MCID" in stream.read_bytes() for stream in streams):
+    if not any(b"/MCID" in stream.read_bytes() for stream in _items(scan.obj.get("/Contents"))):
         return  # a scanned image, as most are
     instructions = []
     for instruction in pikepdf.parse_content_stream(scan):
@@ -96,8 +90,7 @@ def mark_figure(structure: Structure, page_index: int, alt: str, box: Rectangle)
     """Tag what was drawn last on the page (a scan, by add_overlay) as a figure with `alt` as its
     text, placed in reading order after what starts on the pages before it."""
     page = structure.pdf.pages[page_index]
-    contents = page.obj.Contents
-    drawing = contents[len(contents) - 1] if isinstance(contents, Array) else contents
+    drawing = _items(page.obj.Contents)[-1]
     if "/StructParents" not in page.obj:
         page.obj.StructParents = structure.next_key
         structure.next_key += 1
@@ -109,9 +102,8 @@ def mark_figure(structure: Structure, page_index: int, alt: str, box: Rectangle)
         Type=Name.StructElem, S=Name.Figure, Pg=page.obj, K=mcid, Alt=pikepdf.String(alt),
         A=Dictionary(O=Name.Layout, BBox=Array([box.llx, box.lly, box.urx, box.ury]))))
     marks.append(figure)
-    at = bisect.bisect_right(structure.starts, page_index)
+    at = bisect.bisect_right([start for start, _ in structure.kids], page_index)
     structure.kids.insert(at, (page_index, figure))
-    structure.starts.insert(at, page_index)
 
 
 def attach(structure: Structure) -> None:
